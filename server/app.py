@@ -1,0 +1,70 @@
+"""create_app(settings): the Starlette application, its middleware and its state."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.sessions import SessionMiddleware
+
+from . import errors
+from .access_log import AccessLogMiddleware
+from .csrf import CsrfMiddleware
+from .db import Store
+from .db.migrations import migrate
+from .i18n import LocaleMiddleware
+from .rendering import Renderer, make_environment
+from .routes import routes
+from .security import SecurityHeadersMiddleware
+from .settings import Settings
+from .static import StaticAssets
+
+SESSION_COOKIE = "tolbooth_session"
+
+
+def create_app(settings: Settings, store: Store | None = None) -> Starlette:
+    store = store or Store(settings.db_path)
+    migrate(store)
+    assets = StaticAssets()
+    site = {
+        "council_name": settings.council_name,
+        "contact_phone": settings.contact_phone,
+        "contact_email": settings.contact_email,
+        "origin": settings.origin,
+    }
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        store.close()
+
+    middleware = [
+        Middleware(AccessLogMiddleware),
+        Middleware(SecurityHeadersMiddleware, https=settings.https),
+        Middleware(GZipMiddleware, minimum_size=500),
+        Middleware(SessionMiddleware, secret_key=settings.secret_key,
+                   session_cookie=SESSION_COOKIE, same_site="lax",
+                   https_only=settings.https, max_age=None),
+        Middleware(LocaleMiddleware),
+        Middleware(CsrfMiddleware, origin=settings.origin,
+                   max_body_bytes=settings.max_body_bytes),
+        Middleware(errors.UnexpectedErrorMiddleware),
+    ]
+    app = Starlette(
+        routes=routes(assets),
+        middleware=middleware,
+        exception_handlers={
+            errors.ServiceError: errors.handle_service_error,
+            HTTPException: errors.handle_http_exception,
+            Exception: errors.handle_unexpected,
+        },
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.renderer = Renderer(make_environment(), assets, site)
+    return app

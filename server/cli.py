@@ -1,0 +1,154 @@
+"""The `tolbooth` command: serve, migrate, seed, invite-staff, restore."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from . import litestream
+from .auth.roles import STAFF_ROLES
+from .db import Store
+from .db import seed as seeding
+from .db.migrations import migrate
+from .db.staff import create_invite
+from .settings import Settings, SettingsError
+
+
+def _store(settings: Settings) -> Store:
+    return Store(settings.db_path)
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    store = _store(settings)
+    try:
+        done = migrate(store)
+    finally:
+        store.close()
+    print(f"Applied migrations: {', '.join(map(str, done))}" if done else "Database is current.")
+    return 0
+
+
+def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
+    store = _store(settings)
+    try:
+        migrate(store)
+        store.write_sync(seeding.seed)
+    finally:
+        store.close()
+    print(f"Seeded demo data for {settings.council_name}.")
+    return 0
+
+
+def cmd_invite_staff(settings: Settings, args: argparse.Namespace) -> int:
+    store = _store(settings)
+    try:
+        migrate(store)
+        token = store.write_sync(create_invite, args.email, args.role,
+                                 args.name or args.email.split("@")[0], "cli")
+    finally:
+        store.close()
+    print(f"{settings.origin}/enrol/{token}")
+    return 0
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.replica_url:
+        print("tolbooth: TOLBOOTH_REPLICA_URL must be set to restore: the replica's directory "
+              "path, file:// or s3:// URL", file=sys.stderr)
+        return 2
+    try:
+        path = litestream.restore(settings, force=args.force)
+    except litestream.RestoreError as exc:
+        print(f"tolbooth: {exc}", file=sys.stderr)
+        return 1
+    print(f"Restored {path} from {settings.replica_url}")
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    # Marks the child Litestream runs. Not a TOLBOOTH_* name: Settings.from_env refuses
+    # unknown TOLBOOTH_* variables, and this is not a setting.
+    under_litestream = "_TOLBOOTH_UNDER_LITESTREAM"
+    if settings.replica_url and not os.environ.get(under_litestream):
+        # A missing database comes back from the replica first: replicating a new, empty
+        # one would make it the replica's latest state.
+        try:
+            if litestream.restore_if_missing(settings):
+                print(f"Restored {settings.db_path} from {settings.replica_url}",
+                      file=sys.stderr)
+        except litestream.RestoreError as exc:
+            print(f"tolbooth: not starting: {exc}", file=sys.stderr)
+            return 1
+        # Migrate and seed before Litestream starts, then let it supervise the server
+        # (it forwards SIGTERM/SIGINT to it and exits with it).
+        _prepare(settings)
+        child = [sys.executable, "-m", "server.cli", "serve",
+                 "--host", args.host, "--port", str(args.port)]
+        command = litestream.replicate_command(settings, child)
+        os.environ[under_litestream] = "1"
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execv(command[0], command)
+    import uvicorn
+
+    from .app import create_app
+
+    _prepare(settings)
+    app = create_app(settings)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=settings.log_level,
+                access_log=False, proxy_headers=False, server_header=False)
+    return 0
+
+
+def _prepare(settings: Settings) -> None:
+    """Migrate, and seed an empty database. Runs before Litestream starts and again in
+    its child, where both are no-ops."""
+    store = _store(settings)
+    try:
+        migrate(store)
+        if not store.read_sync(seeding.is_seeded):
+            store.write_sync(seeding.seed)
+    finally:
+        store.close()
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tolbooth", description="Tolbooth: a council's front door")
+    sub = p.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="migrate, seed an empty database, and serve")
+    serve.add_argument("--host", default="localhost")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(run=cmd_serve)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
+    sub.add_parser("seed", help="add the demo council's data").set_defaults(run=cmd_seed)
+    invite = sub.add_parser("invite-staff", help="print a one-time staff enrolment link")
+    invite.add_argument("--email", required=True)
+    invite.add_argument("--role", required=True, choices=STAFF_ROLES)
+    invite.add_argument("--name")
+    invite.set_defaults(run=cmd_invite_staff)
+    restore = sub.add_parser("restore", help="restore the database from its replica")
+    restore.add_argument("--force", action="store_true", help="overwrite an existing database")
+    restore.set_defaults(run=cmd_restore)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"tolbooth: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
+    try:
+        return int(args.run(settings, args))
+    except SettingsError as exc:
+        print(f"tolbooth: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

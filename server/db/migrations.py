@@ -1,0 +1,120 @@
+"""Numbered schema migrations. Append only: a published migration never changes.
+
+Each migration runs in its own transaction together with the row recording it, so a
+crash mid-migration leaves the database at the previous number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from .store import Store
+
+
+@dataclass(frozen=True)
+class Migration:
+    number: int
+    name: str
+    apply: Callable[[sqlite_utils.Database], None]
+
+
+def _0001_foundation(db: sqlite_utils.Database) -> None:
+    for statement in _FOUNDATION:
+        db.execute(statement)
+
+
+# executescript() would COMMIT our transaction, so statements run one by one.
+_FOUNDATION = (
+    """CREATE TABLE hubs (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        address TEXT NOT NULL,
+        postcode TEXT NOT NULL,
+        phone TEXT NOT NULL,
+        opening_hours TEXT NOT NULL
+    )""",
+    """CREATE TABLE services (
+        slug TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        email TEXT NOT NULL,
+        special_category INTEGER NOT NULL DEFAULT 0
+    )""",
+    """CREATE TABLE staff (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        hub_id TEXT REFERENCES hubs(id),
+        created_at TEXT NOT NULL,
+        disabled_at TEXT
+    )""",
+    """CREATE TABLE staff_invites (
+        token_hash TEXT PRIMARY KEY,
+        staff_id TEXT NOT NULL REFERENCES staff(id),
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at TEXT
+    )""",
+    """CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '{}'
+    )""",
+    # The audit log is append-only: the database itself refuses edits and deletions.
+    """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+       BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+    """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+       BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "foundation", _0001_foundation),
+)
+
+LATEST = MIGRATIONS[-1].number
+
+
+def _ensure_table(db: sqlite_utils.Database) -> None:
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " number INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+        " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))"
+    )
+
+
+def applied(db: sqlite_utils.Database) -> list[int]:
+    if not db["schema_migrations"].exists():
+        return []
+    return [row[0] for row in db.execute("SELECT number FROM schema_migrations ORDER BY number")]
+
+
+def _apply_one(db: sqlite_utils.Database, migration: Migration) -> bool:
+    _ensure_table(db)
+    if migration.number in applied(db):
+        return False
+    migration.apply(db)
+    db.execute(
+        "INSERT INTO schema_migrations (number, name) VALUES (?, ?)",
+        [migration.number, migration.name],
+    )
+    return True
+
+
+def migrate(store: Store) -> list[int]:
+    """Apply every migration not yet applied; return the numbers applied now."""
+    done = []
+    for migration in MIGRATIONS:
+        if store.write_sync(_apply_one, migration):
+            done.append(migration.number)
+    return done
+
+
+def is_current(db: sqlite_utils.Database) -> bool:
+    return applied(db) == [m.number for m in MIGRATIONS]

@@ -1,0 +1,67 @@
+"""Demo data for Midlothian: library hubs, the three services, demo staff.
+
+Seeding is idempotent: running it twice leaves the same rows. The hubs are real
+Midlothian library towns; addresses and hours are demo values, not the council's.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from ..auth import roles
+from .staff import upsert_staff
+
+HUBS = (
+    ("dalkeith", "Dalkeith Library", "2 White Hart Street, Dalkeith", "EH22 1AE",
+     "0131 663 2083", "Mon–Fri 9:30–19:00, Sat 9:30–13:00"),
+    ("penicuik", "Penicuik Library", "Penicuik Town Hall, 4 Bellman's Road, Penicuik",
+     "EH26 0AB", "01968 664 050", "Mon–Fri 9:30–19:00, Sat 9:30–13:00"),
+    ("bonnyrigg", "Bonnyrigg Library", "Polton Street, Bonnyrigg", "EH19 3HB",
+     "0131 663 6762", "Mon–Fri 9:30–19:00, Sat 9:30–13:00"),
+    ("loanhead", "Loanhead Library", "Loanhead Centre, George Avenue, Loanhead", "EH20 9LA",
+     "0131 440 0824", "Mon–Fri 9:30–17:00"),
+    ("gorebridge", "Gorebridge Library", "Gorebridge Leisure Centre, Hunterfield Road",
+     "EH23 4TT", "01875 820 630", "Mon–Fri 9:30–17:00"),
+    ("newtongrange", "Newtongrange Library", "St David's, Newtongrange", "EH22 4LG",
+     "0131 663 1816", "Mon–Fri 9:30–17:00, Sat 9:30–13:00"),
+)
+
+# slug, position, email, special category (social work records are)
+SERVICES = (
+    ("planning", 1, "planning@midlothian.gov.uk", 0),
+    ("environmental-health", 2, "envhealth@midlothian.gov.uk", 0),
+    ("social-work", 3, "socialwork@midlothian.gov.uk", 1),
+)
+
+STAFF = (
+    ("hub.staff@midlothian.example", "Morag Hub", roles.HUB_STAFF, "dalkeith"),
+    ("planning.officer@midlothian.example", "Iain Planner", roles.PLANNING_OFFICER, None),
+    ("eh.officer@midlothian.example", "Ailsa Health", roles.ENVIRONMENTAL_HEALTH_OFFICER, None),
+    ("sw.officer@midlothian.example", "Fiona Social", roles.SOCIAL_WORK_OFFICER, None),
+    ("field.worker@midlothian.example", "Callum Field", roles.FIELD_WORKER, None),
+    ("admin@midlothian.example", "Kirsty Admin", roles.ADMIN, None),
+)
+
+
+def seed(db: sqlite_utils.Database) -> None:
+    for hub in HUBS:
+        db.execute(
+            "INSERT INTO hubs (id, name, address, postcode, phone, opening_hours)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+            " address = excluded.address, postcode = excluded.postcode,"
+            " phone = excluded.phone, opening_hours = excluded.opening_hours",
+            list(hub),
+        )
+    for service in SERVICES:
+        db.execute(
+            "INSERT INTO services (slug, position, email, special_category) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(slug) DO UPDATE SET position = excluded.position,"
+            " email = excluded.email, special_category = excluded.special_category",
+            list(service),
+        )
+    for email, name, role, hub in STAFF:
+        upsert_staff(db, email, name, role, hub)
+
+
+def is_seeded(db: sqlite_utils.Database) -> bool:
+    return bool(db.execute("SELECT COUNT(*) FROM services").fetchone()[0])

@@ -1,0 +1,65 @@
+"""Staff records and one-time enrolment invites."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlite_utils
+
+from ..auth.roles import STAFF_ROLES
+from . import audit
+from .clock import now_iso
+
+
+@dataclass(frozen=True)
+class Staff:
+    id: str
+    email: str
+    name: str
+    role: str
+    hub_id: str | None
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def upsert_staff(db: sqlite_utils.Database, email: str, name: str, role: str,
+                 hub_id: str | None = None) -> Staff:
+    if role not in STAFF_ROLES:
+        raise ValueError(f"unknown staff role {role!r}; expected one of {', '.join(STAFF_ROLES)}")
+    row = db.execute("SELECT id FROM staff WHERE email = ?", [email]).fetchone()
+    staff_id = row[0] if row else str(uuid.uuid4())
+    if row:
+        db.execute("UPDATE staff SET name = ?, role = ?, hub_id = ? WHERE id = ?",
+                   [name, role, hub_id, staff_id])
+    else:
+        db.execute(
+            "INSERT INTO staff (id, email, name, role, hub_id, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [staff_id, email, name, role, hub_id, now_iso()],
+        )
+    return Staff(staff_id, email, name, role, hub_id)
+
+
+def create_invite(db: sqlite_utils.Database, email: str, role: str, name: str,
+                  actor: str, valid_for: timedelta = timedelta(days=3)) -> str:
+    """Make (or update) the staff record and a one-time enrolment token for it.
+
+    Only the token's hash is stored, so a copy of the database cannot enrol anyone.
+    """
+    staff = upsert_staff(db, email, name, role)
+    token = secrets.token_urlsafe(32)
+    expires = (datetime.now(UTC) + valid_for).isoformat(timespec="seconds").replace("+00:00", "Z")
+    db.execute(
+        "INSERT INTO staff_invites (token_hash, staff_id, created_at, expires_at)"
+        " VALUES (?, ?, ?, ?)",
+        [token_hash(token), staff.id, now_iso(), expires],
+    )
+    audit.record(db, actor, "invite_staff", f"staff:{staff.id}",
+                 {"role": role, "expires_at": expires})
+    return token

@@ -1,0 +1,98 @@
+"""The one way into the database: a single writer thread and a pool of readers.
+
+SQLite allows one writer at a time. Funnelling every write through one thread (as
+Datasette does) means writers queue in Python instead of spinning on the file lock, and
+every unit of work runs in one `BEGIN IMMEDIATE` transaction that commits or rolls back
+whole. Readers use their own connections and see the last committed state (WAL).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlite_utils
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def connect(path: Path) -> sqlite_utils.Database:
+    """Open a connection with the pragmas every connection needs."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # isolation_level=None: we issue BEGIN ourselves; sqlite-utils then nests its own
+    # writes inside our transaction as savepoints instead of committing early.
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    # FULL: a transaction we acknowledged survives power loss, not only a crash.
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return sqlite_utils.Database(conn)
+
+
+def transaction(db: sqlite_utils.Database, fn: Callable[..., T], *args: Any) -> T:
+    """Run fn(db, *args) in one BEGIN IMMEDIATE transaction."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        result = fn(db, *args)
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+    return result
+
+
+class Store:
+    def __init__(self, path: Path, readers: int = 4) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-writer")
+        self._readers = ThreadPoolExecutor(max_workers=readers, thread_name_prefix="db-reader")
+        self._connections: list[sqlite_utils.Database] = []
+        self._lock = threading.Lock()
+
+    def _db(self) -> sqlite_utils.Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = connect(self.path)
+            self._local.db = db
+            with self._lock:
+                self._connections.append(db)
+        return db
+
+    def _write_now(self, fn: Callable[..., T], *args: Any) -> T:
+        return transaction(self._db(), fn, *args)
+
+    def _read_now(self, fn: Callable[..., T], *args: Any) -> T:
+        return fn(self._db(), *args)
+
+    async def write(self, fn: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._writer, self._write_now, fn, *args)
+
+    async def read(self, fn: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._readers, self._read_now, fn, *args)
+
+    def write_sync(self, fn: Callable[..., T], *args: Any) -> T:
+        """For the CLI and start-up: the same writer thread, waited on."""
+        return self._writer.submit(self._write_now, fn, *args).result()
+
+    def read_sync(self, fn: Callable[..., T], *args: Any) -> T:
+        return self._readers.submit(self._read_now, fn, *args).result()
+
+    def close(self) -> None:
+        self._writer.shutdown(wait=True)
+        self._readers.shutdown(wait=True)
+        with self._lock:
+            for db in self._connections:
+                db.close()
+            self._connections.clear()

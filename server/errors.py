@@ -1,0 +1,164 @@
+"""Errors are types that carry their status; one function renders any of them as a page,
+an htmx fragment or JSON, in the person's language."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from . import i18n
+from .i18n import lazy as _
+
+log = logging.getLogger("tolbooth.errors")
+
+
+class ServiceError(Exception):
+    status_code = 500
+    code = "server_error"
+    title = _("Sorry, there is a problem with the service")
+    message = _("Try again later. What you entered has not been lost if you saved it.")
+
+    def __init__(self, message: str | None = None, *, code: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message or self.message)
+        if message is not None:
+            self.message = message
+        if code is not None:
+            self.code = code
+        self.headers = headers or {}
+
+
+class BadRequest(ServiceError):
+    status_code = 400
+    code = "bad_request"
+    title = _("Sorry, we could not understand that")
+    message = _("Go back and try again. If it keeps happening, contact us.")
+
+
+class Forbidden(ServiceError):
+    status_code = 403
+    code = "forbidden"
+    title = _("You cannot see this page")
+    message = _("You may need to sign in, or sign in with a different account.")
+
+
+class CsrfFailed(Forbidden):
+    code = "csrf_failed"
+    title = _("This form has expired")
+    message = _("Go back, reload the page and send the form again. Nothing has been changed.")
+
+
+class NotFound(ServiceError):
+    status_code = 404
+    code = "not_found"
+    title = _("Page not found")
+    message = _("If you typed the web address, check it is correct. If you pasted it, "
+                "check you copied the whole address.")
+
+
+class MethodNotAllowed(ServiceError):
+    status_code = 405
+    code = "method_not_allowed"
+    title = _("Sorry, we could not understand that")
+    message = _("Go back and try again. If it keeps happening, contact us.")
+
+
+class PayloadTooLarge(ServiceError):
+    status_code = 413
+    code = "too_large"
+    title = _("What you sent is too large")
+    message = _("Go back and send less, or smaller files.")
+
+
+class TooManyRequests(ServiceError):
+    status_code = 429
+    code = "rate_limited"
+    title = _("Too many attempts")
+    message = _("Wait a few minutes, then try again.")
+
+
+_BY_STATUS: dict[int, type[ServiceError]] = {
+    cls.status_code: cls for cls in (BadRequest, Forbidden, NotFound, MethodNotAllowed,
+                                     PayloadTooLarge, TooManyRequests)
+}
+
+
+def from_http_exception(exc: HTTPException) -> ServiceError:
+    cls = _BY_STATUS.get(exc.status_code, ServiceError)
+    return cls(headers=dict(exc.headers or {}))
+
+
+def wants_json(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return request.url.path.startswith("/sync/") or (
+        "application/json" in accept and "text/html" not in accept
+    )
+
+
+def error_response(request: Request, error: ServiceError) -> Response:
+    text = i18n.Gettext(str(request.scope.get("state", {}).get("locale", "en")))
+    title, message = text.gettext(error.title), text.gettext(error.message)
+    if wants_json(request):
+        return JSONResponse({"error": error.code, "title": title, "message": message},
+                            status_code=error.status_code, headers=error.headers)
+    renderer = request.app.state.renderer
+    response = renderer.render(request, "error.html",
+                               {"error": error, "title": title, "message": message},
+                               status_code=error.status_code, block="content")
+    response.headers.update(error.headers)
+    return response
+
+
+async def handle_service_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ServiceError)
+    return error_response(request, exc)
+
+
+async def handle_http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return error_response(request, from_http_exception(exc))
+
+
+async def handle_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    try:
+        return error_response(request, ServiceError())
+    except Exception:  # the error page itself failed: still answer something readable
+        log.exception("error page failed")
+        return Response("Sorry, there is a problem with the service.", 500,
+                        media_type="text/plain")
+
+
+
+
+class UnexpectedErrorMiddleware:
+    """Turns an unexpected exception into the translated 500 page *inside* the middleware
+    stack, so it still gets the security headers (Starlette's own 500 handler sits
+    outside every middleware)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:
+                raise
+            response = await handle_unexpected(Request(scope), exc)
+            await response(scope, receive, send)

@@ -1,0 +1,150 @@
+"""Languages: which locale a request gets, its catalogue, and locale-aware formatting.
+
+Order of choice: an explicit choice (cookie, later also the account), then the browser's
+Accept-Language, then English. A language is offered once its catalogue exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+from babel import Locale, dates, numbers
+from babel.support import NullTranslations, Translations
+from markupsafe import Markup
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DEFAULT_LOCALE = "en"
+COOKIE = "tolbooth_lang"
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    own_name: str  # the language's name in itself: people look for their own
+    rtl: bool = False
+
+
+LANGUAGES = (
+    Language("en", "English"),
+    Language("gd", "Gàidhlig"),
+    Language("pl", "Polski"),
+    Language("uk", "Українська"),
+    Language("ar", "العربية", rtl=True),
+)
+
+
+def _has_catalogue(code: str) -> bool:
+    return code == DEFAULT_LOCALE or (LOCALES_DIR / code / "LC_MESSAGES" / "messages.po").exists()
+
+
+OFFERED = tuple(lang for lang in LANGUAGES if _has_catalogue(lang.code))
+OFFERED_CODES = tuple(lang.code for lang in OFFERED)
+
+
+def language(code: str) -> Language:
+    return next(lang for lang in LANGUAGES if lang.code == code)
+
+
+def negotiate(cookie_value: str | None, accept_language: str | None) -> str:
+    if cookie_value in OFFERED_CODES:
+        return cookie_value
+    for tag in _accept_language(accept_language or ""):
+        primary = tag.split("-")[0].lower()
+        if primary in OFFERED_CODES:
+            return primary
+    return DEFAULT_LOCALE
+
+
+def _accept_language(header: str) -> list[str]:
+    weighted = []
+    for position, part in enumerate(header.split(",")[:20]):
+        pieces = part.strip().split(";")
+        tag = pieces[0].strip()
+        quality = 1.0
+        for param in pieces[1:]:
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if tag and tag != "*" and quality > 0:
+            weighted.append((-quality, position, tag))
+    return [tag for _, _, tag in sorted(weighted)]
+
+
+@cache
+def translations(code: str) -> NullTranslations:
+    # English source strings are the English text, but the compiled English catalogue
+    # is still loaded when present so wording fixes can land without code changes.
+    return Translations.load(str(LOCALES_DIR), [code], domain="messages")
+
+
+class LocaleMiddleware:
+    """Puts the negotiated locale in scope["state"]["locale"] for everything downstream."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+            cookie = _cookie(headers.get("cookie", ""), COOKIE)
+            scope.setdefault("state", {})["locale"] = negotiate(
+                cookie, headers.get("accept-language")
+            )
+        await self.app(scope, receive, send)
+
+
+def _cookie(header: str, name: str) -> str | None:
+    for part in header.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None
+
+
+class Gettext:
+    """The gettext family bound to one locale, in the form Jinja's newstyle i18n wants:
+    placeholders are %(name)s filled from keyword arguments, output autoescaped."""
+
+    def __init__(self, code: str, autoescape: bool = False) -> None:
+        self.code = code
+        self._t = translations(code)
+        self._escape = autoescape
+
+    def _finish(self, text: str, variables: dict[str, object]) -> str:
+        if self._escape:
+            return Markup(text) % variables if variables else Markup(text)
+        return text % variables if variables else text
+
+    def gettext(self, message: str, **variables: object) -> str:
+        return self._finish(self._t.gettext(message), variables)
+
+    def ngettext(self, singular: str, plural: str, n: int, **variables: object) -> str:
+        variables.setdefault("num", n)
+        return self._finish(self._t.ngettext(singular, plural, n), variables)
+
+    def pgettext(self, context: str, message: str, **variables: object) -> str:
+        return self._finish(self._t.pgettext(context, message), variables)
+
+
+def format_date(value: date | datetime, code: str, format: str = "long") -> str:
+    return dates.format_date(value, format=format, locale=Locale.parse(code))
+
+
+def format_datetime(value: datetime, code: str, format: str = "medium") -> str:
+    return dates.format_datetime(value, format=format, locale=Locale.parse(code))
+
+
+def format_number(value: float, code: str) -> str:
+    return numbers.format_decimal(value, locale=Locale.parse(code))
+
+
+def lazy(message: str) -> str:
+    """Marks a string for extraction where it is defined; translated where it is shown."""
+    return message

@@ -1,0 +1,77 @@
+"""Renders templates: the full page, or only a named block of it for htmx."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2_fragments import render_block
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from . import htmx, i18n
+from .csrf import csrf_token
+from .static import StaticAssets
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "pwa" / "templates"
+
+
+def make_environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    return env
+
+
+class Renderer:
+    def __init__(self, env: jinja2.Environment, assets: StaticAssets, site: dict[str, Any]):
+        self.env = env
+        self.assets = assets
+        self.site = site
+
+    def context(self, request: Request, extra: dict[str, Any]) -> dict[str, Any]:
+        code = locale_of(request)
+        text = i18n.Gettext(code, autoescape=True)
+        lang = i18n.language(code)
+        return {
+            "request": request,
+            "site": self.site,
+            "lang": lang,
+            "languages": i18n.OFFERED,
+            "gettext": text.gettext,
+            "ngettext": text.ngettext,
+            "pgettext": text.pgettext,
+            "csrf_token": lambda: csrf_token(request),
+            "static_url": self.assets.url,
+            "format_date": lambda value, fmt="long": i18n.format_date(value, code, fmt),
+            "current_path": request.url.path,
+            **extra,
+        }
+
+    def render(self, request: Request, template: str, context: dict[str, Any] | None = None,
+               status_code: int = 200, block: str | None = None) -> HTMLResponse:
+        """Render `template`; for an htmx request naming a `block`, render only that block."""
+        full = self.context(request, context or {})
+        if block and htmx.is_htmx(request):
+            html = render_block(self.env, template, block, full)
+        else:
+            html = self.env.get_template(template).render(full)
+        response = HTMLResponse(html, status_code=status_code)
+        if block:
+            htmx.vary(response)
+        return response
+
+
+def locale_of(request: Request) -> str:
+    return str(request.scope.get("state", {}).get("locale", i18n.DEFAULT_LOCALE))
+
+
+def renderer(request: Request) -> Renderer:
+    return request.app.state.renderer  # type: ignore[no-any-return]

@@ -1,0 +1,221 @@
+"""Settings: read once from the environment, passed explicitly, fail loudly.
+
+Every setting is declared in SETTINGS below; the README's settings table is checked
+against it by tests/test_settings.py, so a new setting cannot go undocumented.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+T = TypeVar("T")
+
+
+class SettingsError(ValueError):
+    """A setting has a value we cannot use. The message names the variable."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    default: str | None
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("TOLBOOTH_DATA_DIR", "./data",
+            "Directory holding the SQLite database, its Litestream state and the secret key. "
+            "The only state the server has."),
+    Setting("TOLBOOTH_ORIGIN", "http://localhost:8000",
+            "Public origin (scheme://host[:port]) people reach the service on. Used for links "
+            "in messages, the CSRF origin check, passkeys, and to switch on Secure cookies and "
+            "HSTS when it is https."),
+    Setting("TOLBOOTH_COUNCIL_NAME", "Midlothian Council",
+            "Name of the council shown in the header, titles and messages."),
+    Setting("TOLBOOTH_COUNCIL_PREFIX", "MLC",
+            "Two to four capital letters that start every request reference (MLC-7K3P-Q9XD)."),
+    Setting("TOLBOOTH_CONTACT_PHONE", "0131 270 7500",
+            "Phone number for help, shown in the same place on every page."),
+    Setting("TOLBOOTH_CONTACT_EMAIL", "enquiries@midlothian.gov.uk",
+            "Email address for help, shown on the help page."),
+    Setting("TOLBOOTH_SECRET_KEY", None,
+            "Key that signs sessions, links and tokens (at least 32 characters). When unset, "
+            "one is made on first start and kept in DATA_DIR/secret_key (mode 600)."),
+    Setting("TOLBOOTH_REPLICA_URL", None,
+            "Litestream replica for the database: a directory path or file:// URL, or an "
+            "s3:// (or other Litestream) URL. When set, `tolbooth serve` runs under "
+            "`litestream replicate -exec` and `tolbooth restore` reads from it."),
+    Setting("TOLBOOTH_SMTP_HOST", "localhost", "SMTP server for email."),
+    Setting("TOLBOOTH_SMTP_PORT", "25", "SMTP server port."),
+    Setting("TOLBOOTH_SMTP_USERNAME", None, "SMTP user name, when the server needs one."),
+    Setting("TOLBOOTH_SMTP_PASSWORD", None, "SMTP password, when the server needs one."),
+    Setting("TOLBOOTH_SMTP_STARTTLS", "false", "Use STARTTLS with the SMTP server (true/false)."),
+    Setting("TOLBOOTH_MAIL_FROM", "Midlothian Council <no-reply@midlothian.gov.uk>",
+            "From address of emails the service sends."),
+    Setting("TOLBOOTH_MAX_BODY_BYTES", "12582912",
+            "Largest request body accepted, in bytes; larger ones get 413."),
+    Setting("TOLBOOTH_LOG_LEVEL", "info", "Log level: debug, info, warning or error."),
+)
+
+_DOCUMENTED = {s.env for s in SETTINGS}
+_PREFIX = re.compile(r"^[A-Z]{2,4}$")
+_LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    origin: str
+    council_name: str
+    council_prefix: str
+    contact_phone: str
+    contact_email: str
+    secret_key: str
+    replica_url: str | None
+    smtp_host: str
+    smtp_port: int
+    smtp_username: str | None
+    smtp_password: str | None
+    smtp_starttls: bool
+    mail_from: str
+    max_body_bytes: int
+    log_level: str
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "tolbooth.db"
+
+    @property
+    def https(self) -> bool:
+        return self.origin.startswith("https://")
+
+    @property
+    def rp_id(self) -> str:
+        """WebAuthn relying-party id: the origin's host name."""
+        return urlsplit(self.origin).hostname or "localhost"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        unknown = sorted(k for k in env if k.startswith("TOLBOOTH_") and k not in _DOCUMENTED)
+        if unknown:
+            raise SettingsError(f"Unknown setting(s): {', '.join(unknown)}. See the README.")
+
+        def get(name: str) -> str | None:
+            value = env.get(name)
+            if value is None or value.strip() == "":
+                return next(s.default for s in SETTINGS if s.env == name)
+            return value.strip()
+
+        def need(name: str) -> str:
+            value = get(name)
+            if value is None:
+                raise SettingsError(f"{name} must be set")
+            return value
+
+        data_dir = Path(need("TOLBOOTH_DATA_DIR")).expanduser().resolve()
+        secret = get("TOLBOOTH_SECRET_KEY")
+        if secret is not None and len(secret) < 32:
+            raise SettingsError("TOLBOOTH_SECRET_KEY must be at least 32 characters")
+        return cls(
+            data_dir=data_dir,
+            origin=_parse(need, "TOLBOOTH_ORIGIN", _origin),
+            council_name=need("TOLBOOTH_COUNCIL_NAME"),
+            council_prefix=_parse(need, "TOLBOOTH_COUNCIL_PREFIX", _prefix),
+            contact_phone=need("TOLBOOTH_CONTACT_PHONE"),
+            contact_email=_parse(need, "TOLBOOTH_CONTACT_EMAIL", _email),
+            secret_key=secret or _stored_secret(data_dir),
+            replica_url=get("TOLBOOTH_REPLICA_URL"),
+            smtp_host=need("TOLBOOTH_SMTP_HOST"),
+            smtp_port=_parse(need, "TOLBOOTH_SMTP_PORT", _port),
+            smtp_username=get("TOLBOOTH_SMTP_USERNAME"),
+            smtp_password=get("TOLBOOTH_SMTP_PASSWORD"),
+            smtp_starttls=_parse(need, "TOLBOOTH_SMTP_STARTTLS", _bool),
+            mail_from=need("TOLBOOTH_MAIL_FROM"),
+            max_body_bytes=_parse(need, "TOLBOOTH_MAX_BODY_BYTES", _positive_int),
+            log_level=_parse(need, "TOLBOOTH_LOG_LEVEL", _log_level),
+        )
+
+
+def _parse(need: Callable[[str], str], name: str, convert: Callable[[str], T]) -> T:
+    raw = need(name)
+    try:
+        return convert(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name}={raw!r} is not valid: {exc}") from None
+
+
+def _origin(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("expected http(s)://host[:port]")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ValueError("an origin has no path, query or fragment")
+    if parts.scheme == "http" and parts.hostname != "localhost":
+        raise ValueError("plain http is only allowed on localhost")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _prefix(value: str) -> str:
+    if not _PREFIX.match(value):
+        raise ValueError("expected two to four capital letters")
+    return value
+
+
+def _email(value: str) -> str:
+    if "@" not in value or " " in value:
+        raise ValueError("expected an email address")
+    return value
+
+
+def _port(value: str) -> int:
+    port = int(value)
+    if not 0 < port < 65536:
+        raise ValueError("expected a port number from 1 to 65535")
+    return port
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise ValueError("expected a positive whole number")
+    return number
+
+
+def _bool(value: str) -> bool:
+    lowered = value.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("expected true or false")
+
+
+def _log_level(value: str) -> str:
+    if value.lower() not in _LOG_LEVELS:
+        raise ValueError(f"expected one of {', '.join(_LOG_LEVELS)}")
+    return value.lower()
+
+
+def _stored_secret(data_dir: Path) -> str:
+    """Make the secret key once and keep it, so sessions and links survive restarts."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text().strip()
+        if len(key) < 32:
+            raise SettingsError(f"{path} holds a key shorter than 32 characters") from None
+        return key
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w") as f:
+        f.write(key + "\n")
+    return key

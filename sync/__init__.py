@@ -1,0 +1,1 @@
+"""The sync protocol: messages, apply and merge rules, cursors. No web framework here."""
