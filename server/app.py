@@ -16,7 +16,9 @@ from .access_log import AccessLogMiddleware
 from .csrf import CsrfMiddleware
 from .db import Store
 from .db.migrations import migrate
+from .forms.registry import FormRegistry
 from .i18n import LocaleMiddleware
+from .journey_flow import RESERVED_PAGE_IDS
 from .rendering import Renderer, make_environment
 from .routes import routes
 from .security import SecurityHeadersMiddleware
@@ -26,9 +28,15 @@ from .static import StaticAssets
 SESSION_COOKIE = "tolbooth_session"
 
 
-def create_app(settings: Settings, store: Store | None = None) -> Starlette:
+def create_app(settings: Settings, store: Store | None = None,
+               forms: FormRegistry | None = None) -> Starlette:
     store = store or Store(settings.db_path)
     migrate(store)
+    forms = forms or FormRegistry()
+    for journey in forms.journeys():
+        clash = {p.id for p in journey.pages} & RESERVED_PAGE_IDS
+        if clash:
+            raise ValueError(f"{journey.journey}: page ids {sorted(clash)} are reserved")
     assets = StaticAssets()
     site = {
         "council_name": settings.council_name,
@@ -66,5 +74,6 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.store = store
+    app.state.forms = forms
     app.state.renderer = Renderer(make_environment(), assets, site)
     return app

@@ -2,7 +2,7 @@
 
 from starlette.routing import BaseRoute, Mount, Route
 
-from .handlers import health, home, language, pages
+from .handlers import check, health, home, language, pages, questions, services, track
 from .static import StaticAssets
 
 
@@ -13,6 +13,18 @@ def routes(assets: StaticAssets) -> list[BaseRoute]:
         Route("/privacy", pages.privacy, name="privacy"),
         Route("/accessibility", pages.accessibility, name="accessibility"),
         Route("/language/{code}", language.choose_language, name="language"),
+        Route("/services", services.services_index, name="services"),
+        Route("/services/{journey}", services.journey_start, name="journey_start"),
+        Route("/services/{journey}/check", check.check_page, name="check"),
+        Route("/services/{journey}/check", check.check_submit, methods=["POST"],
+              name="check_submit"),
+        Route("/services/{journey}/done", check.confirmation, name="confirmation"),
+        Route("/services/{journey}/{page}", questions.question_page, name="question"),
+        Route("/services/{journey}/{page}", questions.question_submit, methods=["POST"],
+              name="question_submit"),
+        Route("/track", track.track_form, name="track"),
+        Route("/track", track.track_submit, methods=["POST"], name="track_submit"),
+        Route("/track/{token}", track.track_link, name="track_link"),
         Route("/healthz", health.healthz, name="healthz"),
         Mount("/static", app=assets, name="static"),
     ]

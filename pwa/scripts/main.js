@@ -20,6 +20,7 @@ import HidePage from '@scottish-government/design-system/src/components/hide-thi
 import NotificationBanner from '@scottish-government/design-system/src/components/notification-banner/notification-banner';
 import SiteNavigation from '@scottish-government/design-system/src/components/site-navigation/site-navigation';
 import skipLinks from '@scottish-government/design-system/src/components/skip-links/skip-links';
+import { initLocation } from './location.js';
 
 // SGDS CSS shows some things only under .js-enabled (e.g. the hide-this-page
 // "press Esc" text). SGDS expects the page to add it; we do it here, not inline.
@@ -226,6 +227,7 @@ export function initAll(scope) {
         chromeInitialised = true;
     }
 
+    initLocation(root);
     syncReveals(root);
     focusErrorSummary(root);
 }

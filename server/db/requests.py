@@ -1,0 +1,170 @@
+"""Requests people make, and their append-only timelines."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from .clock import now_iso
+
+CHANNELS = ("web", "offline", "kiosk", "field", "api")
+RECEIVED = "received"
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    id: str
+    journey: str
+    service: str
+    form_version: int
+    answers: dict[str, Any]
+    channel: str
+    special_category: bool
+    contact_name: str | None
+    contact_email: str | None
+    contact_phone: str | None
+    locale: str
+    client_created_at: str | None = None
+
+    def payload_sha256(self) -> str:
+        payload = {"journey": self.journey, "form_version": self.form_version,
+                   "answers": self.answers, "contact": [self.contact_name,
+                                                        self.contact_email, self.contact_phone]}
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredRequest:
+    id: str
+    reference: str
+    journey: str
+    service: str
+    form_version: int
+    answers: dict[str, Any]
+    channel: str
+    status: str
+    special_category: bool
+    contact_name: str | None
+    contact_email: str | None
+    contact_phone: str | None
+    locale: str
+    payload_sha256: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    at: str
+    kind: str
+    status: str | None
+    public: bool
+    message: str | None
+    actor: str
+
+
+@dataclass(frozen=True)
+class Created:
+    request: StoredRequest
+    duplicate: bool  # the same submission had already been stored
+
+
+_COLUMNS = ("id, reference, journey, service, form_version, answers, channel, status,"
+            " special_category, contact_name, contact_email, contact_phone, locale,"
+            " payload_sha256, created_at, updated_at")
+
+
+def _row_to_request(row: tuple[Any, ...]) -> StoredRequest:
+    values = list(row)
+    values[5] = json.loads(values[5])
+    values[8] = bool(values[8])
+    return StoredRequest(*values)
+
+
+def create_request(db: sqlite_utils.Database, new: NewRequest,
+                   make_reference: Callable[[], str]) -> Created:
+    """Store a request once. The same id sent again returns the first result."""
+    existing = by_id(db, new.id)
+    if existing is not None:
+        return Created(existing, duplicate=True)
+    now = now_iso()
+    for _attempt in range(10):
+        reference = make_reference()
+        try:
+            db.execute(
+                f"INSERT INTO requests ({_COLUMNS}, client_created_at) VALUES"
+                " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [new.id, reference, new.journey, new.service, new.form_version,
+                 json.dumps(new.answers, sort_keys=True), new.channel, RECEIVED,
+                 int(new.special_category), new.contact_name, new.contact_email,
+                 new.contact_phone, new.locale, new.payload_sha256(), now, now,
+                 new.client_created_at],
+            )
+            break
+        except sqlite3.IntegrityError as exc:
+            if "requests.reference" not in str(exc):
+                raise
+    else:  # pragma: no cover - 31^7 references make this practically impossible
+        raise RuntimeError("could not find a free reference")
+    add_event(db, new.id, "created", RECEIVED, True, None, "resident")
+    stored = by_id(db, new.id)
+    assert stored is not None
+    return Created(stored, duplicate=False)
+
+
+def add_event(db: sqlite_utils.Database, request_id: str, kind: str, status: str | None,
+              public: bool, message: str | None, actor: str) -> None:
+    now = now_iso()
+    db.execute(
+        "INSERT INTO request_events (request_id, at, kind, status, public, message, actor)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [request_id, now, kind, status, int(public), message, actor],
+    )
+    if status is not None:
+        db.execute("UPDATE requests SET status = ?, updated_at = ? WHERE id = ?",
+                   [status, now, request_id])
+
+
+def by_id(db: sqlite_utils.Database, request_id: str) -> StoredRequest | None:
+    row = db.execute(f"SELECT {_COLUMNS} FROM requests WHERE id = ?", [request_id]).fetchone()
+    return _row_to_request(row) if row else None
+
+
+def by_reference(db: sqlite_utils.Database, reference: str) -> StoredRequest | None:
+    row = db.execute(f"SELECT {_COLUMNS} FROM requests WHERE reference = ?",
+                     [reference]).fetchone()
+    return _row_to_request(row) if row else None
+
+
+def find_for_tracking(db: sqlite_utils.Database, reference: str, email: str | None,
+                      phone: str | None) -> StoredRequest | None:
+    """The request with this reference, only if the email or phone matches the one given
+    with it. Never says which of the two was wrong."""
+    found = by_reference(db, reference)
+    if found is None:
+        return None
+    if email and found.contact_email and found.contact_email.lower() == email.lower():
+        return found
+    if phone and found.contact_phone and found.contact_phone == phone:
+        return found
+    return None
+
+
+def public_events(db: sqlite_utils.Database, request_id: str) -> list[Event]:
+    rows = db.execute(
+        "SELECT id, at, kind, status, public, message, actor FROM request_events"
+        " WHERE request_id = ? AND public = 1 ORDER BY id",
+        [request_id],
+    ).fetchall()
+    return [Event(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6]) for r in rows]
+
+
+def count(db: sqlite_utils.Database) -> int:
+    return int(db.execute("SELECT COUNT(*) FROM requests").fetchone()[0])

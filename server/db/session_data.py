@@ -1,0 +1,52 @@
+"""Per-session data kept on the server: drafts, contact details to offer again, and the
+references a session has sent. Expires a day after it was last touched."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from .clock import now_iso
+
+LIFETIME = timedelta(hours=24)
+
+
+def get(db: sqlite_utils.Database, sid: str, key: str) -> Any:
+    cutoff = _cutoff()
+    row = db.execute(
+        "SELECT value FROM session_data WHERE sid = ? AND key = ? AND updated_at > ?",
+        [sid, key, cutoff],
+    ).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def put(db: sqlite_utils.Database, sid: str, key: str, value: Any) -> None:
+    db.execute(
+        "INSERT INTO session_data (sid, key, value, updated_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT(sid, key) DO UPDATE SET value = excluded.value,"
+        " updated_at = excluded.updated_at",
+        [sid, key, json.dumps(value, sort_keys=True), now_iso()],
+    )
+
+
+def delete(db: sqlite_utils.Database, sid: str, key: str) -> None:
+    db.execute("DELETE FROM session_data WHERE sid = ? AND key = ?", [sid, key])
+
+
+def purge_expired(db: sqlite_utils.Database) -> int:
+    """Remove expired session data and the draft files that belonged to it."""
+    cutoff = _cutoff()
+    db.execute(
+        "DELETE FROM attachments WHERE request_id IS NULL AND sid IS NOT NULL AND sid NOT IN"
+        " (SELECT sid FROM session_data WHERE updated_at > ?) AND created_at < ?",
+        [cutoff, cutoff],
+    )
+    return db.execute("DELETE FROM session_data WHERE updated_at <= ?", [cutoff]).rowcount
+
+
+def _cutoff() -> str:
+    moment = datetime.now(UTC) - LIFETIME
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")

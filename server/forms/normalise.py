@@ -1,0 +1,62 @@
+"""Text clean-up every answer goes through, defined character by character so the
+JavaScript interpreter (pwa/scripts/forms/normalise.js) can do exactly the same.
+
+Python's str.strip() and JavaScript's trim() disagree (U+001C..U+001F, U+0085, U+FEFF),
+Python's int() and re's \\d accept any Unicode digit, and re's $ also matches before a
+final newline: none of them is used on answers (patterns here end in \\Z, in JS in $).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+# Tab, LF, VT, FF, CR, space, and the Unicode space separators, line and paragraph
+# separators and the byte order mark. The same list is in normalise.js.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r \u00a0\u1680" + "".join(chr(c) for c in range(0x2000, 0x200B))
+    + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+
+# Digits people type on Arabic and full-width keyboards, read as 0-9 in dates and numbers.
+_DIGITS = str.maketrans(
+    {chr(base + n): str(n) for base in (0x0660, 0x06F0, 0xFF10) for n in range(10)}
+)
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+COUNCIL_TIME_ZONE = ZoneInfo("Europe/London")
+
+
+def clean_text(value: str, multiline: bool = False) -> str:
+    """NFC, line endings made \\n (multiline only), whitespace trimmed at both ends."""
+    if multiline:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", value).strip(WHITESPACE)
+
+
+def ascii_digits(value: str) -> str:
+    return value.translate(_DIGITS)
+
+
+def ascii_upper(value: str) -> str:
+    return value.translate(_ASCII_UPPER)
+
+
+def ascii_lower(value: str) -> str:
+    return value.translate(_ASCII_LOWER)
+
+
+def remove_whitespace(value: str) -> str:
+    return "".join(c for c in value if c not in WHITESPACE)
+
+
+def length(value: str) -> int:
+    """Characters as a person counts them: code points, not UTF-16 units."""
+    return len(value)
+
+
+def council_today() -> date:
+    """Today where the council is: "in the past" means the same thing at 00:30 BST."""
+    return datetime.now(COUNCIL_TIME_ZONE).date()

@@ -1,0 +1,105 @@
+"""Every journey end to end over HTTP, without a browser: the fast net under the
+browser tests."""
+
+import re
+
+import pytest
+
+from server.db import requests as requests_db
+from server.forms.registry import FormRegistry
+from tests.journey_answers import CONTACT, page_fields
+
+JOURNEYS = [j.journey for j in FormRegistry().journeys()]
+REFERENCE = re.compile(r"\bMLC-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}\b")
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def walk(client, app, slug):
+    """Answer every page in order; return the final response (the confirmation)."""
+    journey = app.state.forms.latest(slug)
+    chosen: dict = {}
+    start = client.get(f"/services/{slug}")
+    assert start.status_code == 200
+    url = f"/services/{slug}/{journey.pages[0].id}"
+    for _ in range(40):
+        page_id = url.rsplit("/", 1)[1]
+        page = client.get(url)
+        assert page.status_code == 200, url
+        if page_id == "check":
+            break
+        if page_id == "contact":
+            data = dict(CONTACT)
+        else:
+            data = page_fields(next(p for p in journey.pages if p.id == page_id), chosen)
+        response = client.post(url, data={**data, "csrf_token": csrf(page.text)},
+                               headers={"Origin": "http://localhost:8000"},
+                               follow_redirects=False)
+        assert response.status_code == 303, (url, response.text[:3000])
+        url = response.headers["location"]
+    check = client.get(f"/services/{slug}/check")
+    submission = re.search(r'name="submission_id" value="([^"]+)"', check.text).group(1)
+    client.csrf = csrf(check.text)
+    return client.post(f"/services/{slug}/check",
+                       data={"csrf_token": client.csrf, "submission_id": submission},
+                       headers={"Origin": "http://localhost:8000"}), submission
+
+
+@pytest.mark.parametrize("slug", JOURNEYS)
+def test_journey_completes_and_can_be_tracked(client, app, store, slug):
+    done, submission = walk(client, app, slug)
+    assert done.status_code == 200
+    reference = REFERENCE.search(done.text).group(0)
+    stored = store.read_sync(requests_db.by_reference, reference)
+    assert stored is not None and stored.journey == slug and stored.id == submission
+    assert stored.channel == "web" and stored.status == "received"
+    assert stored.contact_email == "morag@example.org"
+    journey = app.state.forms.latest(slug)
+    assert stored.special_category == journey.special_category
+    assert stored.form_version == journey.version
+    # /track finds it by reference and email
+    form = client.get("/track")
+    found = client.post("/track", data={"csrf_token": csrf(form.text), "reference": reference,
+                                        "contact": "MORAG@example.org"},
+                        headers={"Origin": "http://localhost:8000"})
+    assert found.status_code == 200 and reference in found.text
+    assert "We received your request" in found.text
+    # and by the signed link on the confirmation page
+    link = re.search(r'href="http://localhost:8000(/track/[^"]+)"', done.text).group(1)
+    assert reference in client.get(link).text
+
+
+def test_sending_twice_stores_one_request(client, app, store):
+    done, submission = walk(client, app, "pest-control")
+    check_again = client.post("/services/pest-control/check",
+                              data={"csrf_token": client.csrf,
+                                    "submission_id": submission},
+                              headers={"Origin": "http://localhost:8000"})
+    assert check_again.status_code == 200
+    assert REFERENCE.search(check_again.text).group(0) == REFERENCE.search(done.text).group(0)
+    assert store.read_sync(requests_db.count) == 1
+
+
+def test_contact_details_are_offered_again_in_the_same_session(client, app):
+    walk(client, app, "pest-control")
+    journey = app.state.forms.latest("noise-complaint")
+    page = client.get("/services/noise-complaint/contact")
+    assert "You gave us these details earlier" in page.text
+    assert "morag@example.org" in page.text
+    assert journey.contact == "required"
+
+
+def test_tampered_tracking_link_is_404(client):
+    assert client.get("/track/not-a-real-token").status_code == 404
+
+
+def test_wrong_contact_does_not_reveal_the_request(client, app):
+    done, _ = walk(client, app, "pest-control")
+    reference = REFERENCE.search(done.text).group(0)
+    form = client.get("/track")
+    r = client.post("/track", data={"csrf_token": csrf(form.text), "reference": reference,
+                                    "contact": "someone@else.org"},
+                    headers={"Origin": "http://localhost:8000"})
+    assert "We could not find a request" in r.text and "Status:" not in r.text
