@@ -30,6 +30,7 @@ SESSION_COOKIE = "tolbooth_session"
 
 def create_app(settings: Settings, store: Store | None = None,
                forms: FormRegistry | None = None) -> Starlette:
+    owns_store = store is None  # a store passed in belongs to the caller, who closes it
     store = store or Store(settings.db_path)
     migrate(store)
     forms = forms or FormRegistry()
@@ -48,7 +49,8 @@ def create_app(settings: Settings, store: Store | None = None,
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
-        store.close()
+        if owns_store:
+            store.close()
 
     middleware = [
         Middleware(AccessLogMiddleware),

@@ -7,6 +7,7 @@ from typing import Any
 
 import jinja2
 from jinja2_fragments import render_block
+from markupsafe import escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -60,13 +61,22 @@ class Renderer:
         """Render `template`; for an htmx request naming a `block`, render only that block."""
         full = self.context(request, context or {})
         if block and htmx.is_htmx(request):
-            html = render_block(self.env, template, block, full)
+            html = self._title(template, full) + render_block(self.env, template, block, full)
         else:
             html = self.env.get_template(template).render(full)
         response = HTMLResponse(html, status_code=status_code)
         if block:
             htmx.vary(response)
         return response
+
+
+    def _title(self, template: str, context: dict[str, Any]) -> str:
+        """htmx takes the new page title from a <title> in the fragment. Built the same
+        way as base.html's (fragments cannot render a block only the parent defines)."""
+        title = render_block(self.env, template, "title", context).strip()
+        if context.get("has_errors"):
+            title = f"{context['gettext']('Error:')} {title}"
+        return f"<title>{title} – {escape(self.site['council_name'])}</title>\n"
 
 
 def locale_of(request: Request) -> str:

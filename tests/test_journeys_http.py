@@ -103,3 +103,14 @@ def test_wrong_contact_does_not_reveal_the_request(client, app):
                                     "contact": "someone@else.org"},
                     headers={"Origin": "http://localhost:8000"})
     assert "We could not find a request" in r.text and "Status:" not in r.text
+
+
+def test_htmx_post_of_a_question_page_returns_the_content_block(client):
+    """Regression: the block rendered for htmx lost the template's macro import (500)."""
+    page = client.get("/services/noise-complaint/noise-source")
+    r = client.post("/services/noise-complaint/noise-source",
+                    data={"csrf_token": csrf(page.text)},
+                    headers={"Origin": "http://localhost:8000", "HX-Request": "true"})
+    assert r.status_code == 200
+    assert r.text.startswith("<title>Error: Where is the noise coming from?")
+    assert "ds_error-summary" in r.text and "<html" not in r.text

@@ -88,3 +88,16 @@ def test_access_log_is_structured_and_has_no_query_string(client, caplog):
     line = json.loads([r for r in caplog.records if r.name == "tolbooth.access"][-1].message)
     assert line["path"] == "/help" and line["status"] == 200 and "secret" not in str(line)
     assert line["duration_ms"] >= 0 and line["request_id"]
+
+
+def test_app_leaves_a_store_it_was_given_open(app, store, settings):
+    """Regression: the lifespan closed the caller's store, so a second client failed."""
+    from starlette.testclient import TestClient
+    for _ in range(2):
+        with TestClient(app, base_url=settings.origin) as c:
+            assert c.get("/").status_code == 200
+
+
+def test_htmx_fragment_carries_the_page_title(client):
+    fragment = client.get("/nothing-here", headers={"HX-Request": "true"})
+    assert fragment.text.startswith("<title>Page not found – Midlothian Council</title>")

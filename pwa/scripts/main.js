@@ -232,8 +232,26 @@ export function initAll(scope) {
     focusErrorSummary(root);
 }
 
+/**
+ * After htmx swaps a new page into <main>, move focus to where a person would start
+ * reading (the error summary is focused by initAll), so screen readers announce the
+ * change and keyboard users carry on from the top of the new content.
+ */
+function focusNewContent(event) {
+    const target = event.detail && event.detail.target;
+    if (!target || target.id !== 'main-content' || target.querySelector('.ds_error-summary')) {
+        return;
+    }
+    const heading = target.querySelector('h1');
+    if (heading) {
+        heading.setAttribute('tabindex', '-1');
+        heading.focus({ preventScroll: true });
+    }
+}
+
 function start() {
     initAll(document);
+    document.addEventListener('htmx:afterSettle', focusNewContent);
     // htmx fires htmx:load for every piece of content it swaps in.
     document.addEventListener('htmx:load', (event) => {
         if (event.target && event.target !== document.body) {

@@ -7,7 +7,7 @@ file and the place in it, instead of showing up as a broken page for one residen
 
 from __future__ import annotations
 
-import copy
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -88,7 +88,7 @@ def parse_definition(data: Any, *, slug: str | None = None,
     """The journey a definition describes, or DefinitionError naming the first problem.
 
     `slug` and `version` are what the file name says (the registry passes them)."""
-    top = Reader(data, "definition")
+    top = Reader(data)
     top.keys(TOP_REQUIRED, TOP_OPTIONAL)
     if top.get("format") != FORMAT or isinstance(top.get("format"), bool):
         top.child("format").fail(f"must be {FORMAT}")
@@ -112,7 +112,7 @@ def parse_definition(data: Any, *, slug: str | None = None,
         title=top.text("title"), summary=top.text("summary"),
         keywords=top.texts("keywords", default=()), start=_parse_start(top.child("start")),
         special_category=special, anonymous=anonymous, contact=contact, pages=pages,
-        next_steps=top.texts("next_steps"), raw=copy.deepcopy(data),
+        next_steps=top.texts("next_steps"), raw=json.loads(json.dumps(data)),
     )
 
 

@@ -1,9 +1,10 @@
 """Text clean-up every answer goes through, defined character by character so the
 JavaScript interpreter (pwa/scripts/forms/normalise.js) can do exactly the same.
 
-Python's str.strip() and JavaScript's trim() disagree (U+001C..U+001F, U+0085, U+FEFF),
-Python's int() and re's \\d accept any Unicode digit, and re's $ also matches before a
-final newline: none of them is used on answers (patterns here end in \\Z, in JS in $).
+WHITESPACE is the set JavaScript's trim() strips; Python's str.strip() differs (it strips
+U+001C..U+001F and U+0085, and keeps U+FEFF), so both sides use this list. Python's int()
+and re's \\d accept any Unicode digit, and re's $ also matches before a final newline:
+none of them is used on answers (patterns here end in \\Z, in JS in $).
 """
 
 from __future__ import annotations

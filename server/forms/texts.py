@@ -4,7 +4,7 @@ cannot disagree about what is text."""
 
 from __future__ import annotations
 
-import copy
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +14,9 @@ TextVisitor = Callable[[str, str], str]
 
 def map_texts(raw: dict[str, Any], visit: TextVisitor) -> dict[str, Any]:
     """A copy of a (valid) raw definition with `visit` applied to every text field."""
-    out = copy.deepcopy(raw)
+    # A JSON round trip, not deepcopy: deepcopy keeps two references to one dict (a
+    # Python-made definition may share an options list) and the text would be visited twice.
+    out = json.loads(json.dumps(raw))
     _one(out, "title", "title", visit)
     _one(out, "summary", "summary", visit)
     _many(out, "keywords", "keywords", visit)

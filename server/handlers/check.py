@@ -18,8 +18,7 @@ from ..forms.conditions import visible_pages
 from ..forms.definition import Journey
 from ..forms.references import new_reference
 from ..forms.validate import clean_answers
-from ..journey_flow import (Draft, flow, journey_for_draft, last_sent, load_draft, submit,
-                            was_sent)
+from ..journey_flow import Draft, flow, journey_for_draft, last_sent, load_draft, submit, was_sent
 from ..rendering import locale_of, renderer
 from ..sessions import session_id
 from ..tracking import tracking_url
@@ -60,7 +59,7 @@ async def check_page(request: Request) -> Response:
         "action_url": f"/services/{journey.journey}/check",
         "back_url": f"/services/{journey.journey}/{flow(journey, draft.answers)[-2]}",
         "quick_exit": journey.service == "social-work",
-    })
+    }, block="content")
 
 
 def summary_sections(journey: Journey, draft: Draft, cleaned: dict[str, Any],
@@ -122,4 +121,4 @@ async def confirmation(request: Request) -> Response:
         "journey": sent_journey, "request": stored,
         "tracking_url": tracking_url(request.app.state.settings, stored.id),
         "quick_exit": journey.service == "social-work",
-    })
+    }, block="content")

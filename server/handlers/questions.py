@@ -18,8 +18,16 @@ from ..forms.definition import Journey, Page
 from ..forms.definition_parts import Question
 from ..forms.validate import FieldError, upload_error, validate_page
 from ..i18n import Gettext
-from ..journey_flow import (CONTACT_KEY, Draft, journey_for_draft, load_draft, next_step,
-                            page_by_id, previous_step, save_draft)
+from ..journey_flow import (
+    CONTACT_KEY,
+    Draft,
+    journey_for_draft,
+    load_draft,
+    next_step,
+    page_by_id,
+    previous_step,
+    save_draft,
+)
 from ..rendering import locale_of, renderer
 from ..sessions import session_id
 from ..uploads import UploadRejected, clean_upload
@@ -196,7 +204,7 @@ async def _render(request: Request, sid: str, journey: Journey, draft: Draft, fo
         "change": returning, "saved_contact": saved_contact,
         "yes_no": answers_display.YES_NO, "counter_messages": counter_messages(text),
         "quick_exit": journey.service == "social-work",
-    })
+    }, block="content")
 
 
 def counter_messages(text: Gettext) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 // Text clean-up every answer goes through: the same, character by character, as
-// server/forms/normalise.py. String.prototype.trim() is not used: it strips a different
-// set of characters from Python's str.strip().
+// server/forms/normalise.py. WHITESPACE is the set String.prototype.trim() strips, written
+// out because Python's str.strip() strips a different one and both sides must agree.
 
 const WHITESPACE_LIST = ['\t', '\n', '\v', '\f', '\r', ' ', '\u00a0', '\u1680',
     '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff'];
@@ -63,7 +63,7 @@ export function removeWhitespace(value) {
 // Characters as a person counts them (code points), as Python's len(): not UTF-16 units.
 export function length(value) {
     let count = 0;
-    for (const _ of value) count += 1; // eslint-disable-line no-unused-vars
+    for (const _ of value) count += 1;
     return count;
 }
 
