@@ -24,7 +24,8 @@ def main() -> None:
             message.string = message.id
         message.flags.discard("fuzzy")
     with PATH.open("wb") as f:
-        write_po(f, catalog, width=100, sort_by_file=True)
+        # Babel's default width: `pybabel update --check` compares line numbers.
+        write_po(f, catalog)  # and the template's order, as `pybabel update` writes it
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ Accept-Language, then English. A language is offered once its catalogue exists.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -19,6 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DEFAULT_LOCALE = "en"
 COOKIE = "tolbooth_lang"
+log = logging.getLogger("tolbooth.i18n")
 
 
 @dataclass(frozen=True)
@@ -117,20 +119,30 @@ class Gettext:
         self._t = translations(code)
         self._escape = autoescape
 
-    def _finish(self, text: str, variables: dict[str, object]) -> str:
+    def _finish(self, text: str, source: str, variables: dict[str, object]) -> str:
+        try:
+            return self._format(text, variables)
+        except (KeyError, ValueError, TypeError):
+            # A translation with a broken placeholder must not take the page down:
+            # show the English source instead, and say so in the log.
+            log.warning("broken %s translation of %r", self.code, source)
+            return self._format(source, variables)
+
+    def _format(self, text: str, variables: dict[str, object]) -> str:
         if self._escape:
             return Markup(text) % variables if variables else Markup(text)
         return text % variables if variables else text
 
     def gettext(self, message: str, **variables: object) -> str:
-        return self._finish(self._t.gettext(message), variables)
+        return self._finish(self._t.gettext(message), message, variables)
 
     def ngettext(self, singular: str, plural: str, n: int, **variables: object) -> str:
         variables.setdefault("num", n)
-        return self._finish(self._t.ngettext(singular, plural, n), variables)
+        return self._finish(self._t.ngettext(singular, plural, n),
+                            singular if n == 1 else plural, variables)
 
     def pgettext(self, context: str, message: str, **variables: object) -> str:
-        return self._finish(self._t.pgettext(context, message), variables)
+        return self._finish(self._t.pgettext(context, message), message, variables)
 
 
 def format_date(value: date | datetime, code: str, format: str = "long") -> str:

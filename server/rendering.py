@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2_fragments import render_block
 from markupsafe import escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -65,6 +66,9 @@ class Renderer:
         else:
             html = self.env.get_template(template).render(full)
         response = HTMLResponse(html, status_code=status_code)
+        # The language comes from a cookie or Accept-Language: caches must key on both.
+        response.headers["Content-Language"] = full["lang"].code
+        response.headers["Vary"] = "Accept-Language, Cookie"
         if block:
             htmx.vary(response)
         return response
@@ -77,6 +81,39 @@ class Renderer:
         if context.get("has_errors"):
             title = f"{context['gettext']('Error:')} {title}"
         return f"<title>{title} – {escape(self.site['council_name'])}</title>\n"
+
+
+_EXTENDS = re.compile(r"""{%-?\s*extends\s+["']([^"']+)["']""")
+
+
+def render_block(env: jinja2.Environment, name: str, block: str,
+                 context: dict[str, Any]) -> str:
+    """Render one block of a template, including blocks it inherits from its parents
+    (jinja2-fragments finds only blocks the template itself defines). Mirrors what
+    Jinja does for a full render: every level's blocks are stacked, child first, so
+    `super()` works too."""
+    template = env.get_template(name)
+    ctx = template.new_context(context)
+    parent = _parent(env, name)
+    while parent is not None:
+        for block_name, func in env.get_template(parent).blocks.items():
+            ctx.blocks.setdefault(block_name, []).append(func)
+        parent = _parent(env, parent)
+    if block not in ctx.blocks:
+        raise KeyError(f"no block {block!r} in {name} or its parents")
+    return "".join(ctx.blocks[block][0](ctx))
+
+
+@cache
+def _parent_cached(env_id: int, source: str) -> str | None:
+    found = _EXTENDS.search(source)
+    return found.group(1) if found else None
+
+
+def _parent(env: jinja2.Environment, name: str) -> str | None:
+    assert env.loader is not None
+    source = env.loader.get_source(env, name)[0]
+    return _parent_cached(id(env), source)
 
 
 def locale_of(request: Request) -> str:

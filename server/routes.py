@@ -2,7 +2,7 @@
 
 from starlette.routing import BaseRoute, Mount, Route
 
-from .handlers import check, health, home, language, pages, questions, services, track
+from .handlers import check, form_json, health, home, language, pages, questions, services, track
 from .static import StaticAssets
 
 
@@ -22,6 +22,7 @@ def routes(assets: StaticAssets) -> list[BaseRoute]:
         Route("/services/{journey}/{page}", questions.question_page, name="question"),
         Route("/services/{journey}/{page}", questions.question_submit, methods=["POST"],
               name="question_submit"),
+        Route("/forms/{journey}/{file}", form_json.form_definition, name="form_definition"),
         Route("/track", track.track_form, name="track"),
         Route("/track", track.track_submit, methods=["POST"], name="track_submit"),
         Route("/track/{token}", track.track_link, name="track_link"),

@@ -90,8 +90,9 @@ def choose(control: Locator) -> None:
     expect(control).to_be_checked()
 
 
-def fill_question(page: Page, q: Question) -> Given | None:
-    """Answer `q` as a person would; None when left unanswered (file, location)."""
+def fill_question(page: Page, q: Question, option: str | None = None) -> Given | None:
+    """Answer `q` as a person would; None when left unanswered (file, location).
+    Radios and checkboxes take the first option, or `option` when given."""
     kind = q.type
     if kind in ("text", "textarea"):
         value = f"Answer to {q.id}"[: q.max_length or 200]
@@ -116,25 +117,49 @@ def fill_question(page: Page, q: Question) -> Given | None:
         for label, value in (("Day", d.day), ("Month", d.month), ("Year", d.year)):
             fieldset.get_by_label(label, exact=True).fill(str(value))
         return Given(q, d.isoformat(), [str(d.day), MONTHS[d.month - 1], str(d.year)])
+    if kind in ("radios", "yesno", "checkboxes"):
+        value, label = next((o for o in option_labels(q) if o[0] == option),
+                            option_labels(q)[0])
     if kind in ("radios", "yesno"):
-        value, label = option_labels(q)[0]
         choose(group(page, q).get_by_role("radio", name=label, exact=True))
         return Given(q, value, [label])
     if kind == "checkboxes":
-        value, label = option_labels(q)[0]
         choose(group(page, q).get_by_role("checkbox", name=label, exact=True))
         return Given(q, [value], [label])
     return None  # file and location: optional, left empty
 
 
+def expect_kept(page: Page, answer: Given) -> None:
+    """The page shows `answer` again (after an error, going back or a reload)."""
+    q = answer.question
+    if q.type in ("text", "textarea", "email"):
+        expect(page.get_by_label(label_text(q), exact=True)).to_have_value(answer.stored)
+    elif q.type == "phone":
+        expect(page.get_by_label(label_text(q), exact=True)).to_have_value(answer.shown[0])
+    elif q.type == "address":
+        for part, label in ADDRESS_PARTS:
+            expect(group(page, q).get_by_label(label, exact=True)).to_have_value(
+                re.compile(f"(?i)^{re.escape(ADDRESS_TYPED[part])}$"))
+    elif q.type == "date":
+        d = date.fromisoformat(answer.stored)
+        for label, value in (("Day", d.day), ("Month", d.month), ("Year", d.year)):
+            expect(group(page, q).get_by_label(label, exact=True)).to_have_value(str(value))
+    elif q.type in ("radios", "yesno", "checkboxes"):
+        role = "checkbox" if q.type == "checkboxes" else "radio"
+        expect(group(page, q).get_by_role(role, name=answer.shown[0], exact=True)
+               ).to_be_checked()
+
+
 def answer_page(page: Page, questions: tuple[Question, ...] | list[Question],
-                chosen: dict[str, Any], given: dict[str, Given]) -> None:
+                chosen: dict[str, Any], given: dict[str, Given], *,
+                skip: str | None = None, options: dict[str, str] | None = None) -> None:
     """Answer every question the page shows, given the choices made so far (same-page
-    conditions included: with JS they are revealed once their option is chosen)."""
+    conditions included: with JS they are revealed once their option is chosen).
+    `skip` leaves one question alone; `options` picks other options than the first."""
     for q in questions:
-        if q.show_if is not None and not is_met(q.show_if, chosen):
+        if q.id == skip or (q.show_if is not None and not is_met(q.show_if, chosen)):
             continue
-        answer = fill_question(page, q)
+        answer = fill_question(page, q, (options or {}).get(q.id))
         if answer is not None:
             given[q.id] = answer
             chosen[q.id] = answer.stored
@@ -279,7 +304,7 @@ def expect_stored(live_server: Any, walk: Walk, reference: str) -> None:
 
 
 def expect_tracked(page: Page, base_url: str, reference: str) -> None:
-    page.get_by_role("link", name="Track a request").click()
+    page.locator("main").get_by_role("link", name="Track a request").click()
     expect(page).to_have_url(base_url + "/track")
     page.get_by_label("Reference", exact=True).fill(reference)
     page.get_by_label("Email address or phone number", exact=True).fill(EMAIL)
@@ -504,3 +529,43 @@ def test_change_links_return_to_check_your_answers(page: Page, base_url: str) ->
     page.get_by_role("button", name="Save and return to check your answers").click()
     expect(page).to_have_url(page_url(base_url, journey.journey, "check"))
     expect(summary_row(page, "contact-name")).to_contain_text("Morag Anne MacLeod")
+
+
+def test_a_change_that_opens_a_new_page_comes_back_to_check_your_answers(
+        page: Page, base_url: str) -> None:
+    """GOV.UK pattern: a changed answer that opens a page not yet answered asks it, then
+    returns to check your answers, not through every later page again."""
+    journey = JOURNEYS["noise-complaint"]
+    pages = {p.id: p for p in journey.pages}
+    walk_to_check(page, base_url, journey)
+    types_q = pages["noise-types"].questions[0]
+    other_label = dict(option_labels(types_q))["other"]
+    page.get_by_role("link", name=f"Change {types_q.label}", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/noise-types\?change=1$"))
+    choose(group(page, types_q).get_by_role("checkbox", name=other_label, exact=True))
+    page.get_by_role("button", name="Save and return to check your answers").click()
+
+    other_q = pages["other-noise"].questions[0]
+    expect(page).to_have_url(re.compile(r"/other-noise(\?change=1)?$"))
+    page.get_by_label(label_text(other_q), exact=True).fill("Drilling")
+    expect(page.get_by_role("button", name="Save and return to check your answers")
+           ).to_be_visible()
+    page.get_by_role("button", name="Save and return to check your answers").click()
+    expect(page).to_have_url(page_url(base_url, journey.journey, "check"))
+    expect(summary_row(page, other_q.id)).to_contain_text("Drilling")
+
+
+def test_dates_are_written_the_british_way(page: Page, base_url: str, track_limit: None
+                                           ) -> None:
+    """A Scottish council writes 3 November 2026, not November 3, 2026: on check your
+    answers and on the tracking page."""
+    journey = JOURNEYS["noise-complaint"]
+    first = next(p for p in journey.pages if p.id == "first-date").questions[0]
+    walk = walk_to_check(page, base_url, journey)
+    when = date.fromisoformat(walk.given[first.id].stored)
+    value = summary_row(page, first.id).locator(".ds_summary-list__value")
+    expect(value).to_have_text(long_date(when))
+    reference = send(page, base_url, journey)
+    expect_tracked(page, base_url, reference)
+    expect(page.get_by_text(re.compile(r"^Sent on"))).to_have_text(
+        f"Sent on {long_date(date.today())}")

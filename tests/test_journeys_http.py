@@ -114,3 +114,16 @@ def test_htmx_post_of_a_question_page_returns_the_content_block(client):
     assert r.status_code == 200
     assert r.text.startswith("<title>Error: Where is the noise coming from?")
     assert "ds_error-summary" in r.text and "<html" not in r.text
+
+
+def test_form_definition_is_exported_as_json_for_the_browser(client, app):
+    journey = app.state.forms.latest("noise-complaint")
+    r = client.get(f"/forms/noise-complaint/v{journey.version}.en.json")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["journey"] == "noise-complaint" and body["version"] == journey.version
+    assert [p["id"] for p in body["pages"]] == [p.id for p in journey.pages]
+    assert "required" in str(body["messages"])
+    for bad in ("v999.en.json", "v1.xx.json", "v1.en.js", "../v1.en.json"):
+        assert client.get(f"/forms/noise-complaint/{bad}").status_code == 404
+    assert client.get("/forms/no-such-journey/v1.en.json").status_code == 404

@@ -101,3 +101,12 @@ def test_app_leaves_a_store_it_was_given_open(app, store, settings):
 def test_htmx_fragment_carries_the_page_title(client):
     fragment = client.get("/nothing-here", headers={"HX-Request": "true"})
     assert fragment.text.startswith("<title>Page not found – Midlothian Council</title>")
+
+
+def test_fragment_of_a_template_that_inherits_its_blocks(app):
+    """Regression: the contact page (which extends the question page) failed as an htmx
+    fragment because its content and title blocks live in the parent template."""
+    from server.rendering import render_block
+    env = app.state.renderer.env
+    env_ctx = {"page_title": "T", "gettext": lambda s, **k: s, "_": lambda s, **k: s}
+    assert render_block(env, "journeys/contact.html", "title", env_ctx).strip() == "T"

@@ -39,13 +39,15 @@ class FieldError:
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
 
-    def text(self, gettext: Callable[[str], str] = _unchanged) -> str:
+    def text(self, translate: Callable[[str], str] = _unchanged) -> str:
         """The message in the reader's language, with the (translated) label filled in."""
+        # (Not named gettext: Babel's extractor would take the "label" key for a message.)
         params = dict(self.params)
-        if isinstance(params.get("label"), str):
-            params["label"] = gettext(params["label"])
+        label = params.get("label")
+        if isinstance(label, str):
+            params["label"] = translate(label)
         try:
-            return gettext(self.message) % params
+            return translate(self.message) % params
         except (KeyError, ValueError, TypeError):  # a broken translation: English instead
             return self.message % params
 

@@ -79,7 +79,8 @@ async def track_submit(request: Request) -> Response:
     errors: dict[str, Any] = {}
     for q in TRACK_FORM.pages[0].questions:
         if not fields[q.id].strip():
-            errors[q.id] = {"field": q.id, "message": text.gettext(q.errors["required"])}
+            required = q.errors["required"]
+            errors[q.id] = {"field": q.id, "message": text.gettext(required)}
     prefix = request.app.state.settings.council_prefix
     reference = normalise_reference(fields["reference"], prefix) if fields["reference"] else None
     if "reference" not in errors and reference is None:

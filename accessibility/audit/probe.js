@@ -1,0 +1,525 @@
+// The audit's helpers inside the page, installed with page.evaluate (which CSP does not
+// restrict). Everything lives on window.__tbAudit; nothing is added to the DOM except
+// where a check must (text spacing adds a constructed stylesheet, then removes it).
+(() => {
+  if (window.__tbAudit) {
+    return;
+  }
+  const A = {};
+  window.__tbAudit = A;
+
+  const FOCUSABLE = 'a[href], area[href], button, input, select, textarea, iframe, summary, ' +
+    '[contenteditable=""], [contenteditable="true"], audio[controls], video[controls], [tabindex]';
+  const INTERACTIVE = 'a[href], area[href], button, input, select, textarea, summary, ' +
+    '[role="button"], [role="link"], [role="checkbox"], [role="radio"], [role="tab"], ' +
+    '[role="menuitem"], [role="switch"], [tabindex]:not([tabindex="-1"])';
+
+  const text = (el) => (el.textContent || '').replace(/\s+/g, ' ').trim();
+  A.text = text;
+
+  A.describe = (el) => {
+    if (!el || el.nodeType !== 1) {
+      return String(el);
+    }
+    let out = el.tagName.toLowerCase();
+    if (el.id) {
+      out += '#' + el.id;
+    } else if (typeof el.className === 'string' && el.className.trim()) {
+      out += '.' + el.className.trim().split(/\s+/).join('.');
+    }
+    for (const attr of ['name', 'type', 'href', 'value']) {
+      if (el.hasAttribute(attr) && !(attr === 'type' && el.tagName !== 'INPUT')) {
+        const v = el.getAttribute(attr);
+        out += `[${attr}="${v.length > 40 ? v.slice(0, 40) + '…' : v}"]`;
+      }
+    }
+    const t = text(el);
+    if (t) {
+      out += ` “${t.length > 40 ? t.slice(0, 40) + '…' : t}”`;
+    }
+    return out;
+  };
+
+  A.path = (el) => {
+    const parts = [];
+    while (el && el.nodeType === 1 && el !== document.documentElement) {
+      if (el.id) {
+        parts.unshift('#' + CSS.escape(el.id));
+        break;
+      }
+      let n = 1;
+      for (let s = el.previousElementSibling; s; s = s.previousElementSibling) {
+        if (s.tagName === el.tagName) {
+          n += 1;
+        }
+      }
+      parts.unshift(`${el.tagName.toLowerCase()}:nth-of-type(${n})`);
+      el = el.parentElement;
+    }
+    return parts.join(' > ');
+  };
+
+  A.isRendered = (el) => {
+    if (!el.getClientRects().length) {
+      return false;
+    }
+    const s = getComputedStyle(el);
+    return s.visibility !== 'hidden' && s.visibility !== 'collapse';
+  };
+
+  A.isVisuallyHidden = (el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width <= 1 || r.height <= 1) {
+      return true;
+    }
+    for (let e = el; e && e !== document.body; e = e.parentElement) {
+      const s = getComputedStyle(e);
+      if (s.clip === 'rect(0px, 0px, 0px, 0px)' || s.clipPath === 'inset(50%)') {
+        return true;
+      }
+      const er = e.getBoundingClientRect();
+      if (s.overflow === 'hidden' && (er.width <= 1 || er.height <= 1)) {
+        return true;
+      }
+    }
+    return false;
+  };
+
+  const isFocusableNow = (el) => {
+    if (!el.matches(FOCUSABLE) || el.closest('[inert]')) {
+      return false;
+    }
+    if (el.matches('input[type="hidden"]') || el.disabled) {
+      return false;
+    }
+    if (el.closest('fieldset[disabled]') && el.matches('input, select, textarea, button')) {
+      return false;
+    }
+    if (el.tagName === 'SUMMARY' && el.parentElement.tagName !== 'DETAILS') {
+      return false;
+    }
+    if (el.tagName === 'A' && !el.hasAttribute('href') && !el.hasAttribute('tabindex')) {
+      return false;
+    }
+    if (el.hasAttribute('tabindex') && el.tabIndex < 0) {
+      return false;
+    }
+    // A closed <details> keeps all but its summary out of reach.
+    for (let d = el.parentElement && el.parentElement.closest('details'); d;
+      d = d.parentElement && d.parentElement.closest('details')) {
+      if (!d.open && !(el.tagName === 'SUMMARY' && el.parentElement === d)) {
+        return false;
+      }
+    }
+    return A.isRendered(el);
+  };
+
+  // The sequential focus order a browser uses, in DOM order (positive tabindex is a
+  // failure of its own, reported separately). One tab stop per radio group: the checked
+  // radio, or the first.
+  A.focusables = () => {
+    const all = Array.from(document.querySelectorAll(FOCUSABLE)).filter(isFocusableNow);
+    const seenGroups = new Map();
+    const out = [];
+    for (const el of all) {
+      if (el.matches('input[type="radio"]') && el.name) {
+        const key = (el.form ? A.path(el.form) : '') + '|' + el.name;
+        const group = all.filter((r) => r.matches('input[type="radio"]') && r.name === el.name &&
+          r.form === el.form);
+        if (seenGroups.has(key)) {
+          continue;
+        }
+        seenGroups.set(key, true);
+        out.push(group.find((r) => r.checked) || group[0]);
+        continue;
+      }
+      out.push(el);
+    }
+    A.list = out;
+    return out;
+  };
+
+  // --- focus appearance ------------------------------------------------------------------
+  const PROPS = ['outlineStyle', 'outlineWidth', 'outlineColor', 'outlineOffset', 'boxShadow',
+    'backgroundColor', 'color', 'borderTopColor', 'borderBottomColor', 'borderLeftColor',
+    'borderRightColor', 'borderTopWidth', 'borderBottomWidth', 'textDecorationLine',
+    'textDecorationThickness', 'textDecorationColor', 'content', 'opacity'];
+
+  const related = (el) => {
+    const set = [el];
+    for (const l of el.labels || []) {
+      set.push(l);
+    }
+    if (el.nextElementSibling && el.nextElementSibling.tagName === 'LABEL') {
+      set.push(el.nextElementSibling);
+    }
+    if (el.parentElement) {
+      set.push(el.parentElement);
+    }
+    return Array.from(new Set(set));
+  };
+
+  A.snapshot = (el) => {
+    const out = {};
+    related(el).forEach((e, i) => {
+      for (const pseudo of [null, '::before', '::after']) {
+        const s = getComputedStyle(e, pseudo);
+        out[`${i}${pseudo || ''}`] = PROPS.map((p) => s[p]).join('|');
+      }
+    });
+    return out;
+  };
+
+  // Which properties differ, by element; empty when focus changes nothing visible.
+  A.diff = (before, after) => {
+    const out = [];
+    for (const k of Object.keys(after)) {
+      if (before[k] === after[k]) {
+        continue;
+      }
+      const b = (before[k] || '').split('|');
+      const a = after[k].split('|');
+      PROPS.forEach((p, i) => {
+        if (b[i] !== a[i]) {
+          out.push(`${k}.${p}: ${b[i]} → ${a[i]}`);
+        }
+      });
+    }
+    // An outline that is there but has no width, or only an opacity change of an
+    // invisible element, shows nothing.
+    return out.filter((d) => !/outlineStyle: none → (auto|solid|dotted|dashed|double)/.test(d) ||
+      out.some((x) => /outlineWidth/.test(x)));
+  };
+
+  A.finishTransitions = () => {
+    const running = [];
+    for (const a of document.getAnimations()) {
+      if (a.playState === 'running') {
+        const name = a.transitionProperty || a.animationName || a.constructor.name;
+        running.push({
+          kind: a.constructor.name, name,
+          target: A.describe(a.effect && a.effect.target),
+        });
+      }
+      try {
+        a.finish();
+      } catch (e) {
+        // infinite animations cannot finish; they were recorded above
+      }
+    }
+    return running;
+  };
+
+  // --- keyboard: a log written on every Tab keyup ----------------------------------------
+  A.startKeyLog = () => {
+    const list = A.focusables();
+    A.finishTransitions();
+    A.unfocused = list.map((el) => A.snapshot(el));
+    A.keyLog = [];
+    const active = document.activeElement;
+    A.startIndex = active && active !== document.body ? list.indexOf(active) : -1;
+    if (!A.keyListener) {
+      A.keyListener = (event) => {
+        if (event.key === 'Tab') {
+          A.keyLog.push(A.stepRecord());
+        }
+      };
+      window.addEventListener('keyup', A.keyListener, true);
+    }
+    const positive = Array.from(document.querySelectorAll('[tabindex]'))
+      .filter((el) => el.tabIndex > 0).map(A.describe);
+    return {
+      count: list.length,
+      items: list.map(A.describe),
+      start: active === document.body || !active ? null : A.describe(active),
+      startInList: A.startIndex,
+      positiveTabindex: positive,
+      skipTarget: !!document.getElementById('main-content'),
+    };
+  };
+
+  A.obscured = (el) => {
+    const r = el.getBoundingClientRect();
+    const vw = document.documentElement.clientWidth;
+    const vh = document.documentElement.clientHeight;
+    const left = Math.max(r.left, 0);
+    const right = Math.min(r.right, vw);
+    const top = Math.max(r.top, 0);
+    const bottom = Math.min(r.bottom, vh);
+    if (right <= left || bottom <= top) {
+      return `off screen at ${Math.round(r.left)},${Math.round(r.top)}`;
+    }
+    const x = (left + right) / 2;
+    const y = (top + bottom) / 2;
+    const hit = document.elementFromPoint(x, y);
+    if (!hit) {
+      return 'nothing at its centre';
+    }
+    if (hit === el || el.contains(hit)) {
+      return null;
+    }
+    for (const l of el.labels || []) {
+      if (hit === l || l.contains(hit)) {
+        return null;
+      }
+    }
+    return `covered by ${A.describe(hit)}`;
+  };
+
+  A.stepRecord = () => {
+    const el = document.activeElement;
+    if (!el || el === document.body || el === document.documentElement) {
+      return { index: -1 };
+    }
+    const index = A.list.indexOf(el);
+    A.finishTransitions();
+    const rec = { index, desc: A.describe(el), obscured: A.obscured(el) };
+    if (index >= 0) {
+      rec.diff = A.diff(A.unfocused[index], A.snapshot(el));
+    }
+    if (el.matches('.ds_skip-links__link, a[href="#main-content"]')) {
+      const r = el.getBoundingClientRect();
+      rec.skipVisible = r.width > 1 && r.height > 1 && !A.isVisuallyHidden(el);
+    }
+    return rec;
+  };
+
+  // Focus each element in turn from script (after a real Tab, so :focus-visible applies)
+  // and compare its look with the unfocused look. Used under forced colours, where it also
+  // notes every animation or transition that starts.
+  A.focusLoop = () => {
+    const list = A.focusables();
+    const onLoad = A.finishTransitions();
+    const unfocused = list.map((el) => A.snapshot(el));
+    const invisible = [];
+    const animations = onLoad.map((a) => ({ ...a, when: 'on load' }));
+    list.forEach((el, i) => {
+      el.focus({ preventScroll: true });
+      for (const a of A.finishTransitions()) {
+        animations.push({ ...a, when: 'focusing ' + A.describe(el) });
+      }
+      if (document.activeElement !== el) {
+        return;
+      }
+      if (!A.diff(unfocused[i], A.snapshot(el)).length) {
+        invisible.push(A.describe(el));
+      }
+    });
+    if (document.activeElement) {
+      document.activeElement.blur();
+    }
+    const endless = Array.from(document.querySelectorAll('body *')).filter((el) => {
+      const s = getComputedStyle(el);
+      return s.animationName !== 'none' && s.animationIterationCount === 'infinite' &&
+        parseFloat(s.animationDuration) > 0;
+    }).map(A.describe);
+    return { count: list.length, invisible, animations, endless };
+  };
+
+  // --- target size (WCAG 2.5.8) ----------------------------------------------------------
+  const inSentence = (el) => {
+    const s = getComputedStyle(el);
+    if (!s.display.startsWith('inline') || s.display === 'inline-block' ||
+      s.display === 'inline-flex' || s.display === 'inline-grid') {
+      return false;
+    }
+    let block = el.parentElement;
+    while (block && getComputedStyle(block).display.startsWith('inline')) {
+      block = block.parentElement;
+    }
+    if (!block) {
+      return false;
+    }
+    const own = text(el);
+    const whole = text(block);
+    return whole.replace(own, '').replace(/[\s.,:;!?()“”"'–—-]/g, '').length > 0;
+  };
+
+  A.targets = () => {
+    const out = [];
+    for (const el of document.querySelectorAll(INTERACTIVE)) {
+      if (el.matches('input[type="hidden"]') || !A.isRendered(el) || el.closest('[inert]')) {
+        continue;
+      }
+      const r = el.getBoundingClientRect();
+      const boxes = [[r.left, r.top, r.width, r.height]];
+      for (const l of el.labels || []) {
+        if (A.isRendered(l)) {
+          const lr = l.getBoundingClientRect();
+          boxes.push([lr.left, lr.top, lr.width, lr.height]);
+        }
+      }
+      out.push({
+        desc: A.describe(el), path: A.path(el), boxes,
+        inline: inSentence(el), hidden: A.isVisuallyHidden(el) && !(el.labels && el.labels.length),
+      });
+    }
+    return out;
+  };
+
+  // --- reflow and text spacing -----------------------------------------------------------
+  A.overflowing = (width) => {
+    const wide = Array.from(document.querySelectorAll('body *')).filter((el) => {
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.right > width + 0.5 && A.isRendered(el) && !A.isVisuallyHidden(el);
+    });
+    const leaves = wide.filter((el) => !wide.some((o) => o !== el && el.contains(o)));
+    return leaves.slice(0, 6).map((el) => `${A.describe(el)} (right edge ${Math.round(el.getBoundingClientRect().right)}px)`);
+  };
+
+  A.clipped = () => {
+    const out = [];
+    for (const el of document.querySelectorAll('body *')) {
+      const s = getComputedStyle(el);
+      const hideX = ['hidden', 'clip'].includes(s.overflowX);
+      const hideY = ['hidden', 'clip'].includes(s.overflowY);
+      if (!(hideX || hideY || s.textOverflow === 'ellipsis') || !text(el)) {
+        continue;
+      }
+      if (!A.isRendered(el) || A.isVisuallyHidden(el)) {
+        continue;
+      }
+      const lostY = hideY && el.scrollHeight > el.clientHeight + 1;
+      const lostX = (hideX || s.textOverflow === 'ellipsis') && el.scrollWidth > el.clientWidth + 1;
+      if (lostX || lostY) {
+        out.push(`${A.describe(el)} (${lostY ? `content ${el.scrollHeight}px tall in ${el.clientHeight}px` : ''}${lostX && lostY ? ', ' : ''}${lostX ? `content ${el.scrollWidth}px wide in ${el.clientWidth}px` : ''})`);
+      }
+    }
+    return out;
+  };
+
+  const SPACING = '* { line-height: 1.5 !important; letter-spacing: 0.12em !important; ' +
+    'word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }';
+  A.textSpacing = () => {
+    const before = new Set(A.clipped());
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(SPACING);
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    const applied = getComputedStyle(document.body).wordSpacing;
+    const after = A.clipped().filter((c) => !before.has(c));
+    const wider = document.documentElement.scrollWidth > document.documentElement.clientWidth;
+    document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet);
+    return { applied: applied !== '0px' && applied !== 'normal', clipped: after, wider };
+  };
+
+  // --- DOM facts for error pattern, language, help, live regions, statement -------------
+  A.facts = () => {
+    const html = document.documentElement;
+    const main = document.querySelector('main');
+    const summary = document.querySelector('.ds_error-summary');
+    const active = document.activeElement;
+    const f = {
+      url: location.pathname + location.search,
+      lang: html.getAttribute('lang'),
+      dir: html.getAttribute('dir'),
+      title: document.title,
+      h1: Array.from(document.querySelectorAll('h1')).map(text),
+      active: active && active !== document.body ? A.describe(active) : null,
+      activeInSummary: !!(summary && active && summary.contains(active)),
+      activeIsH1: !!(active && active.closest('h1')),
+      htmx: typeof window.htmx !== 'undefined',
+      jsEnabledClass: html.classList.contains('js-enabled'),
+      mainId: main ? main.id : null,
+      summary: null,
+      fields: [],
+      filled: {},
+    };
+    if (summary) {
+      const title = summary.querySelector('.ds_error-summary__title, h2');
+      const firstField = main && main.querySelector('form input:not([type="hidden"]), form select, form textarea, form fieldset');
+      const h1 = main && main.querySelector('h1');
+      f.summary = {
+        role: summary.getAttribute('role'),
+        tabindex: summary.getAttribute('tabindex'),
+        title: title ? text(title) : null,
+        inMain: !!(main && main.contains(summary)),
+        beforeH1: !!(h1 && (summary.compareDocumentPosition(h1) & Node.DOCUMENT_POSITION_FOLLOWING)),
+        beforeFields: !!(firstField && (summary.compareDocumentPosition(firstField) & Node.DOCUMENT_POSITION_FOLLOWING)),
+        links: Array.from(summary.querySelectorAll('a')).map((a) => {
+          const href = a.getAttribute('href') || '';
+          const id = href.startsWith('#') ? decodeURIComponent(href.slice(1)) : null;
+          const target = id ? document.getElementById(id) : null;
+          let described = [];
+          let describedText = '';
+          if (target) {
+            const holder = target.hasAttribute('aria-describedby') ? target :
+              target.closest('fieldset[aria-describedby]') || target;
+            described = (holder.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+            describedText = described.map((d) => document.getElementById(d))
+              .filter(Boolean).map(text).join(' | ');
+          }
+          return {
+            text: text(a), href, id,
+            target: target ? A.describe(target) : null,
+            targetIsField: !!(target && target.matches('input, select, textarea, fieldset, [tabindex]')),
+            described, describedText,
+            invalid: target ? target.getAttribute('aria-invalid') ||
+              (target.querySelector && target.querySelector('[aria-invalid="true"]') ? 'true' : null) : null,
+          };
+        }),
+      };
+    }
+    for (const el of document.querySelectorAll('main input:not([type="hidden"]), main textarea')) {
+      if (el.name && ['text', 'search', 'email', 'tel', 'textarea'].includes(el.type)) {
+        f.filled[el.name] = el.value;
+      }
+    }
+    f.freeText = Array.from(document.querySelectorAll('textarea, input[type="text"], input[type="search"], input:not([type])'))
+      .filter((el) => !['numeric', 'decimal', 'tel', 'email'].includes(el.getAttribute('inputmode') || ''))
+      .map((el) => ({ desc: A.describe(el), dir: el.getAttribute('dir') }));
+    const switcher = document.querySelector('.tb-language-switcher');
+    f.switcher = switcher ? {
+      label: switcher.getAttribute('aria-label'),
+      items: Array.from(switcher.querySelectorAll('a, [aria-current]')).map((e) => ({
+        tag: e.tagName.toLowerCase(), href: e.getAttribute('href'), lang: e.getAttribute('lang'),
+        hreflang: e.getAttribute('hreflang'), text: text(e), current: e.getAttribute('aria-current'),
+      })),
+    } : null;
+    const footer = document.querySelector('footer');
+    f.footer = footer ? {
+      links: Array.from(footer.querySelectorAll('a')).map((a) => ({ href: a.getAttribute('href'), text: text(a) })),
+      contact: (() => {
+        const c = footer.querySelector('.tb-footer-contact');
+        return c ? text(c) : null;
+      })(),
+      last: (() => {
+        const landmarks = Array.from(document.querySelectorAll('header, nav, main, footer, aside, [role="banner"], [role="main"], [role="contentinfo"]'))
+          .filter((e) => !footer.contains(e) && !e.contains(footer));
+        return landmarks.every((e) => e.compareDocumentPosition(footer) & Node.DOCUMENT_POSITION_FOLLOWING);
+      })(),
+      afterMain: !!(main && (main.compareDocumentPosition(footer) & Node.DOCUMENT_POSITION_FOLLOWING)),
+    } : null;
+    f.headings = Array.from(document.querySelectorAll('main h2, main h3')).map(text);
+    f.live = Array.from(document.querySelectorAll('[aria-live], [role="status"], [role="alert"], [role="log"]'))
+      .map((e) => ({ desc: A.describe(e), role: e.getAttribute('role'), live: e.getAttribute('aria-live'), text: text(e) }));
+    f.characterCounts = Array.from(document.querySelectorAll('[data-module="ds-character-count"]')).map((c) => ({
+      desc: A.describe(c),
+      live: !!c.querySelector('[aria-live]'),
+    }));
+    f.resultCount = (() => {
+      const r = document.querySelector('.tb-result-count');
+      return r ? { role: r.getAttribute('role'), text: text(r) } : null;
+    })();
+    f.trackLink = (() => {
+      const a = Array.from(document.querySelectorAll('main a')).find((x) => /\/track\/[^/]+$/.test(x.getAttribute('href') || ''));
+      return a ? a.getAttribute('href') : null;
+    })();
+    return f;
+  };
+
+  // Click each error summary link and see where focus lands (script handles the click).
+  A.summaryLinkFocus = () => {
+    const out = [];
+    const summary = document.querySelector('.ds_error-summary');
+    if (!summary) {
+      return out;
+    }
+    for (const a of summary.querySelectorAll('a[href^="#"]')) {
+      a.click();
+      const active = document.activeElement;
+      const id = decodeURIComponent(a.getAttribute('href').slice(1));
+      out.push({ id, focused: active ? active.id : null, ok: !!active && active.id === id });
+    }
+    return out;
+  };
+})();

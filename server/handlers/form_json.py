@@ -1,0 +1,30 @@
+"""A journey's form definition as JSON, in one language: what the browser's own
+interpreter validates with (offline, the same rules as the server)."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from .. import i18n
+from ..errors import NotFound
+from ..forms.export import export_definition
+
+FILE = re.compile(r"^v([1-9][0-9]{0,3})\.([a-z]{2})\.json$")
+
+
+async def form_definition(request: Request) -> JSONResponse:
+    found = FILE.match(request.path_params["file"])
+    if not found or found.group(2) not in i18n.OFFERED_CODES:
+        raise NotFound()
+    try:
+        journey = request.app.state.forms.get(request.path_params["journey"],
+                                              int(found.group(1)))
+    except KeyError:
+        raise NotFound() from None
+    text = i18n.Gettext(found.group(2))
+    # A published version never changes, but its translations can improve: revalidate.
+    return JSONResponse(export_definition(journey, text.gettext),
+                        headers={"Cache-Control": "no-cache"})
