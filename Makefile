@@ -14,7 +14,7 @@ CATALOGUES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 PYTEST_WORKERS ?= auto
 
-.PHONY: help run test bench audit assets translations extract chromium lint clean
+.PHONY: help run test bench audit assets translations extract chromium java lint clean
 
 help:
 	@echo "make run    set everything up and serve on http://localhost:8000"
@@ -56,11 +56,20 @@ extract: $(RUNTIME_STAMP)
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
+# The Nu Html Checker (npm vnu-jar) in the accessibility audit runs on Java.
+java:
+	@command -v java >/dev/null || { apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless; }
+
 run: $(RUNTIME_STAMP) assets translations
 	$(BIN)/tolbooth serve --host localhost --port 8000
 
-test: $(TEST_STAMP) assets translations chromium
+test: $(TEST_STAMP) assets translations chromium java
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+# The accessibility audit: every route x state x language (accessibility/routes.toml) in
+# Chromium, report in accessibility/report/. The Nu Html Checker (vnu-jar) needs Java 17.
+audit: $(TEST_STAMP) assets translations chromium java
+	$(BIN)/python -m accessibility.audit
 
 bench: $(TEST_STAMP) assets translations chromium
 	$(BIN)/python -m bench

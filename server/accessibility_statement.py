@@ -50,3 +50,12 @@ def load_statement(path: Path = STATEMENT_FILE) -> Statement:
         disproportionate_burden=_issues(data.get("disproportionate_burden", [])),
         outside_scope=_issues(data.get("outside_scope", [])),
     )
+
+
+def extract_statement(fileobj, keywords, comment_tags, options):  # type: ignore[no-untyped-def]
+    """Babel extraction method: the statement's texts are message ids (locales/babel.cfg)."""
+    data = tomllib.loads(fileobj.read().decode("utf-8"))
+    for section in ("non_compliant", "disproportionate_burden", "outside_scope"):
+        for position, entry in enumerate(data.get(section, [])):
+            if entry.get("text"):
+                yield (0, None, entry["text"], [f"accessibility statement: {section}[{position}]"])

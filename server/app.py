@@ -13,6 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from . import errors
 from .access_log import AccessLogMiddleware
+from .auth.session import AuthMiddleware
 from .csrf import CsrfMiddleware
 from .db import Store
 from .db.migrations import migrate
@@ -44,6 +45,7 @@ def create_app(settings: Settings, store: Store | None = None,
         "contact_phone": settings.contact_phone,
         "contact_email": settings.contact_email,
         "origin": settings.origin,
+        "staff_idle_seconds": settings.staff_idle_minutes * 60,
     }
 
     @contextlib.asynccontextmanager
@@ -59,6 +61,7 @@ def create_app(settings: Settings, store: Store | None = None,
         Middleware(SessionMiddleware, secret_key=settings.secret_key,
                    session_cookie=SESSION_COOKIE, same_site="lax",
                    https_only=settings.https, max_age=None),
+        Middleware(AuthMiddleware),
         Middleware(LocaleMiddleware),
         Middleware(CsrfMiddleware, origin=settings.origin,
                    max_body_bytes=settings.max_body_bytes),

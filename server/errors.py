@@ -52,6 +52,20 @@ class CsrfFailed(Forbidden):
     message = _("Go back, reload the page and send the form again. Nothing has been changed.")
 
 
+class PasskeyRefused(Forbidden):
+    code = "passkey_refused"
+    title = _("We could not sign you in with that passkey")
+    message = _("Try again, or use another passkey. If none of your passkeys work, ask an "
+                "administrator for a new invite, or sign in with a link sent by email.")
+
+
+class LinkExpired(ServiceError):
+    status_code = 410
+    code = "link_expired"
+    title = _("This link has expired or has already been used")
+    message = _("Links work once and for a short time. Ask for a new one.")
+
+
 class NotFound(ServiceError):
     status_code = 404
     code = "not_found"
@@ -108,7 +122,7 @@ def error_response(request: Request, error: ServiceError) -> Response:
     renderer = request.app.state.renderer
     response = renderer.render(request, "error.html",
                                {"error": error, "title": title, "message": message},
-                               status_code=error.status_code, block="content")
+                               status_code=error.status_code, block="main")
     response.headers.update(error.headers)
     return response
 

@@ -145,16 +145,25 @@ class Gettext:
         return self._finish(self._t.pgettext(context, message), message, variables)
 
 
+# Babel's plain "en" is US English ("November 2, 2026"); people here write "2 November 2026".
+FORMAT_LOCALES = {"en": "en_GB"}
+
+
+def _format_locale(code: str) -> Locale:
+    return Locale.parse(FORMAT_LOCALES.get(code, code))
+
+
 def format_date(value: date | datetime, code: str, format: str = "long") -> str:
-    return dates.format_date(value, format=format, locale=Locale.parse(code))
+    return dates.format_date(value, format=format, locale=_format_locale(code))
 
 
 def format_datetime(value: datetime, code: str, format: str = "medium") -> str:
-    return dates.format_datetime(value, format=format, locale=Locale.parse(code))
+    return dates.format_datetime(value, format=format, locale=_format_locale(code),
+                                 tzinfo=dates.get_timezone("Europe/London"))
 
 
 def format_number(value: float, code: str) -> str:
-    return numbers.format_decimal(value, locale=Locale.parse(code))
+    return numbers.format_decimal(value, locale=_format_locale(code))
 
 
 def lazy(message: str) -> str:

@@ -54,6 +54,7 @@ class Renderer:
             "static_url": self.assets.url,
             "format_date": lambda value, fmt="long": i18n.format_date(value, code, fmt),
             "current_path": request.url.path,
+            "person": request.scope.get("state", {}).get("person"),
             **extra,
         }
 

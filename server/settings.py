@@ -59,6 +59,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TOLBOOTH_SMTP_STARTTLS", "false", "Use STARTTLS with the SMTP server (true/false)."),
     Setting("TOLBOOTH_MAIL_FROM", "Midlothian Council <no-reply@midlothian.gov.uk>",
             "From address of emails the service sends."),
+    Setting("TOLBOOTH_STAFF_IDLE_MINUTES", "30",
+            "Minutes without activity after which a staff member is signed out. They are "
+            "warned, and can stay signed in, 3 minutes before (at least 5 minutes)."),
     Setting("TOLBOOTH_MAX_BODY_BYTES", "12582912",
             "Largest request body accepted, in bytes; larger ones get 413."),
     Setting("TOLBOOTH_LOG_LEVEL", "info", "Log level: debug, info, warning or error."),
@@ -87,6 +90,7 @@ class Settings:
     mail_from: str
     max_body_bytes: int
     log_level: str
+    staff_idle_minutes: int = 30
 
     @property
     def db_path(self) -> Path:
@@ -141,6 +145,7 @@ class Settings:
             mail_from=need("TOLBOOTH_MAIL_FROM"),
             max_body_bytes=_parse(need, "TOLBOOTH_MAX_BODY_BYTES", _positive_int),
             log_level=_parse(need, "TOLBOOTH_LOG_LEVEL", _log_level),
+            staff_idle_minutes=_parse(need, "TOLBOOTH_STAFF_IDLE_MINUTES", _idle_minutes),
         )
 
 
@@ -187,6 +192,13 @@ def _positive_int(value: str) -> int:
     if number <= 0:
         raise ValueError("expected a positive whole number")
     return number
+
+
+def _idle_minutes(value: str) -> int:
+    minutes = int(value)
+    if minutes < 5:
+        raise ValueError("expected at least 5 minutes: the warning comes 3 minutes before")
+    return minutes
 
 
 def _bool(value: str) -> bool:

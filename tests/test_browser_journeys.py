@@ -175,6 +175,13 @@ def next_page_id(journey: Journey, after: str | None, chosen: dict[str, Any]) ->
     return "contact"
 
 
+def arrive(page: Page, url: str | re.Pattern[str]) -> None:
+    """Wait until the page is at `url` and loaded: a click may have started a full
+    navigation (before scripts ran, or with none), and its DOM is not ready at commit."""
+    expect(page).to_have_url(url)
+    page.wait_for_load_state("load")
+
+
 def page_url(base_url: str, slug: str, page_id: str) -> re.Pattern[str]:
     return re.compile(re.escape(f"{base_url}/services/{slug}/{page_id}") + r"$")
 
@@ -203,7 +210,7 @@ def open_journey(page: Page, base_url: str, journey: Journey) -> None:
     """From /services, by the journey's title, to its start page."""
     page.goto(base_url + "/services")
     page.get_by_role("link", name=journey.title, exact=True).click()
-    expect(page).to_have_url(f"{base_url}/services/{journey.journey}")
+    arrive(page, f"{base_url}/services/{journey.journey}")
     expect(page.get_by_role("heading", level=1)).to_have_text(journey.title)
     expect_quick_exit(page, journey)
 
@@ -216,7 +223,7 @@ def answer_questions(page: Page, base_url: str, walk: Walk, *, until: str = "con
     current: str | None = None
     for _ in range(len(journey.pages) + 1):
         expected = next_page_id(journey, current, walk.chosen)
-        expect(page).to_have_url(page_url(base_url, journey.journey, expected))
+        arrive(page, page_url(base_url, journey.journey, expected))
         if expected == until:
             return
         expect_quick_exit(page, journey)
@@ -243,23 +250,36 @@ def summary_row(page: Page, row_id: str) -> Locator:
         has=page.locator(f"[id='key-{row_id}']"))
 
 
+SUMMARY_ROWS = """(items) => Object.fromEntries(items.map((li) => {
+  const key = li.querySelector('.ds_summary-list__key');
+  const value = li.querySelector('.ds_summary-list__value');
+  return [key.id, [key.innerText.trim(), value.innerText.replace(/\\s+/g, ' ').trim()]];
+}))"""
+
+
 def expect_check_page(page: Page, base_url: str, walk: Walk) -> None:
+    """Every answer given shows against its question (one snapshot of the list)."""
     journey = walk.journey
-    expect(page).to_have_url(page_url(base_url, journey.journey, "check"))
+    arrive(page, page_url(base_url, journey.journey, "check"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
     expect_quick_exit(page, journey)
+    rows = page.locator(".ds_summary-list__item").evaluate_all(SUMMARY_ROWS)
+    problems = []
     for qid, answer in walk.given.items():
-        row = summary_row(page, qid)
-        expect(row.locator(".ds_summary-list__key")).to_have_text(answer.question.label)
-        for line in answer.shown:
-            expect(row.locator(".ds_summary-list__value")).to_contain_text(line)
-    expect(summary_row(page, "contact-name")).to_contain_text(NAME)
-    expect(summary_row(page, "contact-email")).to_contain_text(EMAIL)
+        label, value = rows.get(f"key-{qid}", (None, ""))
+        if label != answer.question.label:
+            problems.append(f"{qid}: row labelled {label!r}")
+        problems += [f"{qid}: {line!r} not in {value!r}" for line in answer.shown
+                     if line not in value]
+    for qid, line in (("contact-name", NAME), ("contact-email", EMAIL)):
+        if line not in rows.get(f"key-{qid}", ("", ""))[1]:
+            problems.append(f"{qid}: {line!r} not shown")
+    assert not problems, "check your answers:\n" + "\n".join(problems)
 
 
 def send(page: Page, base_url: str, journey: Journey) -> str:
     page.get_by_role("button", name="Send request").click()
-    expect(page).to_have_url(page_url(base_url, journey.journey, "done"))
+    arrive(page, page_url(base_url, journey.journey, "done"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Request sent")
     expect_quick_exit(page, journey)
     found = REFERENCE.search(page.locator("main").inner_text())
@@ -305,7 +325,7 @@ def expect_stored(live_server: Any, walk: Walk, reference: str) -> None:
 
 def expect_tracked(page: Page, base_url: str, reference: str) -> None:
     page.locator("main").get_by_role("link", name="Track a request").click()
-    expect(page).to_have_url(base_url + "/track")
+    arrive(page, base_url + "/track")
     page.get_by_label("Reference", exact=True).fill(reference)
     page.get_by_label("Email address or phone number", exact=True).fill(EMAIL)
     page.get_by_role("button", name="Find my request").click()
@@ -314,6 +334,15 @@ def expect_tracked(page: Page, base_url: str, reference: str) -> None:
 
 
 # --- fixtures ---------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def patient_expect() -> Iterator[None]:
+    """Wait up to 10 s (not 5) for a page to get where it should: these run two at a
+    time beside other work, and a slow machine is not a failure."""
+    expect.set_options(timeout=10_000)
+    yield
+    expect.set_options(timeout=None)
 
 
 @pytest.fixture
@@ -385,7 +414,7 @@ def test_escape_hides_a_social_work_page(page: Page, base_url: str) -> None:
     open_journey(page, base_url, journey)
     page.get_by_role("button", name="Start now").click()
     question_url = page_url(base_url, journey.journey, journey.pages[0].id)
-    expect(page).to_have_url(question_url)
+    arrive(page, question_url)
     altlink = page.get_by_role("link", name=HIDE_PAGE).get_attribute("data-altlink")
     assert altlink and altlink.startswith("https://")
     page.keyboard.press("Escape")
@@ -437,26 +466,26 @@ def test_back_link_returns_with_the_answer_kept(page: Page, base_url: str) -> No
     page.get_by_role("button", name="Start now").click()
     fill_question(page, source)
     page.get_by_role("button", name="Continue").click()
-    expect(page).to_have_url(page_url(base_url, journey.journey, journey.pages[1].id))
+    arrive(page, page_url(base_url, journey.journey, journey.pages[1].id))
     fill_question(page, address)
     page.get_by_role("button", name="Continue").click()
-    expect(page).to_have_url(page_url(base_url, journey.journey, journey.pages[2].id))
+    arrive(page, page_url(base_url, journey.journey, journey.pages[2].id))
 
     page.get_by_role("link", name="Back", exact=True).click()
-    expect(page).to_have_url(page_url(base_url, journey.journey, journey.pages[1].id))
+    arrive(page, page_url(base_url, journey.journey, journey.pages[1].id))
     fieldset = group(page, address)
     expect(fieldset.get_by_label("Building and street", exact=True)).to_have_value(
         ADDRESS_STORED["line1"])
     expect(fieldset.get_by_label("Postcode", exact=True)).to_have_value("EH22 1AE")
 
     page.get_by_role("link", name="Back", exact=True).click()
-    expect(page).to_have_url(page_url(base_url, journey.journey, journey.pages[0].id))
+    arrive(page, page_url(base_url, journey.journey, journey.pages[0].id))
     first_label = option_labels(source)[0][1]
     expect(group(page, source).get_by_role("radio", name=first_label, exact=True)
            ).to_be_checked()
 
     page.get_by_role("link", name="Back", exact=True).click()
-    expect(page).to_have_url(f"{base_url}/services/{journey.journey}")
+    arrive(page, f"{base_url}/services/{journey.journey}")
 
 
 def test_reload_keeps_answers_because_drafts_are_on_the_server(page: Page,
@@ -473,7 +502,7 @@ def test_reload_keeps_answers_because_drafts_are_on_the_server(page: Page,
         expect(group(p, date_q).get_by_label("Year", exact=True)).to_have_value(str(when.year))
 
     page.reload()  # the page after: nothing lost by reloading it
-    expect(page).to_have_url(page_url(base_url, journey.journey, "noise-times"))
+    arrive(page, page_url(base_url, journey.journey, "noise-times"))
     page.goto(f"{base_url}/services/{journey.journey}/first-date")
     expect_answers(page)
     page.reload()
@@ -497,7 +526,7 @@ def test_change_links_return_to_check_your_answers(page: Page, base_url: str) ->
     labels = option_labels(where)
 
     page.get_by_role("link", name=f"Change {where.label}", exact=True).click()
-    expect(page).to_have_url(re.compile(re.escape(
+    arrive(page, re.compile(re.escape(
         f"{base_url}/services/{journey.journey}/pest-where?change=1") + "$"))
     expect(group(page, where).get_by_role("radio", name=labels[0][1], exact=True)
            ).to_be_checked()
@@ -505,29 +534,29 @@ def test_change_links_return_to_check_your_answers(page: Page, base_url: str) ->
         "href", f"/services/{journey.journey}/check")
     choose(group(page, where).get_by_role("radio", name=labels[1][1], exact=True))
     page.get_by_role("button", name="Save and return to check your answers").click()
-    expect(page).to_have_url(page_url(base_url, journey.journey, "check"))
+    arrive(page, page_url(base_url, journey.journey, "check"))
     expect(summary_row(page, where.id).locator(".ds_summary-list__value")).to_have_text(
         labels[1][1])
 
     address = pages["property-address"].questions[0]
     page.get_by_role("link", name=f"Change {address.label}", exact=True).click()
-    expect(page).to_have_url(re.compile(re.escape(
+    arrive(page, re.compile(re.escape(
         f"{base_url}/services/{journey.journey}/property-address?change=1") + "$"))
     group(page, address).get_by_label("Building and street", exact=True).fill(
         "10 Eskbank Road")
     page.get_by_role("button", name="Save and return to check your answers").click()
-    expect(page).to_have_url(page_url(base_url, journey.journey, "check"))
+    arrive(page, page_url(base_url, journey.journey, "check"))
     value = summary_row(page, address.id).locator(".ds_summary-list__value")
     expect(value).to_contain_text("10 Eskbank Road")
     expect(value).not_to_contain_text(ADDRESS_STORED["line1"])
 
     contact = contact_form(journey).pages[0].questions[0]
     page.get_by_role("link", name=f"Change {contact.label}", exact=True).click()
-    expect(page).to_have_url(re.compile(re.escape(
+    arrive(page, re.compile(re.escape(
         f"{base_url}/services/{journey.journey}/contact?change=1") + "$"))
     page.get_by_label(label_text(contact), exact=True).fill("Morag Anne MacLeod")
     page.get_by_role("button", name="Save and return to check your answers").click()
-    expect(page).to_have_url(page_url(base_url, journey.journey, "check"))
+    arrive(page, page_url(base_url, journey.journey, "check"))
     expect(summary_row(page, "contact-name")).to_contain_text("Morag Anne MacLeod")
 
 
@@ -541,17 +570,17 @@ def test_a_change_that_opens_a_new_page_comes_back_to_check_your_answers(
     types_q = pages["noise-types"].questions[0]
     other_label = dict(option_labels(types_q))["other"]
     page.get_by_role("link", name=f"Change {types_q.label}", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/noise-types\?change=1$"))
+    arrive(page, re.compile(r"/noise-types\?change=1$"))
     choose(group(page, types_q).get_by_role("checkbox", name=other_label, exact=True))
     page.get_by_role("button", name="Save and return to check your answers").click()
 
     other_q = pages["other-noise"].questions[0]
-    expect(page).to_have_url(re.compile(r"/other-noise(\?change=1)?$"))
+    arrive(page, re.compile(r"/other-noise(\?change=1)?$"))
     page.get_by_label(label_text(other_q), exact=True).fill("Drilling")
     expect(page.get_by_role("button", name="Save and return to check your answers")
            ).to_be_visible()
     page.get_by_role("button", name="Save and return to check your answers").click()
-    expect(page).to_have_url(page_url(base_url, journey.journey, "check"))
+    arrive(page, page_url(base_url, journey.journey, "check"))
     expect(summary_row(page, other_q.id)).to_contain_text("Drilling")
 
 
@@ -569,3 +598,41 @@ def test_dates_are_written_the_british_way(page: Page, base_url: str, track_limi
     expect_tracked(page, base_url, reference)
     expect(page.get_by_text(re.compile(r"^Sent on"))).to_have_text(
         f"Sent on {long_date(date.today())}")
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["javascript", "no-javascript"])
+def test_contact_details_reveal_the_field_for_the_way_chosen(
+        browser: Browser, base_url: str, scripts: bool) -> None:
+    """Same-page conditions: with JS the email or phone field shows under its option;
+    without JS every field shows, and only the chosen one is read."""
+    journey = JOURNEYS["pest-control"]
+    context = browser.new_context(java_script_enabled=scripts, locale="en-GB")
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}/services/{journey.journey}/contact")
+        questions = {q.id: q for q in contact_form(journey).pages[0].questions}
+        email = page.get_by_label(label_text(questions["email"]), exact=True)
+        phone = page.get_by_label(label_text(questions["phone"]), exact=True)
+        how = group(page, questions["how"])
+        if scripts:
+            expect(email).to_be_hidden()
+            expect(phone).to_be_hidden()
+            choose(how.get_by_role("radio", name="Phone or text message", exact=True))
+            expect(phone).to_be_visible()
+            expect(email).to_be_hidden()
+            choose(how.get_by_role("radio", name="Email", exact=True))
+            expect(email).to_be_visible()
+            expect(phone).to_be_hidden()
+        else:
+            expect(email).to_be_visible()
+            expect(phone).to_be_visible()
+            choose(how.get_by_role("radio", name="Email", exact=True))
+        page.get_by_label(label_text(questions["name"]), exact=True).fill(NAME)
+        email.fill(EMAIL)
+        if not scripts:  # a field for the way not chosen is not read, nor checked
+            phone.fill("not a phone number")
+        page.get_by_role("button", name="Continue").click()
+        # the journey has no answers yet, so the check page sends us to its first page
+        arrive(page, page_url(base_url, journey.journey, journey.pages[0].id))
+    finally:
+        context.close()

@@ -89,7 +89,7 @@ def walk_by_keyboard(page, base_url, slug):
                 answer_by_keyboard(page, question, chosen)
         tab_to(page, "continue")
         page.keyboard.press("Enter")
-        page.wait_for_url(lambda url: page_id not in url)
+        page.wait_for_url(lambda url, left=page_id: left not in url)
     tab_to(page, "send-request")
     page.keyboard.press("Enter")
     expect(page.locator(".tb-reference")).to_have_text(REFERENCE)
@@ -129,13 +129,15 @@ def test_arabic_is_right_to_left_and_nothing_is_clipped_at_320px(page, base_url,
         const s = getComputedStyle(e);
         if (s.visibility === 'hidden' || s.display === 'none' || e.closest('.visually-hidden'))
             return false;
+        // Visually hidden on purpose until focused (the skip link): 1px and clipped.
+        if (s.clip !== 'auto' && s.position === 'absolute') return false;
         const r = e.getBoundingClientRect();
         if (!r.width || !r.height) return false;
         const over = (s.overflowX === 'hidden' || s.overflow === 'hidden')
             && e.scrollWidth > e.clientWidth + 1;
         return over || r.left < -1 || r.right > innerWidth + 1;
     }).map(e => e.tagName + '.' + e.className).slice(0, 5)""")
-    assert clipped == []
+    assert clipped == [], clipped
     overlapping = page.evaluate("""() => {
         const blocks = [...document.querySelectorAll('main h1, main h2, main p, main label,'
             + ' main legend, main a, main button, main li')].filter(e => e.offsetParent);

@@ -127,3 +127,37 @@ def test_form_definition_is_exported_as_json_for_the_browser(client, app):
     for bad in ("v999.en.json", "v1.xx.json", "v1.en.js", "../v1.en.json"):
         assert client.get(f"/forms/noise-complaint/{bad}").status_code == 404
     assert client.get("/forms/no-such-journey/v1.en.json").status_code == 404
+
+
+def test_htmx_swap_of_a_social_work_page_keeps_the_hide_this_page_control(client):
+    """Regression: the control lived outside the swapped block and vanished after htmx."""
+    page = client.get("/services/adult-protection-concern/about-them")
+    r = client.post("/services/adult-protection-concern/about-them",
+                    data={"csrf_token": csrf(page.text)},
+                    headers={"Origin": "http://localhost:8000", "HX-Request": "true"})
+    assert "ds_hide-page" in r.text and "<html" not in r.text
+
+
+def test_guessing_contact_details_for_one_reference_is_rate_limited(client, app, monkeypatch):
+    from server.handlers import track
+    from server.ratelimit import RateLimiter
+    monkeypatch.setattr(track, "ATTEMPTS", RateLimiter(limit=3, window_seconds=600))
+    done, _ = walk(client, app, "pest-control")
+    reference = REFERENCE.search(done.text).group(0)
+    token = csrf(client.get("/track").text)
+    statuses = [client.post("/track", data={"csrf_token": token, "reference": reference,
+                                            "contact": f"guess{n}@example.org"},
+                            headers={"Origin": "http://localhost:8000"}).status_code
+                for n in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    last = client.post("/track", data={"csrf_token": token, "reference": reference,
+                                       "contact": "x@example.org"},
+                       headers={"Origin": "http://localhost:8000"})
+    assert int(last.headers["retry-after"]) > 0 and "Too many attempts" in last.text
+
+
+def test_dates_are_formatted_the_british_way():
+    from datetime import date
+
+    from server import i18n
+    assert i18n.format_date(date(2026, 11, 2), "en") == "2 November 2026"

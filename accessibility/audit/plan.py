@@ -12,7 +12,9 @@ from typing import Any
 ROUTES_TOML = Path(__file__).resolve().parent.parent / "routes.toml"
 
 STATES = ("empty", "errors", "htmx", "check", "confirmation", "js_off", "offline")
-KINDS = ("page", "redirect", "json")
+KINDS = ("page", "redirect", "data")
+SIGNED_IN = ("resident", "admin")
+TOKENS = ("email-link", "staff-invite")
 # Routes the audit list need not carry: static files, the JSON health check.
 NOT_AUDITED = {"/healthz": "JSON health check for monitoring, not a page"}
 NOT_AUDITED_MOUNTS = {"/static": "static files (CSS, JS, images), not pages"}
@@ -34,6 +36,9 @@ class Entry:
     fill: tuple[tuple[str, str], ...] = ()
     prepare: tuple[str, ...] = ()
     send: str | None = None
+    token: str | None = None
+    signed_in: str | None = None
+    content_type: str = ""
     test_only: bool = False
 
 
@@ -66,7 +71,7 @@ class Visit:
     def phase(self) -> int:
         """Visits in one browser context run in phase order, so answers saved by one
         (an htmx submit, a walk to check your answers) never leak into an earlier one."""
-        if self.entry.send or self.url.endswith("/done"):
+        if self.entry.send or self.entry.token or self.url.endswith("/done"):
             return 3
         if self.url.endswith("/check"):
             return 2
@@ -107,7 +112,8 @@ def parse(data: dict[str, Any]) -> Plan:
     for i, raw in enumerate(data.get("page", [])):
         where = f"[[page]] #{i + 1} ({raw.get('url', '?')})"
         unknown = set(raw) - {"route", "url", "states", "label", "status", "kind", "fill",
-                              "prepare", "send", "test_only"}
+                              "prepare", "send", "token", "signed_in", "content_type",
+                              "test_only"}
         if unknown:
             raise PlanError(f"{where}: unknown keys {sorted(unknown)}")
         for key in ("route", "url", "states"):
@@ -122,13 +128,24 @@ def parse(data: dict[str, Any]) -> Plan:
             raise PlanError(f"{where}: kind must be one of {KINDS}")
         if not raw["url"].startswith("/"):
             raise PlanError(f"{where}: url must be a path")
-        if "{token}" in raw["url"] and not raw.get("send"):
-            raise PlanError(f"{where}: a {{token}} url needs `send` (the journey to send)")
+        if "{token}" in raw["url"] and not (raw.get("send") or raw.get("token")):
+            raise PlanError(f"{where}: a {{token}} url needs `token`, or `send` (the journey "
+                            "whose tracking link it is)")
+        if "{request_id}" in raw["url"] and not raw.get("send"):
+            raise PlanError(f"{where}: a {{request_id}} url needs `send` (the journey sent)")
+        if raw.get("token") not in (None, *TOKENS):
+            raise PlanError(f"{where}: token must be one of {TOKENS}")
+        if raw.get("signed_in") not in (None, *SIGNED_IN):
+            raise PlanError(f"{where}: signed_in must be one of {SIGNED_IN}")
+        if kind == "data" and not raw.get("content_type"):
+            raise PlanError(f"{where}: kind = \"data\" needs content_type")
         entries.append(Entry(
             index=i, route=raw["route"], url=raw["url"], states=states,
             label=raw.get("label", ""), status=int(raw.get("status", 200)), kind=kind,
             fill=tuple((str(k), str(v)) for k, v in raw.get("fill", {}).items()),
             prepare=tuple(raw.get("prepare", ())), send=raw.get("send"),
+            token=raw.get("token"), signed_in=raw.get("signed_in"),
+            content_type=raw.get("content_type", ""),
             test_only=bool(raw.get("test_only", False))))
     return Plan(entries, dict(pending))
 

@@ -142,8 +142,10 @@
   // --- focus appearance ------------------------------------------------------------------
   const PROPS = ['outlineStyle', 'outlineWidth', 'outlineColor', 'outlineOffset', 'boxShadow',
     'backgroundColor', 'color', 'borderTopColor', 'borderBottomColor', 'borderLeftColor',
-    'borderRightColor', 'borderTopWidth', 'borderBottomWidth', 'textDecorationLine',
-    'textDecorationThickness', 'textDecorationColor', 'content', 'opacity'];
+    'borderRightColor', 'borderTopWidth', 'borderBottomWidth', 'borderLeftWidth',
+    'borderRightWidth', 'textDecorationLine', 'textDecorationThickness',
+    'textDecorationColor', 'content', 'opacity'];
+  const OUTLINE = ['outlineStyle', 'outlineWidth', 'outlineColor', 'outlineOffset'];
 
   const related = (el) => {
     const set = [el];
@@ -161,43 +163,67 @@
 
   A.snapshot = (el) => {
     const out = {};
-    related(el).forEach((e, i) => {
+    const parts = related(el);
+    parts.forEach((e, i) => {
+      const hidden = getComputedStyle(e).opacity === '0';
       for (const pseudo of [null, '::before', '::after']) {
         const s = getComputedStyle(e, pseudo);
-        out[`${i}${pseudo || ''}`] = PROPS.map((p) => s[p]).join('|');
+        const values = {};
+        for (const p of PROPS) {
+          values[p] = s[p];
+        }
+        values.hidden = hidden;
+        const name = i === 0 ? 'element' : e === el.parentElement ? 'parent' : 'label';
+        out[`${name}${pseudo || ''}#${i}`] = values;
       }
     });
     return out;
   };
 
-  // Which properties differ, by element; empty when focus changes nothing visible.
+  const outlineShows = (v) => v.outlineStyle !== 'none' && parseFloat(v.outlineWidth) > 0;
+
+  // What focus changes visibly, as "part.property: before → after"; empty when nothing.
   A.diff = (before, after) => {
     const out = [];
     for (const k of Object.keys(after)) {
-      if (before[k] === after[k]) {
+      const a = after[k];
+      const b = before[k];
+      if (!b || a.hidden) {
         continue;
       }
-      const b = (before[k] || '').split('|');
-      const a = after[k].split('|');
-      PROPS.forEach((p, i) => {
-        if (b[i] !== a[i]) {
-          out.push(`${k}.${p}: ${b[i]} → ${a[i]}`);
+      const part = k.replace(/#\d+$/, '');
+      if (outlineShows(a) || outlineShows(b)) {
+        for (const p of OUTLINE) {
+          if (a[p] !== b[p]) {
+            out.push(`${part} ${p}: ${b[p]} → ${a[p]}`);
+          }
         }
-      });
+      }
+      for (const p of PROPS) {
+        if (!OUTLINE.includes(p) && p !== 'opacity' && a[p] !== b[p]) {
+          out.push(`${part} ${p}: ${b[p]} → ${a[p]}`);
+        }
+      }
     }
-    // An outline that is there but has no width, or only an opacity change of an
-    // invisible element, shows nothing.
-    return out.filter((d) => !/outlineStyle: none → (auto|solid|dotted|dashed|double)/.test(d) ||
-      out.some((x) => /outlineWidth/.test(x)));
+    return out;
   };
 
+  // Finish every animation and transition (so styles are final) and return those that
+  // would be seen moving: longer than 10 ms in all (the usual reduced-motion rule cuts
+  // durations to 0.01 ms, which is no motion).
   A.finishTransitions = () => {
     const running = [];
     for (const a of document.getAnimations()) {
-      if (a.playState === 'running') {
+      let total = 0;
+      try {
+        total = a.effect ? a.effect.getComputedTiming().activeDuration : 0;
+      } catch (e) {
+        total = 0;
+      }
+      if (a.playState === 'running' && (total > 10 || total === Infinity)) {
         const name = a.transitionProperty || a.animationName || a.constructor.name;
         running.push({
-          kind: a.constructor.name, name,
+          kind: a.constructor.name, name, ms: total === Infinity ? 'infinite' : Math.round(total),
           target: A.describe(a.effect && a.effect.target),
         });
       }
@@ -210,78 +236,119 @@
     return running;
   };
 
-  // --- keyboard: a log written on every Tab keyup ----------------------------------------
+  // --- keyboard: focus order from focusin, appearance measured on each Tab's keyup -------
   A.startKeyLog = () => {
     const list = A.focusables();
     A.finishTransitions();
     A.unfocused = list.map((el) => A.snapshot(el));
     A.keyLog = [];
+    A.measured = {};
     const active = document.activeElement;
-    A.startIndex = active && active !== document.body ? list.indexOf(active) : -1;
-    if (!A.keyListener) {
-      A.keyListener = (event) => {
-        if (event.key === 'Tab') {
-          A.keyLog.push(A.stepRecord());
-        }
-      };
-      window.addEventListener('keyup', A.keyListener, true);
+    A.stale = list.indexOf(active);
+    const fromTop = !active || active === document.body;
+    let first = 0;
+    if (!fromTop) {
+      const i = list.indexOf(active);
+      first = i >= 0 ? i + 1 : list.findIndex((el) =>
+        active.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
+      if (first < 0) {
+        first = list.length;
+      }
     }
+    if (!A.listening) {
+      A.listening = true;
+      // Order: every focus change, as it happens.
+      window.addEventListener('focusin', (event) => {
+        if (A.recording) {
+          const el = event.target;
+          const index = A.list.indexOf(el);
+          A.keyLog.push(index >= 0 ? { index } : { index: -2, desc: A.describe(el) });
+        }
+      }, true);
+      // Appearance: once the key is up, focus has moved and the page has scrolled.
+      window.addEventListener('keyup', (event) => {
+        if (A.recording && event.key === 'Tab') {
+          A.measure(document.activeElement);
+        }
+      }, true);
+    }
+    A.recording = true;
     const positive = Array.from(document.querySelectorAll('[tabindex]'))
       .filter((el) => el.tabIndex > 0).map(A.describe);
     return {
       count: list.length,
       items: list.map(A.describe),
-      start: active === document.body || !active ? null : A.describe(active),
-      startInList: A.startIndex,
+      start: fromTop ? null : A.describe(active),
+      fromTop,
+      first,
       positiveTabindex: positive,
       skipTarget: !!document.getElementById('main-content'),
     };
   };
 
-  A.obscured = (el) => {
-    const r = el.getBoundingClientRect();
-    const vw = document.documentElement.clientWidth;
-    const vh = document.documentElement.clientHeight;
-    const left = Math.max(r.left, 0);
-    const right = Math.min(r.right, vw);
-    const top = Math.max(r.top, 0);
-    const bottom = Math.min(r.bottom, vh);
-    if (right <= left || bottom <= top) {
-      return `off screen at ${Math.round(r.left)},${Math.round(r.top)}`;
-    }
-    const x = (left + right) / 2;
-    const y = (top + bottom) / 2;
-    const hit = document.elementFromPoint(x, y);
-    if (!hit) {
-      return 'nothing at its centre';
-    }
-    if (hit === el || el.contains(hit)) {
-      return null;
-    }
-    for (const l of el.labels || []) {
-      if (hit === l || l.contains(hit)) {
-        return null;
-      }
-    }
-    return `covered by ${A.describe(hit)}`;
-  };
-
-  A.stepRecord = () => {
-    const el = document.activeElement;
-    if (!el || el === document.body || el === document.documentElement) {
-      return { index: -1 };
-    }
+  A.measure = (el) => {
     const index = A.list.indexOf(el);
-    A.finishTransitions();
-    const rec = { index, desc: A.describe(el), obscured: A.obscured(el) };
-    if (index >= 0) {
-      rec.diff = A.diff(A.unfocused[index], A.snapshot(el));
+    if (index < 0 || A.measured[index]) {
+      return;
     }
+    A.finishTransitions();
+    if (A.stale >= 0 && A.list[A.stale] !== el) {
+      A.unfocused[A.stale] = A.snapshot(A.list[A.stale]);
+      A.stale = -1;
+    }
+    if (index === A.stale) {
+      return;
+    }
+    const rec = { obscured: A.obscured(el), diff: A.diff(A.unfocused[index], A.snapshot(el)) };
     if (el.matches('.ds_skip-links__link, a[href="#main-content"]')) {
       const r = el.getBoundingClientRect();
       rec.skipVisible = r.width > 1 && r.height > 1 && !A.isVisuallyHidden(el);
     }
-    return rec;
+    A.measured[index] = rec;
+  };
+
+  // Stop recording; measure any stop whose keyup the page did not see (focus coming back
+  // from the browser's own controls) by focusing it again from script.
+  A.endKeyLog = () => {
+    A.recording = false;
+    const seen = new Set(A.keyLog.map((r) => r.index).filter((i) => i >= 0));
+    for (const i of seen) {
+      if (!A.measured[i]) {
+        A.list[i].focus();
+        A.measure(A.list[i]);
+      }
+    }
+    return A.keyLog.map((r) => (r.index >= 0 ? { ...r, ...(A.measured[r.index] || {}) } : r));
+  };
+
+  // null when the focused element shows: the centre of one of its boxes (a link wraps
+  // into one box per line) is the element, a descendant or its label.
+  A.obscured = (el) => {
+    const vw = document.documentElement.clientWidth;
+    const vh = document.documentElement.clientHeight;
+    const boxes = Array.from(el.getClientRects());
+    let problem = 'no box';
+    for (const r of boxes) {
+      const left = Math.max(r.left, 0);
+      const right = Math.min(r.right, vw);
+      const top = Math.max(r.top, 0);
+      const bottom = Math.min(r.bottom, vh);
+      if (right <= left || bottom <= top) {
+        problem = `off screen at ${Math.round(r.left)},${Math.round(r.top)}`;
+        continue;
+      }
+      const hit = document.elementFromPoint((left + right) / 2, (top + bottom) / 2);
+      if (!hit) {
+        problem = 'nothing at its centre';
+        continue;
+      }
+      if (hit === el || el.contains(hit) ||
+        Array.from(el.labels || []).some((l) => hit === l || l.contains(hit))) {
+        return null;
+      }
+      problem = `covered by ${A.describe(hit)}`;
+    }
+    return problem;
   };
 
   // Focus each element in turn from script (after a real Tab, so :focus-visible applies)
@@ -293,10 +360,17 @@
     const unfocused = list.map((el) => A.snapshot(el));
     const invisible = [];
     const animations = onLoad.map((a) => ({ ...a, when: 'on load' }));
-    list.forEach((el, i) => {
+    // The element focused now is done last, its unfocused look taken once focus moved on.
+    const active = list.indexOf(document.activeElement);
+    const order = list.map((_, i) => (i + active + 1) % list.length);
+    order.forEach((i, n) => {
+      const el = list[i];
       el.focus({ preventScroll: true });
       for (const a of A.finishTransitions()) {
         animations.push({ ...a, when: 'focusing ' + A.describe(el) });
+      }
+      if (n === 0 && active >= 0 && active !== i) {
+        unfocused[active] = A.snapshot(list[active]);
       }
       if (document.activeElement !== el) {
         return;
@@ -311,27 +385,30 @@
     const endless = Array.from(document.querySelectorAll('body *')).filter((el) => {
       const s = getComputedStyle(el);
       return s.animationName !== 'none' && s.animationIterationCount === 'infinite' &&
-        parseFloat(s.animationDuration) > 0;
+        parseFloat(s.animationDuration) > 0.01;
     }).map(A.describe);
     return { count: list.length, invisible, animations, endless };
   };
 
   // --- target size (WCAG 2.5.8) ----------------------------------------------------------
+  // WCAG 2.5.8's inline exception: a link in a sentence, its size set by the line of text.
+  // The sentence is the text of the nearest container that is not itself inline text
+  // (list items, table cells and labels count as containers: a list of links is not a
+  // sentence).
   const inSentence = (el) => {
-    const s = getComputedStyle(el);
-    if (!s.display.startsWith('inline') || s.display === 'inline-block' ||
-      s.display === 'inline-flex' || s.display === 'inline-grid') {
+    if (getComputedStyle(el).display !== 'inline') {
       return false;
     }
-    let block = el.parentElement;
-    while (block && getComputedStyle(block).display.startsWith('inline')) {
-      block = block.parentElement;
+    let box = el.parentElement;
+    while (box && getComputedStyle(box).display === 'inline' &&
+      !box.matches('li, td, th, label, button, a, summary')) {
+      box = box.parentElement;
     }
-    if (!block) {
+    if (!box) {
       return false;
     }
+    const whole = text(box);
     const own = text(el);
-    const whole = text(block);
     return whole.replace(own, '').replace(/[\s.,:;!?()“”"'–—-]/g, '').length > 0;
   };
 
@@ -392,12 +469,14 @@
     'word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }';
   A.textSpacing = () => {
     const before = new Set(A.clipped());
+    const widerBefore = document.documentElement.scrollWidth > document.documentElement.clientWidth;
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(SPACING);
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
     const applied = getComputedStyle(document.body).wordSpacing;
     const after = A.clipped().filter((c) => !before.has(c));
-    const wider = document.documentElement.scrollWidth > document.documentElement.clientWidth;
+    const wider = !widerBefore &&
+      document.documentElement.scrollWidth > document.documentElement.clientWidth;
     document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet);
     return { applied: applied !== '0px' && applied !== 'normal', clipped: after, wider };
   };
@@ -442,9 +521,10 @@
           let described = [];
           let describedText = '';
           if (target) {
-            const holder = target.hasAttribute('aria-describedby') ? target :
-              target.closest('fieldset[aria-describedby]') || target;
-            described = (holder.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+            // The field's own description and its fieldset's (radios, dates, addresses).
+            const holders = [target, target.closest('fieldset')].filter(Boolean);
+            described = holders.flatMap((h) => (h.getAttribute('aria-describedby') || '')
+              .split(/\s+/).filter(Boolean));
             describedText = described.map((d) => document.getElementById(d))
               .filter(Boolean).map(text).join(' | ');
           }

@@ -21,6 +21,8 @@ import NotificationBanner from '@scottish-government/design-system/src/component
 import SiteNavigation from '@scottish-government/design-system/src/components/site-navigation/site-navigation';
 import skipLinks from '@scottish-government/design-system/src/components/skip-links/skip-links';
 import { initLocation } from './location.js';
+import { initPasskeys } from './passkeys.js';
+import { initTimeout } from './timeout.js';
 
 // SGDS CSS shows some things only under .js-enabled (e.g. the hide-this-page
 // "press Esc" text). SGDS expects the page to add it; we do it here, not inline.
@@ -228,6 +230,8 @@ export function initAll(scope) {
     }
 
     initLocation(root);
+    initPasskeys(root);
+    initTimeout();
     syncReveals(root);
     focusErrorSummary(root);
 }

@@ -168,3 +168,32 @@ def public_events(db: sqlite_utils.Database, request_id: str) -> list[Event]:
 
 def count(db: sqlite_utils.Database) -> int:
     return int(db.execute("SELECT COUNT(*) FROM requests").fetchone()[0])
+
+
+def for_service(db: sqlite_utils.Database, service: str | None,
+                status: str | None = None, limit: int = 200) -> list[StoredRequest]:
+    """A service's requests, newest first; every service's when `service` is None."""
+    where, params = [], []
+    if service is not None:
+        where.append("service = ?")
+        params.append(service)
+    if status:
+        where.append("status = ?")
+        params.append(status)
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    rows = db.execute(f"SELECT {_COLUMNS} FROM requests {clause}"
+                      " ORDER BY created_at DESC, id LIMIT ?", [*params, limit]).fetchall()
+    return [_row_to_request(r) for r in rows]
+
+
+def for_contact_email(db: sqlite_utils.Database, email: str) -> list[StoredRequest]:
+    rows = db.execute(f"SELECT {_COLUMNS} FROM requests WHERE contact_email = ?"
+                      " ORDER BY created_at DESC", [email]).fetchall()
+    return [_row_to_request(r) for r in rows]
+
+
+def all_events(db: sqlite_utils.Database, request_id: str) -> list[Event]:
+    rows = db.execute(
+        "SELECT id, at, kind, status, public, message, actor FROM request_events"
+        " WHERE request_id = ? ORDER BY id", [request_id]).fetchall()
+    return [Event(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6]) for r in rows]

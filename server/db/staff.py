@@ -63,3 +63,31 @@ def create_invite(db: sqlite_utils.Database, email: str, role: str, name: str,
     audit.record(db, actor, "invite_staff", f"staff:{staff.id}",
                  {"role": role, "expires_at": expires})
     return token
+
+
+def by_id(db: sqlite_utils.Database, staff_id: str) -> Staff | None:
+    row = db.execute("SELECT id, email, name, role, hub_id FROM staff WHERE id = ?",
+                     [staff_id]).fetchone()
+    return Staff(*row) if row else None
+
+
+def everyone(db: sqlite_utils.Database) -> list[Staff]:
+    rows = db.execute("SELECT id, email, name, role, hub_id FROM staff"
+                      " WHERE disabled_at IS NULL ORDER BY name").fetchall()
+    return [Staff(*r) for r in rows]
+
+
+def invited(db: sqlite_utils.Database, token: str) -> Staff | None:
+    """The person an unused, unexpired invite is for."""
+    row = db.execute(
+        "SELECT staff_id FROM staff_invites WHERE token_hash = ? AND used_at IS NULL"
+        " AND expires_at > ?", [token_hash(token), now_iso()]).fetchone()
+    return by_id(db, row[0]) if row else None
+
+
+def use_invite(db: sqlite_utils.Database, hashed: str, staff_id: str) -> bool:
+    changed = db.execute(
+        "UPDATE staff_invites SET used_at = ? WHERE token_hash = ? AND staff_id = ?"
+        " AND used_at IS NULL AND expires_at > ?",
+        [now_iso(), hashed, staff_id, now_iso()]).rowcount
+    return bool(changed)

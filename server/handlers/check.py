@@ -59,7 +59,7 @@ async def check_page(request: Request) -> Response:
         "action_url": f"/services/{journey.journey}/check",
         "back_url": f"/services/{journey.journey}/{flow(journey, draft.answers)[-2]}",
         "quick_exit": journey.service == "social-work",
-    }, block="content")
+    }, block="main")
 
 
 def summary_sections(journey: Journey, draft: Draft, cleaned: dict[str, Any],
@@ -121,4 +121,4 @@ async def confirmation(request: Request) -> Response:
         "journey": sent_journey, "request": stored,
         "tracking_url": tracking_url(request.app.state.settings, stored.id),
         "quick_exit": journey.service == "social-work",
-    }, block="content")
+    }, block="main")

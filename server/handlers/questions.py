@@ -92,8 +92,10 @@ async def question_submit(request: Request) -> Response:
             return await _render(request, sid, journey, draft, form, page, fields, errors)
         draft.answers.update(result.values)
         await store.write(save_draft, sid, draft)
-        return RedirectResponse(_url(journey, next_step(journey, page.id, draft, returning)),
-                                303)
+        step = next_step(journey, page.id, draft, returning)
+        # A change that opens a page not answered yet stays in change mode, so the
+        # person comes back to check-your-answers, not through every later page.
+        return RedirectResponse(_url(journey, step, change=returning and step != "check"), 303)
     finally:
         await posted_form.close()
 
@@ -204,7 +206,7 @@ async def _render(request: Request, sid: str, journey: Journey, draft: Draft, fo
         "change": returning, "saved_contact": saved_contact,
         "yes_no": answers_display.YES_NO, "counter_messages": counter_messages(text),
         "quick_exit": journey.service == "social-work",
-    }, block="content")
+    }, block="main")
 
 
 def counter_messages(text: Gettext) -> dict[str, Any]:

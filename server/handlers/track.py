@@ -19,8 +19,11 @@ from ..ratelimit import RateLimiter, client_address
 from ..rendering import locale_of, renderer
 from ..tracking import request_id_from_token
 
-# Guessing references is the attack: a few tries a minute is plenty for a person.
+# Guessing the email or phone for a reference is the attack: a few tries per reference
+# is plenty for a person. Per address the ceiling is wider, because a library hub's
+# kiosks share one address.
 ATTEMPTS = RateLimiter(limit=10, window_seconds=600)
+ATTEMPTS_PER_ADDRESS = RateLimiter(limit=100, window_seconds=600)
 
 TRACK_FORM = parse_definition({
     "format": 1, "journey": "track", "version": 1, "service": "planning",
@@ -46,6 +49,27 @@ EVENT_TITLES = {"created": _("We received your request"),
                 "status_changed": _("Status changed"),
                 "message": _("Message from the council"),
                 "information_added": _("You added information")}
+INTERNAL_TITLES = {"note": _("Internal note")}
+
+
+def timeline(events: list[requests_db.Event], code: str) -> list[dict[str, Any]]:
+    """Events as the timeline template shows them, in the reader's language."""
+    text = i18n.Gettext(code)
+    return [{
+        "at": e.at,
+        "when": i18n.format_datetime(datetime.fromisoformat(e.at.replace("Z", "+00:00")), code),
+        "title": (text.gettext("Status changed to: %(status)s") % {
+            "status": text.gettext(STATUS.get(e.status or "", e.status or ""))}
+                  if e.kind == "status_changed" else text.gettext(EVENT_TITLES.get(
+                      e.kind, str(INTERNAL_TITLES.get(e.kind, e.kind))))),
+        "message": e.message,
+        "public": e.public,
+        "actor": e.actor,
+    } for e in events]
+
+
+def status_label(status: str, code: str) -> str:
+    return i18n.Gettext(code).gettext(STATUS.get(status, status))
 
 
 def _form(request: Request, fields: dict[str, str], errors: dict[str, Any],
@@ -69,10 +93,14 @@ def _contact(value: str) -> tuple[str | None, str | None]:
     return None, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-async def track_submit(request: Request) -> Response:
-    wait = ATTEMPTS.check(client_address(request.client))
+def _limit(limiter: RateLimiter, key: str) -> None:
+    wait = limiter.check(key)
     if wait:
         raise TooManyRequests(headers={"Retry-After": str(wait)})
+
+
+async def track_submit(request: Request) -> Response:
+    _limit(ATTEMPTS_PER_ADDRESS, client_address(request.client))
     form = await request.form()
     fields = {k: str(form.get(k, ""))[:200] for k in ("reference", "contact")}
     text = i18n.Gettext(locale_of(request))
@@ -87,6 +115,7 @@ async def track_submit(request: Request) -> Response:
         errors["reference"] = {"field": "reference", "message": text.gettext(BAD_REFERENCE)}
     if errors:
         return _form(request, fields, errors)
+    _limit(ATTEMPTS, reference or "")
     email, phone = _contact(fields["contact"])
     found = await request.app.state.store.read(requests_db.find_for_tracking, reference,
                                                 email, phone)
@@ -111,15 +140,7 @@ async def _result(request: Request, found: requests_db.StoredRequest) -> Respons
     text = i18n.Gettext(code)
     events = await request.app.state.store.read(requests_db.public_events, found.id)
     journey = request.app.state.forms.get(found.journey, found.form_version)
-    shown = [{
-        "at": e.at,
-        "when": i18n.format_datetime(datetime.fromisoformat(e.at.replace("Z", "+00:00")), code),
-        "title": (text.gettext("Status changed to: %(status)s") % {
-            "status": text.gettext(STATUS.get(e.status or "", e.status or ""))}
-                  if e.kind == "status_changed" else text.gettext(EVENT_TITLES.get(e.kind,
-                                                                                   e.kind))),
-        "message": e.message,
-    } for e in events]
+    shown = timeline(events, code)
     response = renderer(request).render(request, "track/result.html", {
         "request": found, "journey_title": journey.title, "events": shown,
         "status_label": text.gettext(STATUS.get(found.status, found.status)),

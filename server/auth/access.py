@@ -1,0 +1,66 @@
+"""Who may use which route. Each route in routes.py names the roles it allows; the
+least a role needs, nothing more (the route × role table in tests pins it)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from ..db import audit
+from ..errors import Forbidden
+from . import roles
+from .session import current_person
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+SIGNED_IN = roles.ROLES
+STAFF = roles.STAFF_ROLES
+RESIDENTS = (roles.RESIDENT,)
+OFFICERS = (roles.PLANNING_OFFICER, roles.ENVIRONMENTAL_HEALTH_OFFICER,
+            roles.SOCIAL_WORK_OFFICER, roles.ADMIN)
+ADMINS = (roles.ADMIN,)
+
+# The service each officer role works for; admins see every service (None).
+SERVICE_OF_ROLE: dict[str, str | None] = {
+    roles.PLANNING_OFFICER: "planning",
+    roles.ENVIRONMENTAL_HEALTH_OFFICER: "environmental-health",
+    roles.SOCIAL_WORK_OFFICER: "social-work",
+    roles.ADMIN: None,
+}
+# Special category (social work) records: only these roles may read them.
+SPECIAL_CATEGORY_READERS = (roles.SOCIAL_WORK_OFFICER, roles.ADMIN)
+
+
+def require(allowed: tuple[str, ...], endpoint: Endpoint) -> Endpoint:
+    """Signed out: a page sends them to sign in, anything else is refused. Signed in
+    with a role not allowed: refused, and for staff the attempt is audited."""
+
+    @functools.wraps(endpoint)
+    async def guarded(request: Request) -> Response:
+        person = current_person(request)
+        if person is None:
+            if request.method == "GET":
+                timed_out = request.scope.get("state", {}).get("timed_out")
+                return RedirectResponse("/sign-in?done=timed-out" if timed_out else "/sign-in",
+                                        status_code=303)
+            raise Forbidden()
+        if person.role not in allowed:
+            if person.kind == "staff":
+                await request.app.state.store.write(
+                    audit.record, person.actor, "access_refused", request.url.path,
+                    {"method": request.method, "role": person.role})
+            raise Forbidden()
+        return await endpoint(request)
+
+    guarded.allowed_roles = allowed  # type: ignore[attr-defined]
+    return guarded
+
+
+def may_read(role: str, service: str, special_category: bool) -> bool:
+    if special_category and role not in SPECIAL_CATEGORY_READERS:
+        return False
+    own = SERVICE_OF_ROLE.get(role, "")
+    return own is None or own == service

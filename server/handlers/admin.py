@@ -1,0 +1,65 @@
+"""Admin pages: the audit log (view and CSV export) and staff passkey recovery."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ..auth.session import current_person
+from ..db import audit, audit_export, people, staff
+from ..db import passkeys as passkeys_db
+from ..errors import NotFound
+from ..rendering import renderer
+
+
+async def audit_log(request: Request) -> Response:
+    entries = await request.app.state.store.read(audit.entries, 200)
+    response = renderer(request).render(request, "admin/audit.html", {"entries": entries})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def audit_csv(request: Request) -> Response:
+    person = current_person(request)
+    assert person is not None
+    store = request.app.state.store
+    await store.write(audit.record, person.actor, "audit_exported", "audit_log")
+    body = await store.read(audit_export.as_csv)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return Response(body, media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="audit-{stamp}.csv"',
+        "Cache-Control": "no-store"})
+
+
+async def staff_list(request: Request) -> Response:
+    everyone = await request.app.state.store.read(staff.everyone)
+    return renderer(request).render(request, "admin/staff.html", {"everyone": everyone})
+
+
+async def revoke_and_reinvite(request: Request) -> Response:
+    """The recovery path: every passkey and session of the person ends, and a new
+    one-time invite is made for the admin to pass on."""
+    person = current_person(request)
+    assert person is not None
+    staff_id = request.path_params["staff_id"]
+
+    def recover(db: object) -> tuple[staff.Staff, str] | None:
+        found = staff.by_id(db, staff_id)  # type: ignore[arg-type]
+        if found is None:
+            return None
+        passkeys_db.revoke_all(db, "staff", staff_id, person.actor)  # type: ignore[arg-type]
+        people.end_all_sessions(db, "staff", staff_id, person.actor)  # type: ignore[arg-type]
+        token = staff.create_invite(db, found.email, found.role, found.name,  # type: ignore[arg-type]
+                                    person.actor)
+        return found, token
+
+    result = await request.app.state.store.write(recover)
+    if result is None:
+        raise NotFound()
+    found, token = result
+    response = renderer(request).render(request, "admin/invite.html", {
+        "found": found, "link": f"{request.app.state.settings.origin}/enrol/{token}"})
+    response.headers["Cache-Control"] = "no-store"
+    return response

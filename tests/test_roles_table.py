@@ -1,0 +1,202 @@
+"""THE route × role table: every route the app answers, for someone signed out, a
+resident, each staff role and an admin, and the status each gets. A route missing
+from the table fails test_every_route_is_in_the_table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from server.app import create_app
+from server.auth import roles
+from server.db import Store
+from server.db.migrations import migrate
+from server.db.seed import STAFF, seed
+from tests.conftest import make_settings
+from tests.passkey_authenticator import (
+    Browserless,
+    make_request,
+    resident,
+    sign_in_with_new_passkey,
+    staff_id,
+)
+
+ANON = "signed_out"
+WHO = (ANON, *roles.ROLES)
+OFFICERS = {roles.PLANNING_OFFICER, roles.ENVIRONMENTAL_HEALTH_OFFICER,
+            roles.SOCIAL_WORK_OFFICER, roles.ADMIN}
+SIGNED_IN = set(roles.ROLES)
+
+
+def everyone(status: int) -> dict[str, int]:
+    return {who: status for who in WHO}
+
+
+def only(allowed: set[str], ok: int, anon: int, refused: int = 403) -> dict[str, int]:
+    return {who: anon if who == ANON else ok if who in allowed else refused for who in WHO}
+
+
+def signed_in_differs(anon: int, signed_in: int) -> dict[str, int]:
+    return {who: anon if who == ANON else signed_in for who in WHO}
+
+
+# (method, route path) -> (sample path, form data or JSON, expected status per person).
+# {page}, {request}, {own} and {first_page} are filled in from the fixture data.
+TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
+    ("GET", "/"): ("/", None, everyone(200)),
+    ("GET", "/help"): ("/help", None, everyone(200)),
+    ("GET", "/privacy"): ("/privacy", None, everyone(200)),
+    ("GET", "/accessibility"): ("/accessibility", None, everyone(200)),
+    ("GET", "/language/{code}"): ("/language/en", None, everyone(303)),
+    ("GET", "/services"): ("/services", None, everyone(200)),
+    ("GET", "/services/{journey}"): ("/services/noise-complaint", None, everyone(200)),
+    ("GET", "/services/{journey}/check"): ("/services/noise-complaint/check", None,
+                                           everyone(303)),
+    ("POST", "/services/{journey}/check"): ("/services/noise-complaint/check", {},
+                                            everyone(303)),
+    ("GET", "/services/{journey}/done"): ("/services/noise-complaint/done", None,
+                                          everyone(404)),
+    ("GET", "/services/{journey}/{page}"): ("/services/noise-complaint/{first_page}", None,
+                                            everyone(200)),
+    ("POST", "/services/{journey}/{page}"): ("/services/noise-complaint/{first_page}", {},
+                                             everyone(200)),
+    ("GET", "/forms/{journey}/{file}"): ("/forms/noise-complaint/v1.en.json", None,
+                                         everyone(200)),
+    ("GET", "/track"): ("/track", None, everyone(200)),
+    ("POST", "/track"): ("/track", {}, everyone(200)),
+    ("GET", "/track/{token}"): ("/track/not-a-token", None, everyone(404)),
+    ("GET", "/healthz"): ("/healthz", None, everyone(200)),
+    ("GET", "/sign-in"): ("/sign-in", None, signed_in_differs(200, 303)),
+    ("POST", "/sign-in/email"): ("/sign-in/email", {"email": "not an email"}, everyone(200)),
+    ("GET", "/sign-in/link/{token}"): ("/sign-in/link/not-a-token", None, everyone(410)),
+    ("POST", "/sign-in/link/{token}"): ("/sign-in/link/not-a-token", {}, everyone(410)),
+    ("GET", "/enrol/{token}"): ("/enrol/not-a-token", None, everyone(410)),
+    ("POST", "/auth/passkeys/register/options"): (
+        "/auth/passkeys/register/options", {"json": {"purpose": "account"}},
+        signed_in_differs(403, 200)),
+    ("POST", "/auth/passkeys/register/verify"): (
+        "/auth/passkeys/register/verify", {"json": {"purpose": "account"}}, everyone(403)),
+    ("POST", "/auth/passkeys/authenticate/options"): (
+        "/auth/passkeys/authenticate/options", {"json": {}}, everyone(200)),
+    ("POST", "/auth/passkeys/authenticate/verify"): (
+        "/auth/passkeys/authenticate/verify", {"json": {}}, everyone(403)),
+    ("POST", "/auth/session/keepalive"): ("/auth/session/keepalive", {"json": {}},
+                                          only(SIGNED_IN, 200, 403)),
+    ("POST", "/sign-out"): ("/sign-out", {}, only(SIGNED_IN, 303, 403)),
+    ("POST", "/sign-out/everywhere"): ("/sign-out/everywhere", {},
+                                       only(SIGNED_IN, 303, 403)),
+    ("GET", "/account"): ("/account", None, only(SIGNED_IN, 200, 303)),
+    ("GET", "/account/passkeys"): ("/account/passkeys", None, only(SIGNED_IN, 200, 303)),
+    ("POST", "/account/passkeys/{credential_id}/remove"): (
+        "/account/passkeys/not-mine/remove", {}, only(SIGNED_IN, 404, 403)),
+    ("GET", "/account/requests"): ("/account/requests", None,
+                                   only({roles.RESIDENT}, 200, 303)),
+    ("GET", "/account/requests/{request_id}"): ("/account/requests/{own}", None,
+                                                only({roles.RESIDENT}, 200, 303)),
+    ("POST", "/account/requests/{request_id}/information"): (
+        "/account/requests/{own}/information", {"information": "More detail"},
+        only({roles.RESIDENT}, 303, 403)),
+    ("GET", "/staff/inbox"): ("/staff/inbox", None, only(OFFICERS, 200, 303)),
+    # A planning request: its own officer and admins only (least privilege).
+    ("GET", "/staff/requests/{request_id}"): (
+        "/staff/requests/{request}", None,
+        only({roles.PLANNING_OFFICER, roles.ADMIN}, 200, 303)),
+    ("POST", "/staff/requests/{request_id}/status"): (
+        "/staff/requests/{request}/status", {"status": "in_progress", "message": "On it"},
+        only({roles.PLANNING_OFFICER, roles.ADMIN}, 303, 403)),
+    ("POST", "/staff/requests/{request_id}/notes"): (
+        "/staff/requests/{request}/notes", {"note": "Called them"},
+        only({roles.PLANNING_OFFICER, roles.ADMIN}, 303, 403)),
+    ("GET", "/admin/audit"): ("/admin/audit", None, only({roles.ADMIN}, 200, 303)),
+    ("GET", "/admin/audit.csv"): ("/admin/audit.csv", None, only({roles.ADMIN}, 200, 303)),
+    ("GET", "/admin/staff"): ("/admin/staff", None, only({roles.ADMIN}, 200, 303)),
+    ("POST", "/admin/staff/{staff_id}/revoke"): ("/admin/staff/nobody/revoke", {},
+                                                 only({roles.ADMIN}, 404, 403)),
+}
+
+RESIDENT_EMAIL = "resident.one@example.com"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    settings = make_settings(tmp_path_factory.mktemp("roles") / "data")
+    store = Store(settings.db_path)
+    migrate(store)
+    store.write_sync(seed)
+    app = create_app(settings, store)
+    ids = {role: staff_id(store, email) for email, _n, role, _h in STAFF}
+    ids[roles.RESIDENT] = resident(store, RESIDENT_EMAIL)
+    yield {
+        "app": app, "store": store, "settings": settings, "ids": ids,
+        "fill": {
+            "request": make_request(store, "planning", "someone@example.com",
+                                    journey="tree-enquiry"),
+            "own": make_request(store, "environmental-health", RESIDENT_EMAIL),
+            "first_page": app.state.forms.latest("noise-complaint").pages[0].id,
+        },
+    }
+    store.close()
+
+
+def table_routes(app: Any) -> set[tuple[str, str]]:
+    found = set()
+    for route in app.routes:
+        if isinstance(route, Route):
+            for method in (route.methods or set()) - {"HEAD"}:
+                found.add((method, route.path))
+    return found
+
+
+def test_every_route_is_in_the_table(world):
+    routes = table_routes(world["app"])
+    missing = routes - set(TABLE)
+    assert not missing, f"add these routes to TABLE with a status per role: {sorted(missing)}"
+    stale = set(TABLE) - routes
+    assert not stale, f"TABLE lists routes that no longer exist: {sorted(stale)}"
+
+
+def client_for(world: dict[str, Any], who: str) -> TestClient:
+    client = TestClient(world["app"], base_url=world["settings"].origin)
+    if who != ANON:
+        kind = "resident" if who == roles.RESIDENT else "staff"
+        sign_in_with_new_passkey(client, world["store"], world["settings"].origin, kind,
+                                 world["ids"][who])
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(monkeypatch):
+    """The table posts to rate-limited forms once per role; limits are per process."""
+    from server.handlers import sign_in, track
+    from server.ratelimit import RateLimiter
+    monkeypatch.setattr(track, "ATTEMPTS", RateLimiter(limit=10, window_seconds=600))
+    monkeypatch.setattr(sign_in, "EMAIL_ATTEMPTS", RateLimiter(limit=5, window_seconds=600))
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_route_role_table(world, who):
+    wrong = []
+    reader = client_for(world, who)
+    origin = world["settings"].origin
+    for (method, route), (sample, body, expected) in sorted(TABLE.items()):
+        path = sample.format(**world["fill"])
+        if method == "GET":
+            response = reader.get(path, follow_redirects=False)
+        else:
+            # A fresh session for each change, so signing out does not affect the rest.
+            client = client_for(world, who)
+            driver = Browserless(client, origin)
+            token = driver.token("/sign-in")
+            if isinstance(body, dict) and "json" in body:
+                response = driver.post_json(path, body["json"], token)
+            else:
+                response = client.post(path, data={"csrf_token": token, **(body or {})},
+                                       headers={"Origin": origin}, follow_redirects=False)
+        if response.status_code != expected[who]:
+            wrong.append(f"{method} {route} as {who}: {response.status_code}, "
+                         f"expected {expected[who]}")
+    assert not wrong, "\n".join(wrong)
