@@ -69,7 +69,7 @@ test: $(TEST_STAMP) assets translations chromium java
 # The accessibility audit: every route x state x language (accessibility/routes.toml) in
 # Chromium, report in accessibility/report/. The Nu Html Checker (vnu-jar) needs Java 17.
 audit: $(TEST_STAMP) assets translations chromium java
-	$(BIN)/python -m accessibility.audit
+	$(BIN)/pytest -p no:cacheprovider -m audit -s tests/test_audit.py
 
 bench: $(TEST_STAMP) assets translations chromium
 	$(BIN)/python -m bench

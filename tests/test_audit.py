@@ -239,10 +239,12 @@ def test_the_probe_finds_planted_problems(browser):
         assert any("no visible focus indicator: a" in d and "/x" in d
                    for d in keyboard.details)
         assert obscured.status == "pass"
-        spacing = auditor.check_text_spacing(page)
-        assert spacing.status == "fail" and "p.clip" in spacing.details[0]
-        reflow = auditor.check_reflow(page, VIEWPORT)
-        assert reflow.status == "fail" and any("div.wide" in d for d in reflow.details)
+        reflow, narrow = auditor.check_reflow(page, VIEWPORT)
+        assert reflow.status == "fail" and any("div.wide “wide” (500px wide" in d
+                                               for d in reflow.details)
+        spacing = auditor.check_text_spacing(page, narrow, VIEWPORT["width"])
+        assert spacing.status == "fail"
+        assert spacing.details[0].startswith("content cut off at 1024px: p.clip")
     finally:
         page.close()
 
@@ -265,6 +267,7 @@ def test_the_html_checker_reports_errors_by_file(tmp_path):
 
 @pytest.mark.browser
 @pytest.mark.slow
+@pytest.mark.audit
 def test_accessibility_audit_passes_in_every_language():
     """Every route × state × offered language: zero failures (report in
     accessibility/report/index.html)."""

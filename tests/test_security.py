@@ -50,7 +50,7 @@ INLINE = [
     (re.compile(r"\sstyle\s*=", re.I), "style attribute"),
     (re.compile(r"\son[a-z]+\s*=", re.I), "inline event handler"),
     (re.compile(r"javascript:", re.I), "javascript: URL"),
-    (re.compile(r"\shx-on", re.I), "hx-on (evaluated handler)"),
+    (re.compile(r"\s(data-)?hx-on", re.I), "hx-on (evaluated handler)"),
 ]
 
 

@@ -431,10 +431,10 @@ class Auditor:
         # After the keyboard checks: clicking the summary's links moves focus.
         result.checks[3] = self.check_errors(visit, page, facts, texts, before)
         t = result.timed("errors", t)
-        result.checks[8] = self.check_text_spacing(page)
-        t = result.timed("spacing", t)
-        result.checks[7] = self.check_reflow(page, slot.viewport)
+        result.checks[7], narrow = self.check_reflow(page, slot.viewport)
         t = result.timed("reflow", t)
+        result.checks[8] = self.check_text_spacing(page, narrow, slot.viewport["width"])
+        t = result.timed("spacing", t)
         if visit.js and visit.state == "empty" and facts["characterCounts"]:
             result.checks[14] = self.check_counter(page, texts)
             t = result.timed("counter", t)
@@ -591,6 +591,7 @@ class Auditor:
             problems.append("no language switcher")
         else:
             path = urlsplit(facts["url"]).path
+            stale: set[str] = set()
             items = {item["lang"]: item for item in switcher["items"]}
             for language in offered:
                 item = items.get(language.code)
@@ -612,8 +613,10 @@ class Auditor:
                 if href.path != f"/language/{language.code}":
                     problems.append(f"{language.own_name}: href {item['href']!r}")
                 elif nxt != path:
-                    problems.append(f"{language.own_name}: switcher returns to {nxt!r}, not "
-                                    f"this page {path!r}")
+                    stale.add(nxt)
+            if stale:
+                problems.append(f"language switcher links return to {', '.join(sorted(stale))}"
+                                f", not to this page {path}")
         for field_ in facts["freeText"]:
             if field_["dir"] != "auto":
                 problems.append(f"free text field without dir=\"auto\": {field_['desc']}")
@@ -765,27 +768,42 @@ class Auditor:
 
     # --- 7, 8 ---------------------------------------------------------------------------
 
-    def check_reflow(self, page: Page, viewport: dict[str, int]) -> Result:
+    def check_reflow(self, page: Page, viewport: dict[str, int]
+                     ) -> tuple[Result, dict[str, Any] | None]:
+        """Point 7 at 320 px; and, while there, text spacing at 320 px for point 8 (the
+        narrow layout is where spacing runs out of room)."""
         narrow = viewport["width"] <= NARROW["width"]
+        spacing = None
         if not narrow:
             page.set_viewport_size(NARROW)
         try:
             width = page.evaluate("document.documentElement.scrollWidth")
             culprits = page.evaluate("window.__tbAudit.overflowing(320)") if width > 320 else []
+            if not narrow:
+                spacing = page.evaluate("window.__tbAudit.textSpacing()")
         finally:
             if not narrow:
                 page.set_viewport_size(viewport)
-        problems = [f"page is {width}px wide at a 320px viewport"] + culprits \
-            if width > 320 else []
+        problems = []
+        if width > 320:
+            problems.append("the page scrolls sideways at 320px")
+            problems.append(f"page is {width}px wide; sticking out: "
+                            + ("; ".join(culprits) or "(nothing found to the right or left)"))
         return verdict(7, problems, f"{width}px wide at 320px: no horizontal scrolling",
-                       "horizontal scrolling at 320px")
+                       "horizontal scrolling at 320px"), spacing
 
-    def check_text_spacing(self, page: Page) -> Result:
-        found = page.evaluate("window.__tbAudit.textSpacing()")
-        if not found["applied"]:
-            return failed(8, "the text-spacing stylesheet did not apply")
-        problems = [f"content cut off: {c}" for c in found["clipped"]]
-        if found["wider"]:
-            problems.append("the page scrolls sideways with the spacing applied")
-        return verdict(8, problems, "nothing clipped with WCAG 1.4.12 spacing",
+    def check_text_spacing(self, page: Page, narrow: dict[str, Any] | None = None,
+                           width: int = 0) -> Result:
+        wide = page.evaluate("window.__tbAudit.textSpacing()")
+        problems = []
+        where = [(f"{width}px", wide)] + ([("320px", narrow)] if narrow else [])
+        for label, found in where:
+            if not found["applied"]:
+                return failed(8, "the text-spacing stylesheet did not apply")
+            problems += [f"content cut off at {label}: {c}" for c in found["clipped"]]
+            if found["wider"]:
+                problems.append(f"the page scrolls sideways at {label} with the spacing")
+                problems += [f"sticking out at {label}: {c}" for c in found["culprits"]]
+        return verdict(8, problems, "nothing clipped with WCAG 1.4.12 spacing at "
+                       + " and ".join(label for label, _ in where),
                        "content lost with text spacing")

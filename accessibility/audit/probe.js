@@ -435,13 +435,21 @@
   };
 
   // --- reflow and text spacing -----------------------------------------------------------
+  // What makes the page wider than `width`: the outermost elements sticking out (to the
+  // right, or to the left in right-to-left pages) whose parent does not.
   A.overflowing = (width) => {
-    const wide = Array.from(document.querySelectorAll('body *')).filter((el) => {
+    const out = (el) => {
       const r = el.getBoundingClientRect();
-      return r.width > 0 && r.right > width + 0.5 && A.isRendered(el) && !A.isVisuallyHidden(el);
+      return r.width > 0 && (r.right > width + 0.5 || r.left < -0.5);
+    };
+    const breakers = Array.from(document.querySelectorAll('body *')).filter((el) =>
+      out(el) && A.isRendered(el) && !A.isVisuallyHidden(el) &&
+      !(el.parentElement && el.parentElement !== document.body && out(el.parentElement)));
+    return breakers.slice(0, 4).map((el) => {
+      const r = el.getBoundingClientRect();
+      return `${A.describe(el)} (${Math.round(r.width)}px wide, from ${Math.round(r.left)} ` +
+        `to ${Math.round(r.right)}px) inside ${A.describe(el.parentElement).slice(0, 60)}`;
     });
-    const leaves = wide.filter((el) => !wide.some((o) => o !== el && el.contains(o)));
-    return leaves.slice(0, 6).map((el) => `${A.describe(el)} (right edge ${Math.round(el.getBoundingClientRect().right)}px)`);
   };
 
   A.clipped = () => {
@@ -477,8 +485,9 @@
     const after = A.clipped().filter((c) => !before.has(c));
     const wider = !widerBefore &&
       document.documentElement.scrollWidth > document.documentElement.clientWidth;
+    const culprits = wider ? A.overflowing(document.documentElement.clientWidth) : [];
     document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet);
-    return { applied: applied !== '0px' && applied !== 'normal', clipped: after, wider };
+    return { applied: applied !== '0px' && applied !== 'normal', clipped: after, wider, culprits };
   };
 
   // --- DOM facts for error pattern, language, help, live regions, statement -------------

@@ -37,6 +37,7 @@ thead th { background: #ebebeb; }
 details { margin: .25rem 0; }
 summary { cursor: pointer; padding: .25rem 0; }
 code { overflow-wrap: anywhere; }
+.label { font-weight: normal; }
 li { overflow-wrap: anywhere; }
 """
 
@@ -154,8 +155,9 @@ def render(results: list[dict[str, Any]], meta: dict[str, Any]) -> str:
     out.append("</tr></thead><tbody>")
     for r in results:
         out.append(f'<tr><th scope="row"><a href="#v-{escape(r["key"])}">'
-                   f'{escape(r["url"])}</a>{escape(" (" + r["label"] + ")" if r["label"] else "")}'
-                   f'</th><td>{escape(r["state"])}</td><td>{escape(r["lang"])}</td>')
+                   f'{escape(r["url"])}</a>'
+                   + (f' <span class="label">({escape(r["label"])})</span>' if r["label"] else "")
+                   + f'</th><td>{escape(r["state"])}</td><td>{escape(r["lang"])}</td>')
         for point in ALL_POINTS:
             check = r["checks"].get(str(point))
             status = check["status"] if check else NA

@@ -22,8 +22,8 @@ def command(directory: Path) -> list[str]:
                              "openjdk-17-jre-headless)")
     if not VNU_JAR.exists():
         raise VnuUnavailable(f"{VNU_JAR.relative_to(ROOT)} missing (cd pwa && npm ci)")
-    return [java, "-Xss8m", "-jar", str(VNU_JAR), "--format", "json", "--stdout",
-            "--errors-only", "--no-langdetect", "--skip-non-html", str(directory)]
+    return [java, "-Xss8m", "-XX:+UseSerialGC", "-jar", str(VNU_JAR), "--format", "json",
+            "--stdout", "--errors-only", "--no-langdetect", "--skip-non-html", str(directory)]
 
 
 def validate(directory: Path, timeout: float = 300) -> dict[str, list[str]]:
