@@ -166,6 +166,11 @@ def test_keyboard_walk_out_of_order_trapped_invisible_and_covered():
     assert found["obscured"] == ["button “Continue”: covered by div.cookie-banner"]
 
 
+def test_focus_coming_back_into_the_page_twice_is_one_tab_stop():
+    found = rules.keyboard_findings(start(), seen(0, 1, 2, 0, 0))
+    assert found["order"] == []
+
+
 def test_keyboard_skip_link_must_come_first_and_show():
     found = rules.keyboard_findings(start(), seen(1, 2, 0, 1))
     assert any("not the skip link" in line for line in found["order"])

@@ -445,11 +445,23 @@
     const breakers = Array.from(document.querySelectorAll('body *')).filter((el) =>
       out(el) && A.isRendered(el) && !A.isVisuallyHidden(el) &&
       !(el.parentElement && el.parentElement !== document.body && out(el.parentElement)));
-    return breakers.slice(0, 4).map((el) => {
+    const found = breakers.slice(0, 4).map((el) => {
       const r = el.getBoundingClientRect();
       return `${A.describe(el)} (${Math.round(r.width)}px wide, from ${Math.round(r.left)} ` +
         `to ${Math.round(r.right)}px) inside ${A.describe(el.parentElement).slice(0, 60)}`;
     });
+    if (found.length) {
+      return found;
+    }
+    // No box sticks out: then text overflows a box that stays put (a long word).
+    const spilling = Array.from(document.querySelectorAll('body *')).filter((el) => {
+      const s = getComputedStyle(el);
+      return s.overflowX === 'visible' && el.scrollWidth > el.clientWidth + 1 &&
+        el.clientWidth > 0 && el.getBoundingClientRect().left + el.scrollWidth > width + 0.5;
+    });
+    return spilling.filter((el) => !spilling.some((o) => o !== el && el.contains(o)))
+      .slice(0, 4).map((el) => `text overflowing ${A.describe(el)} (${el.scrollWidth}px of ` +
+        `text in a ${el.clientWidth}px box)`);
   };
 
   A.clipped = () => {

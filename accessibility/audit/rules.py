@@ -162,7 +162,11 @@ def keyboard_findings(start: dict[str, Any], log: list[dict[str, Any]]
     if count == 0:
         return {"order": [], "visible": [], "obscured": [], "notes": ["nothing focusable"]}
     expected = expected_tab_sequence(count, start["first"])
-    steps = [rec for rec in log if not (rec.get("index", -1) == -1 and "desc" not in rec)]
+    seen = [rec for rec in log if not (rec.get("index", -1) == -1 and "desc" not in rec)]
+    raw = [rec["index"] if rec.get("index", -1) >= 0 else -2 for rec in seen]
+    # Focus coming back into the page from the browser's own controls can fire focusin
+    # twice on the same element: one tab stop, not two.
+    steps = [rec for i, rec in enumerate(seen) if i == 0 or raw[i] != raw[i - 1] or raw[i] == -2]
     actual = [rec["index"] if rec.get("index", -1) >= 0 else -2 for rec in steps]
 
     def name(i: int, rec: dict[str, Any] | None = None) -> str:
@@ -183,8 +187,8 @@ def keyboard_findings(start: dict[str, Any], log: list[dict[str, Any]]
     missing = [items[i] for i in range(count) if i not in reached]
     if missing:
         order.append("never reached by Tab: " + "; ".join(missing[:8]))
-    if len(actual) > 3 and len(set(actual[-3:])) == 1:
-        order.append(f"focus stuck on {name(actual[-1], steps[-1])} (keyboard trap)")
+    if len(raw) >= 3 and len(set(raw[-3:])) == 1:
+        order.append(f"focus stuck on {name(raw[-1], seen[-1])} (keyboard trap)")
     if start.get("positiveTabindex"):
         order.append("positive tabindex changes the order: "
                      + "; ".join(start["positiveTabindex"]))
@@ -198,7 +202,7 @@ def keyboard_findings(start: dict[str, Any], log: list[dict[str, Any]]
         if not start.get("skipTarget"):
             order.append("skip link target #main-content does not exist")
     else:
-        notes.append(f"focus started on {start.get('start')} (moved there by the page), "
+        notes.append(f"focus started on {start.get('start')} (where this state left it), "
                      "so Tab order was followed from there round to it; skip link first "
                      "is checked on fresh loads")
     seen_visible: set[int] = set()
