@@ -21,11 +21,6 @@ class Migration:
     apply: Callable[[sqlite_utils.Database], None]
 
 
-def _0001_foundation(db: sqlite_utils.Database) -> None:
-    for statement in _FOUNDATION:
-        db.execute(statement)
-
-
 # executescript() would COMMIT our transaction, so statements run one by one.
 _FOUNDATION = (
     """CREATE TABLE hubs (
@@ -72,11 +67,6 @@ _FOUNDATION = (
     """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
 )
-
-
-def _0002_requests(db: sqlite_utils.Database) -> None:
-    for statement in _REQUESTS:
-        db.execute(statement)
 
 
 _REQUESTS = (
@@ -146,11 +136,6 @@ _REQUESTS = (
 )
 
 
-def _0003_identity(db: sqlite_utils.Database) -> None:
-    for statement in _IDENTITY:
-        db.execute(statement)
-
-
 _IDENTITY = (
     """CREATE TABLE residents (
         id TEXT PRIMARY KEY,
@@ -206,10 +191,18 @@ _IDENTITY = (
 )
 
 
+def _statements(sql: tuple[str, ...]) -> Callable[[sqlite_utils.Database], None]:
+    """A migration that runs these statements in order, inside its transaction."""
+    def apply(db: sqlite_utils.Database) -> None:
+        for statement in sql:
+            db.execute(statement)
+    return apply
+
+
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "foundation", _0001_foundation),
-    Migration(2, "requests", _0002_requests),
-    Migration(3, "identity", _0003_identity),
+    Migration(1, "foundation", _statements(_FOUNDATION)),
+    Migration(2, "requests", _statements(_REQUESTS)),
+    Migration(3, "identity", _statements(_IDENTITY)),
 )
 
 LATEST = MIGRATIONS[-1].number

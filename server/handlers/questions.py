@@ -58,9 +58,7 @@ async def _context(request: Request) -> tuple[str, Journey, Draft, Journey, Page
 
 async def question_page(request: Request) -> Response:
     sid, journey, draft, form, page = await _context(request)
-    answers = draft.contact or {} if form is not journey else draft.answers
-    if form is not journey and not draft.contact:
-        answers = {}
+    answers = draft.answers if form is journey else (draft.contact or {})
     fields: dict[str, Any] = {}
     for question in page.questions:
         fields.update(answers_display.fields_from_answer(question, answers.get(question.id)))
