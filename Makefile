@@ -49,7 +49,7 @@ translations: $(COMPILED)
 # Refresh the template and every catalogue after changing user-facing text.
 extract: $(RUNTIME_STAMP)
 	$(BIN)/pybabel extract -F locales/babel.cfg -k lazy -o locales/messages.pot --add-comments=Translators: \
-		--project=Tolbooth --copyright-holder="Tolbooth contributors" --sort-by-file .
+		--project=Tolbooth --copyright-holder="Tolbooth contributors" --sort-by-file --add-location=file .
 	$(BIN)/pybabel update -D messages -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/python locales/fill_english.py
 

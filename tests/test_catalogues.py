@@ -53,7 +53,8 @@ def test_catalogues_are_current_with_the_code(tmp_path):
     be up to date with it (what `make extract` does)."""
     fresh = tmp_path / "messages.pot"
     subprocess.run([*PYBABEL, "extract", "-F", "locales/babel.cfg", "-k", "lazy",
-                    "-o", str(fresh), "--sort-by-file", "--add-comments=Translators:", "."],
+                    "-o", str(fresh), "--sort-by-file", "--add-location=file",
+                    "--add-comments=Translators:", "."],
                    cwd=ROOT, check=True, capture_output=True)
     with fresh.open("rb") as f:
         extracted = {m.id for m in read_po(f) if m.id}
