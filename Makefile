@@ -35,7 +35,7 @@ $(NODE_STAMP): pwa/package.json pwa/package-lock.json
 	cd pwa && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(ASSETS_STAMP): $(NODE_STAMP) pwa/build.mjs $(shell find pwa/styles pwa/scripts -type f 2>/dev/null)
+$(ASSETS_STAMP): $(NODE_STAMP) pwa/build.mjs $(shell find pwa/styles pwa/scripts pwa/sw pwa/static/icons -type f 2>/dev/null)
 	cd pwa && npm run --silent build
 	touch $@
 

@@ -5,6 +5,8 @@
 //   static/vendor/images/icons/icons.stack.svg    SGDS icon sprite (<use href="...#menu">)
 //   static/build/tolbooth.css                     SGDS SCSS subset + ours (sass, then esbuild's CSS minifier)
 //   static/build/tolbooth.js                      scripts/main.js + the SGDS components it imports (esbuild)
+//   static/build/sw.js                            the service worker, sw/index.js (esbuild), served at /sw.js;
+//                                                 its VERSION is a hash of the shell files and of itself
 //   static/build/manifest.json                    { "build/tolbooth.css": "<sha256 first 12 hex>", ... }
 // and prints each file's raw and gzipped size. Any error, or a budget overrun, exits non-zero.
 //
@@ -35,7 +37,13 @@ const sgds = join(modules, '@scottish-government', 'design-system');
 const BUDGETS = {
     'build/tolbooth.css': 16 * 1024,
     'build/tolbooth.js': 12 * 1024,
+    'build/outbox.js': 16 * 1024, // lazily loaded; most of it is the form interpreter
+    'build/sw.js': 12 * 1024,
 };
+// What the service worker keeps as the app shell: a change to any of these (or to the
+// worker) makes a new build version, hence a new worker and new cache names.
+const SHELL_DIRS = ['build', 'vendor', 'icons'];
+const VERSION_PLACEHOLDER = '__tolbooth_build_version__';
 
 function packageVersion(name) {
     return JSON.parse(readFileSync(join(modules, name, 'package.json'), 'utf8')).version;
@@ -112,10 +120,58 @@ async function scripts() {
     if (result.errors.length || result.warnings.length) {
         throw new Error('esbuild reported problems (see above)');
     }
+    // The outbox and offline journey (scripts/outbox/page.js): loaded by
+    // scripts/outbox/loader.js only when needed (offline, an offline copy, /outbox, or
+    // something queued), so the first visit does not pay for it.
+    const outbox = await esbuild.build({
+        entryPoints: [join(root, 'scripts', 'outbox', 'page.js')],
+        outfile: join(buildDir, 'outbox.js'),
+        bundle: true,
+        format: 'iife',
+        globalName: 'TolboothOutbox',
+        minify: true,
+        target: 'es2020',
+        platform: 'browser',
+        logLevel: 'warning',
+    });
+    if (outbox.errors.length || outbox.warnings.length) {
+        throw new Error('esbuild reported problems in the outbox bundle (see above)');
+    }
     const tracking = Object.keys(result.metafile.inputs).filter((input) => /tracking/.test(input));
     if (tracking.length) {
         throw new Error(`tracking code must stay out of the bundle, found: ${tracking.join(', ')}`);
     }
+}
+
+async function serviceWorker() {
+    const result = await esbuild.build({
+        entryPoints: [join(root, 'sw', 'index.js')],
+        bundle: true,
+        format: 'iife',
+        minify: true,
+        target: 'es2020',
+        platform: 'browser',
+        legalComments: 'inline',
+        define: { __TOLBOOTH_BUILD__: JSON.stringify(VERSION_PLACEHOLDER) },
+        write: false,
+        logLevel: 'warning',
+    });
+    if (result.errors.length || result.warnings.length) {
+        throw new Error('esbuild reported problems in the service worker (see above)');
+    }
+    const code = result.outputFiles[0].text;
+    if (!code.includes(VERSION_PLACEHOLDER)) {
+        throw new Error('the service worker no longer uses its build version (sw/version.js)');
+    }
+    const hash = createHash('sha256');
+    const shellFiles = SHELL_DIRS.flatMap((dir) => listFiles(join(staticDir, dir))).sort();
+    for (const path of shellFiles) {
+        hash.update(staticPath(path)).update('\0').update(readFileSync(path)).update('\0');
+    }
+    hash.update(code);
+    const version = hash.digest('hex').slice(0, 12);
+    writeFileSync(join(buildDir, 'sw.js'), code.split(VERSION_PLACEHOLDER).join(version));
+    console.log(`service worker build version ${version}`);
 }
 
 function report() {
@@ -163,6 +219,7 @@ async function main() {
     vendor();
     await styles();
     await scripts();
+    await serviceWorker();
     report();
 }
 

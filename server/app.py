@@ -20,6 +20,7 @@ from .db.migrations import migrate
 from .forms.registry import FormRegistry
 from .i18n import LocaleMiddleware
 from .journey_flow import RESERVED_PAGE_IDS
+from .notify.sms import TextSender
 from .rendering import Renderer, make_environment
 from .routes import routes
 from .security import SecurityHeadersMiddleware
@@ -48,9 +49,13 @@ def create_app(settings: Settings, store: Store | None = None,
         "staff_idle_seconds": settings.staff_idle_minutes * 60,
     }
 
+    texts = TextSender(settings, store)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        texts.start()
         yield
+        await texts.stop()
         if owns_store:
             store.close()
 
@@ -80,5 +85,6 @@ def create_app(settings: Settings, store: Store | None = None,
     app.state.settings = settings
     app.state.store = store
     app.state.forms = forms
+    app.state.texts = texts
     app.state.renderer = Renderer(make_environment(), assets, site)
     return app

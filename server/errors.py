@@ -59,6 +59,14 @@ class PasskeyRefused(Forbidden):
                 "administrator for a new invite, or sign in with a link sent by email.")
 
 
+class LastPasskey(ServiceError):
+    status_code = 409
+    code = "last_passkey"
+    title = _("You cannot remove your only passkey")
+    message = _("Staff sign in only with a passkey. Add another passkey first, then remove "
+                "this one. Nothing has been changed.")
+
+
 class LinkExpired(ServiceError):
     status_code = 410
     code = "link_expired"

@@ -53,7 +53,9 @@ class Renderer:
             "csrf_token": lambda: csrf_token(request),
             "static_url": self.assets.url,
             "format_date": lambda value, fmt="long": i18n.format_date(value, code, fmt),
-            "current_path": request.url.path,
+            # With the query, so a language change keeps search results and the like.
+            "current_path": request.url.path + (f"?{request.url.query}" if request.url.query
+                                                and request.method == "GET" else ""),
             "person": request.scope.get("state", {}).get("person"),
             **extra,
         }

@@ -59,12 +59,31 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TOLBOOTH_SMTP_STARTTLS", "false", "Use STARTTLS with the SMTP server (true/false)."),
     Setting("TOLBOOTH_MAIL_FROM", "Midlothian Council <no-reply@midlothian.gov.uk>",
             "From address of emails the service sends."),
+    Setting("TOLBOOTH_NOTIFY_API_KEY", None,
+            "GOV.UK Notify API key for text messages (name-serviceid-secret, as Notify shows "
+            "it). When unset, texts are not sent: on a localhost origin they are written to "
+            "the log for development; elsewhere only the fact that one was dropped is logged."),
+    Setting("TOLBOOTH_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk",
+            "GOV.UK Notify API address (https; http only for localhost, as in the tests)."),
+    Setting("TOLBOOTH_NOTIFY_SMS_TEMPLATE_ID", None,
+            "Id of the one Notify text message template, whose whole content is ((body)). "
+            "The words come from the service's own translated catalogues, so every language "
+            "uses this template. Needed when TOLBOOTH_NOTIFY_API_KEY is set."),
     Setting("TOLBOOTH_STAFF_IDLE_MINUTES", "30",
             "Minutes without activity after which a staff member is signed out. They are "
             "warned, and can stay signed in, 3 minutes before (at least 5 minutes)."),
     Setting("TOLBOOTH_MAX_BODY_BYTES", "12582912",
             "Largest request body accepted, in bytes; larger ones get 413."),
     Setting("TOLBOOTH_LOG_LEVEL", "info", "Log level: debug, info, warning or error."),
+    Setting("TOLBOOTH_SYNC_RATE_PER_CLIENT", "120",
+            "Sync calls (pushes and upload requests) one installed app may make per minute; "
+            "more get 429 with Retry-After."),
+    Setting("TOLBOOTH_SYNC_RATE_PER_ADDRESS", "1200",
+            "Sync calls one network address may make per minute (a library hub's kiosks "
+            "share one address); more get 429 with Retry-After."),
+    Setting("TOLBOOTH_SYNC_MAX_UPLOAD_BYTES", "20971520",
+            "Largest file, in bytes, an app may upload for a queued request; larger ones "
+            "get 413."),
 )
 
 _DOCUMENTED = {s.env for s in SETTINGS}
@@ -91,6 +110,12 @@ class Settings:
     max_body_bytes: int
     log_level: str
     staff_idle_minutes: int = 30
+    sync_rate_per_client: int = 120
+    sync_rate_per_address: int = 1200
+    sync_max_upload_bytes: int = 20 * 1024 * 1024
+    notify_api_key: str | None = None
+    notify_base_url: str = "https://api.notifications.service.gov.uk"
+    notify_sms_template_id: str | None = None
 
     @property
     def db_path(self) -> Path:
@@ -128,6 +153,7 @@ class Settings:
         secret = get("TOLBOOTH_SECRET_KEY")
         if secret is not None and len(secret) < 32:
             raise SettingsError("TOLBOOTH_SECRET_KEY must be at least 32 characters")
+        notify_key, notify_template = _notify(get)
         return cls(
             data_dir=data_dir,
             origin=_parse(need, "TOLBOOTH_ORIGIN", _origin),
@@ -146,7 +172,33 @@ class Settings:
             max_body_bytes=_parse(need, "TOLBOOTH_MAX_BODY_BYTES", _positive_int),
             log_level=_parse(need, "TOLBOOTH_LOG_LEVEL", _log_level),
             staff_idle_minutes=_parse(need, "TOLBOOTH_STAFF_IDLE_MINUTES", _idle_minutes),
+            sync_rate_per_client=_parse(need, "TOLBOOTH_SYNC_RATE_PER_CLIENT", _positive_int),
+            sync_rate_per_address=_parse(need, "TOLBOOTH_SYNC_RATE_PER_ADDRESS", _positive_int),
+            sync_max_upload_bytes=_parse(need, "TOLBOOTH_SYNC_MAX_UPLOAD_BYTES",
+                                         _positive_int),
+            notify_api_key=notify_key, notify_sms_template_id=notify_template,
+            notify_base_url=_parse(need, "TOLBOOTH_NOTIFY_BASE_URL", _origin),
         )
+
+
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+# The client takes the service id and secret from the key's last 73 characters.
+_NOTIFY_KEY = re.compile(rf"^[A-Za-z0-9_.-]+-{_UUID}-{_UUID}\Z")
+
+
+def _notify(get: Callable[[str], str | None]) -> tuple[str | None, str | None]:
+    key = get("TOLBOOTH_NOTIFY_API_KEY")
+    if key is not None and not _NOTIFY_KEY.match(key):
+        raise SettingsError("TOLBOOTH_NOTIFY_API_KEY is not a Notify API key: expected "
+                            "name-serviceid-secret, as Notify shows it")
+    template = get("TOLBOOTH_NOTIFY_SMS_TEMPLATE_ID")
+    if key is not None and template is None:
+        raise SettingsError("TOLBOOTH_NOTIFY_SMS_TEMPLATE_ID must be set with "
+                            "TOLBOOTH_NOTIFY_API_KEY")
+    if template is not None and not re.fullmatch(_UUID, template):
+        raise SettingsError(f"TOLBOOTH_NOTIFY_SMS_TEMPLATE_ID={template!r} is not valid: "
+                            "expected the template's id (a UUID)")
+    return key, template
 
 
 def _parse(need: Callable[[str], str], name: str, convert: Callable[[str], T]) -> T:

@@ -82,6 +82,22 @@ def test_a_second_passkey_works_and_a_removed_one_does_not(driver, store):
     assert driver.sign_in(second).status_code == 200
 
 
+def test_staff_cannot_remove_their_only_passkey(driver, store):
+    """Staff have no email link to fall back on: removing the only passkey locked them out
+    until an admin re-invited them (issue 5's note)."""
+    _token, only, _ = enrol(driver, store)
+    page = driver.client.get("/account/passkeys")
+    assert f"/account/passkeys/{only.id}/remove" not in page.text
+    assert "only passkey" in page.text
+    refused = driver.post_form(f"/account/passkeys/{only.id}/remove", page="/account/passkeys")
+    assert refused.status_code == 409
+    assert "You cannot remove your only passkey" in refused.text
+    assert store.read_sync(passkeys.active, only.id) is not None
+    assert "passkey_removed" not in actions(store)
+    driver.post_form("/sign-out")
+    assert driver.sign_in(only).status_code == 200
+
+
 def test_a_revoked_passkey_fails_and_the_admin_gets_a_new_invite(driver, store, app, settings):
     from starlette.testclient import TestClient
     _token, key, _ = enrol(driver, store)

@@ -37,3 +37,11 @@ def test_page_is_served_in_the_chosen_language(client):
     html = client.get("/").text
     assert '<html lang="ar" dir="rtl">' in html
     assert 'hreflang="gd"' in html and 'lang="gd"' in html and "Gàidhlig" in html
+
+
+def test_language_links_keep_the_query_so_search_results_survive(client):
+    """The audit found the switcher dropping ?q= (and htmx swaps leaving it stale)."""
+    page = client.get("/services?q=noise")
+    assert 'href="/language/gd?next=/services%3Fq%3Dnoise"' in page.text
+    assert client.get("/language/gd?next=/services%3Fq%3Dnoise",
+                      follow_redirects=False).headers["location"] == "/services?q=noise"

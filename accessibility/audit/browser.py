@@ -184,6 +184,19 @@ class Slot:
         self.context.close()
 
 
+OFFLINE_READY_S = 120  # a full precache is ~140 requests on a shared machine
+# The language of the form pages the service worker keeps (pwa/sw/forms_precache.js), or
+# null while it has none; only once it is in control.
+PAGES_KEPT = """async () => {
+    if (!navigator.serviceWorker.controller) return null;
+    for (const name of await caches.keys()) {
+        if (!name.startsWith('tolbooth-pages-')) continue;
+        const meta = await (await caches.open(name)).match('/__tolbooth/pages-meta');
+        if (meta) return (await meta.json()).lang;
+    }
+    return null;
+}"""
+
 AUTHENTICATOR = {"protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
                  "hasUserVerification": True, "isUserVerified": True,
                  "automaticPresenceSimulation": True}
@@ -207,12 +220,15 @@ class Auditor:
 
     def slot(self, visit: Visit) -> Slot:
         who = visit.entry.signed_in
-        key = (visit.lang, visit.js, who)
+        offline = visit.state == "offline"
+        key = (visit.lang, visit.js, who, offline)
         if key not in self.slots:
             slot = Slot(self.browser, self.base, self.forms, visit.lang, visit.js,
                         self.viewport(visit))
             self.slots[key] = slot
-            if who and visit.js:
+            if offline:
+                self.go_offline(slot, visit.lang)
+            elif who and visit.js:
                 self.sign_in(slot, who)
             elif who:
                 # Without JavaScript a passkey cannot be made: share the signed-in
@@ -242,6 +258,18 @@ class Auditor:
         page.goto(f"/enrol/{token}")
         page.click("[data-tb-passkey-start]")
         page.wait_for_url(lambda url: "/enrol/" not in url)
+
+    def go_offline(self, slot: Slot, lang: str) -> None:
+        """One visit online, as a person would make, until the service worker controls the
+        page and has kept the form pages in this language; then the network goes."""
+        page = slot.page
+        page.goto("/")
+        deadline = time.monotonic() + OFFLINE_READY_S
+        while page.evaluate(PAGES_KEPT) != lang:
+            if time.monotonic() > deadline:
+                raise SetupError(f"the service worker did not keep the pages in {lang}")
+            page.wait_for_timeout(250)
+        slot.context.set_offline(True)
 
     def make_token(self, kind: str) -> str:
         from server.auth import roles
@@ -590,7 +618,8 @@ class Auditor:
         elif not switcher:
             problems.append("no language switcher")
         else:
-            path = urlsplit(facts["url"]).path
+            here = urlsplit(facts["url"])
+            path = here.path + (f"?{here.query}" if here.query else "")
             stale: set[str] = set()
             items = {item["lang"]: item for item in switcher["items"]}
             for language in offered:

@@ -21,8 +21,11 @@ import NotificationBanner from '@scottish-government/design-system/src/component
 import SiteNavigation from '@scottish-government/design-system/src/components/site-navigation/site-navigation';
 import skipLinks from '@scottish-government/design-system/src/components/skip-links/skip-links';
 import { initLocation } from './location.js';
+import { initOutbox } from './outbox/loader.js';
 import { initPasskeys } from './passkeys.js';
 import { initTimeout } from './timeout.js';
+import './sw_register.js';
+import { keepLanguageLinksCurrent } from './language_switcher.js';
 
 // SGDS CSS shows some things only under .js-enabled (e.g. the hide-this-page
 // "press Esc" text). SGDS expects the page to add it; we do it here, not inline.
@@ -255,7 +258,9 @@ function focusNewContent(event) {
 
 function start() {
     initAll(document);
+    initOutbox();
     document.addEventListener('htmx:afterSettle', focusNewContent);
+    keepLanguageLinksCurrent();
     // htmx fires htmx:load for every piece of content it swaps in.
     document.addEventListener('htmx:load', (event) => {
         if (event.target && event.target !== document.body) {

@@ -72,26 +72,30 @@ def current_person(request: Request) -> Person | None:
     return person if isinstance(person, Person) else None
 
 
-async def sign_in(request: Request, kind: str, person_id: str, method: str) -> None:
+async def sign_in(request: Request, kind: str, person_id: str, method: str) -> str | None:
     """Start a signed-in session under fresh ids, so an id planted or seen before
-    sign-in is worth nothing after it (session fixation). Drafts move with it."""
+    sign-in is worth nothing after it (session fixation). Drafts move with it.
+    Returns the language the person chose on their account, if any: the caller sets the
+    language cookie from it (handlers.language.remember_language)."""
     store = request.app.state.store
     old_sid = request.session.get(sessions.KEY)
     new_sid = secrets.token_urlsafe(24)
     previous = request.session.get(AUTH_KEY)
 
-    def start(db: object) -> str:
+    def start(db: object) -> tuple[str, str | None]:
         if isinstance(previous, str):
             people.end_session(db, previous, "signed_in_again")  # type: ignore[arg-type]
         if isinstance(old_sid, str):
             people.move_session_data(db, old_sid, new_sid)  # type: ignore[arg-type]
-        return people.start_session(db, kind, person_id, method)  # type: ignore[arg-type]
+        return (people.start_session(db, kind, person_id, method),  # type: ignore[arg-type]
+                people.account_locale(db, kind, person_id))  # type: ignore[arg-type]
 
-    auth_id = await store.write(start)
+    auth_id, account_locale = await store.write(start)
     request.session.clear()
     request.session[sessions.KEY] = new_sid
     request.session[AUTH_KEY] = auth_id
     csrf.csrf_token(request)  # a new CSRF token too: the old one was seen signed out
+    return account_locale
 
 
 async def sign_out(request: Request, reason: str = "signed_out") -> None:

@@ -97,14 +97,18 @@ def record_use(db: sqlite_utils.Database, credential_id: str, sign_count: int) -
 
 
 def remove_own(db: sqlite_utils.Database, owner_kind: str, owner_id: str,
-               credential_id: str) -> bool:
-    changed = db.execute(
-        "UPDATE passkeys SET revoked_at = ? WHERE id = ? AND owner_kind = ? AND owner_id = ?"
-        " AND revoked_at IS NULL", [now_iso(), credential_id, owner_kind, owner_id]).rowcount
-    if changed:
-        audit.record(db, f"{owner_kind}:{owner_id}", "passkey_removed",
-                     f"passkey:{credential_id}")
-    return bool(changed)
+               credential_id: str, keep_last: bool = False) -> str:
+    """Revoke one of a person's own passkeys: "removed", "not_found", or "last" when
+    keep_last is set and it is their only one (checked in the same transaction)."""
+    owned = [k.id for k in owned_by(db, owner_kind, owner_id)]
+    if credential_id not in owned:
+        return "not_found"
+    if keep_last and len(owned) == 1:
+        return "last"
+    db.execute("UPDATE passkeys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+               [now_iso(), credential_id])
+    audit.record(db, f"{owner_kind}:{owner_id}", "passkey_removed", f"passkey:{credential_id}")
+    return "removed"
 
 
 def revoke_all(db: sqlite_utils.Database, owner_kind: str, owner_id: str, actor: str) -> int:

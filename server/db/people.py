@@ -1,4 +1,5 @@
-"""Who is signed in: residents, signed-in sessions, and emailed one-time sign-in links."""
+"""Who is signed in: residents, signed-in sessions, emailed one-time sign-in links, and
+the language each person chose."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ class Person:
     role: str
     session_id: str
     last_seen_at: str
+    phone: str | None = None  # residents: their verified mobile number (E.164), if any
 
     @property
     def actor(self) -> str:
@@ -61,7 +63,7 @@ def session_person(db: sqlite_utils.Database, session_id: str) -> Person | None:
     row = db.execute(
         "SELECT s.person_kind, s.person_id, s.last_seen_at,"
         " COALESCE(st.email, r.email), COALESCE(st.name, r.email),"
-        " COALESCE(st.role, 'resident')"
+        " COALESCE(st.role, 'resident'), r.phone"
         " FROM auth_sessions s"
         " LEFT JOIN staff st ON s.person_kind = 'staff' AND st.id = s.person_id"
         "   AND st.disabled_at IS NULL"
@@ -69,7 +71,7 @@ def session_person(db: sqlite_utils.Database, session_id: str) -> Person | None:
         " WHERE s.id = ? AND s.ended_at IS NULL", [session_id]).fetchone()
     if row is None or row[3] is None:
         return None
-    return Person(row[0], row[1], row[3], row[4], row[5], session_id, row[2])
+    return Person(row[0], row[1], row[3], row[4], row[5], session_id, row[2], row[6])
 
 
 def touch_session(db: sqlite_utils.Database, session_id: str) -> None:
@@ -126,3 +128,23 @@ def use_email_link(db: sqlite_utils.Database, token: str) -> str | None:
     db.execute("UPDATE email_links SET used_at = ? WHERE token_hash = ?",
                [now_iso(), token_hash(token)])
     return str(row[0])
+
+
+_ACCOUNT_TABLES = {"staff": "staff", "resident": "residents"}
+
+
+def account_locale(db: sqlite_utils.Database, kind: str, person_id: str) -> str | None:
+    """The language this person last chose with the switcher, if they ever did."""
+    row = db.execute(f"SELECT locale FROM {_ACCOUNT_TABLES[kind]} WHERE id = ?",
+                     [person_id]).fetchone()
+    return str(row[0]) if row and row[0] else None
+
+
+def set_account_locale(db: sqlite_utils.Database, kind: str, person_id: str,
+                       code: str) -> None:
+    db.execute(f"UPDATE {_ACCOUNT_TABLES[kind]} SET locale = ? WHERE id = ?", [code, person_id])
+
+
+def resident_locale_for_email(db: sqlite_utils.Database, email: str) -> str | None:
+    row = db.execute("SELECT locale FROM residents WHERE email = ?", [email]).fetchone()
+    return str(row[0]) if row and row[0] else None

@@ -186,10 +186,19 @@ def for_service(db: sqlite_utils.Database, service: str | None,
     return [_row_to_request(r) for r in rows]
 
 
-def for_contact_email(db: sqlite_utils.Database, email: str) -> list[StoredRequest]:
+def for_resident(db: sqlite_utils.Database, email: str,
+                 phone: str | None) -> list[StoredRequest]:
+    """Requests made with the resident's email, or with their phone once it is verified
+    (the caller passes only a verified number)."""
     rows = db.execute(f"SELECT {_COLUMNS} FROM requests WHERE contact_email = ?"
-                      " ORDER BY created_at DESC", [email]).fetchall()
+                      " OR (? IS NOT NULL AND contact_phone = ?)"
+                      " ORDER BY created_at DESC", [email, phone, phone]).fetchall()
     return [_row_to_request(r) for r in rows]
+
+
+def belongs_to(found: StoredRequest, email: str, phone: str | None) -> bool:
+    return (found.contact_email or "").lower() == email.lower() or (
+        phone is not None and found.contact_phone == phone)
 
 
 def all_events(db: sqlite_utils.Database, request_id: str) -> list[Event]:

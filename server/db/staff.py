@@ -71,6 +71,12 @@ def by_id(db: sqlite_utils.Database, staff_id: str) -> Staff | None:
     return Staff(*row) if row else None
 
 
+def by_email(db: sqlite_utils.Database, email: str) -> Staff | None:
+    row = db.execute("SELECT id, email, name, role, hub_id FROM staff WHERE lower(email) = ?",
+                     [email.lower()]).fetchone()
+    return Staff(*row) if row else None
+
+
 def everyone(db: sqlite_utils.Database) -> list[Staff]:
     rows = db.execute("SELECT id, email, name, role, hub_id FROM staff"
                       " WHERE disabled_at IS NULL ORDER BY name").fetchall()

@@ -1,5 +1,6 @@
 """A signed-in person's account: overview, and for residents every request made with
-their verified email address, its public timeline, and adding information to it."""
+their verified email address or phone number, its public timeline, and adding information
+to it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from starlette.responses import RedirectResponse, Response
 
 from .. import i18n
 from ..auth.session import current_person
-from ..db import casework
+from ..db import casework, sync_slots
 from ..db import requests as requests_db
 from ..db.people import Person
 from ..errors import NotFound
@@ -30,7 +31,8 @@ async def account_home(request: Request) -> Response:
 
 async def my_requests(request: Request) -> Response:
     person = _person(request)
-    found = await request.app.state.store.read(requests_db.for_contact_email, person.email)
+    found = await request.app.state.store.read(requests_db.for_resident, person.email,
+                                               person.phone)
     code = locale_of(request)
     response = renderer(request).render(request, "account/requests.html", {
         "rows": found, "status_label": lambda s: status_label(s, code)})
@@ -43,7 +45,7 @@ async def _own(request: Request, person: Person) -> requests_db.StoredRequest:
     guessing ids tells nobody anything."""
     found = await request.app.state.store.read(requests_db.by_id,
                                                request.path_params["request_id"])
-    if found is None or (found.contact_email or "").lower() != person.email.lower():
+    if found is None or not requests_db.belongs_to(found, person.email, person.phone):
         raise NotFound()
     return found
 
@@ -56,11 +58,13 @@ async def my_request(request: Request, error: str | None = None,
     events = await request.app.state.store.read(requests_db.public_events, found.id)
     journey = request.app.state.forms.get(found.journey, found.form_version)
     errors = {"information": {"field": "information", "message": error}} if error else {}
+    incomplete = await request.app.state.store.read(sync_slots.is_incomplete, found.id)
     response = renderer(request).render(request, "account/request.html", {
         "found": found, "journey_title": journey.title, "events": timeline(events, code),
         "status_label": status_label(found.status, code), "errors": errors,
         "has_errors": bool(errors), "is_open": found.status in casework.OPEN_STATUSES,
-        "quick_exit": found.special_category}, status_code=status_code)
+        "quick_exit": found.special_category, "incomplete": incomplete},
+        status_code=status_code)
     response.headers["Cache-Control"] = "no-store"
     return response
 

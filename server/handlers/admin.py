@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .. import i18n
 from ..auth.session import current_person
 from ..db import audit, audit_export, people, staff
 from ..db import passkeys as passkeys_db
 from ..errors import NotFound
-from ..rendering import renderer
+from ..rendering import locale_of, renderer
+from .admin_invite import ROLE_LABELS
 
 
 async def audit_log(request: Request) -> Response:
@@ -35,7 +37,10 @@ async def audit_csv(request: Request) -> Response:
 
 async def staff_list(request: Request) -> Response:
     everyone = await request.app.state.store.read(staff.everyone)
-    return renderer(request).render(request, "admin/staff.html", {"everyone": everyone})
+    text = i18n.Gettext(locale_of(request))
+    return renderer(request).render(request, "admin/staff.html", {
+        "everyone": everyone,
+        "role_label": lambda role: text.gettext(ROLE_LABELS.get(role, role))})
 
 
 async def revoke_and_reinvite(request: Request) -> Response:

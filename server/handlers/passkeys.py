@@ -16,10 +16,11 @@ from ..auth.session import current_person, sign_in
 from ..db import audit, people, session_data, staff
 from ..db import passkeys as passkeys_db
 from ..db.people import Person
-from ..errors import BadRequest, Forbidden, LinkExpired, NotFound, PasskeyRefused
+from ..errors import BadRequest, Forbidden, LastPasskey, LinkExpired, NotFound, PasskeyRefused
 from ..i18n import lazy as _
 from ..rendering import locale_of, renderer
 from ..sessions import session_id
+from .language import remember_language
 
 ENROL_KEY = "enrol"
 DEFAULT_NAME = _("My passkey")
@@ -158,24 +159,31 @@ async def authenticate_verify(request: Request) -> Response:
                           {"ceremony": "authenticate", "why": str(exc)})
         raise PasskeyRefused() from None
     await store.write(passkeys_db.record_use, key.id, count)
-    await sign_in(request, key.owner_kind, key.owner_id, "passkey")
+    account_locale = await sign_in(request, key.owner_kind, key.owner_id, "passkey")
     person: Person | None = await store.read(people.session_person,
                                              request.session["auth"])
-    return JSONResponse({"redirect": landing(key.owner_kind, person.role if person else "")})
+    response = JSONResponse({"redirect": landing(key.owner_kind, person.role if person else "")})
+    remember_language(request, response, account_locale)
+    return response
 
 
 async def account_passkeys(request: Request) -> Response:
     person = current_person(request)
     assert person is not None
     keys = await request.app.state.store.read(passkeys_db.owned_by, person.kind, person.id)
-    return renderer(request).render(request, "account/passkeys.html", {"passkeys": keys})
+    return renderer(request).render(request, "account/passkeys.html",
+                                    {"passkeys": keys, "person": person})
 
 
 async def remove_passkey(request: Request) -> Response:
     person = current_person(request)
     assert person is not None
-    removed = await request.app.state.store.write(
-        passkeys_db.remove_own, person.kind, person.id, request.path_params["credential_id"])
-    if not removed:
+    # Staff have no other way in (no email links), so their only passkey stays.
+    outcome = await request.app.state.store.write(
+        passkeys_db.remove_own, person.kind, person.id, request.path_params["credential_id"],
+        person.kind == "staff")
+    if outcome == "not_found":
         raise NotFound()
+    if outcome == "last":
+        raise LastPasskey()
     return RedirectResponse("/account/passkeys", status_code=303)

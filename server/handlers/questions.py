@@ -65,7 +65,8 @@ async def question_page(request: Request) -> Response:
     saved_contact = None
     if form is not journey and draft.contact is None:
         saved_contact = await request.app.state.store.read(session_db.get, sid, CONTACT_KEY)
-    return await _render(request, sid, journey, draft, form, page, fields, {}, saved_contact)
+    return await render_question(request, sid, journey, draft, form, page, fields, {},
+                                 saved_contact)
 
 
 async def question_submit(request: Request) -> Response:
@@ -87,7 +88,7 @@ async def question_submit(request: Request) -> Response:
         errors = {**result.errors, **upload_errors}
         if errors:
             fields = answers_display.fields_from_post(posted, page.questions)
-            return await _render(request, sid, journey, draft, form, page, fields, errors)
+            return await render_question(request, sid, journey, draft, form, page, fields, errors)
         draft.answers.update(result.values)
         await store.write(save_draft, sid, draft)
         step = next_step(journey, page.id, draft, returning)
@@ -113,7 +114,8 @@ async def _submit_contact(request: Request, sid: str, journey: Journey, draft: D
     result = validate_page(form, page, posted, {})
     if result.errors:
         fields = answers_display.fields_from_post(posted, page.questions)
-        return await _render(request, sid, journey, draft, form, page, fields, result.errors)
+        return await render_question(request, sid, journey, draft, form, page, fields,
+                                     result.errors)
     draft.contact = result.values
 
     def save(db: Any) -> None:
@@ -170,9 +172,10 @@ async def _posted(store: Any, sid: str, journey: Journey, page: Page,
     return posted
 
 
-async def _render(request: Request, sid: str, journey: Journey, draft: Draft, form: Journey,
-                  page: Page, fields: dict[str, Any], errors: dict[str, Any],
-                  saved_contact: dict[str, Any] | None = None) -> Response:
+async def render_question(request: Request, sid: str, journey: Journey, draft: Draft,
+                          form: Journey, page: Page, fields: dict[str, Any],
+                          errors: dict[str, Any],
+                          saved_contact: dict[str, Any] | None = None) -> Response:
     text = Gettext(locale_of(request))
     layout = answers_display.page_layout(page.questions,
                                          draft.answers if form is journey else {})

@@ -17,6 +17,7 @@ from ..i18n import lazy as _
 from ..notify.email import send_email
 from ..ratelimit import RateLimiter, client_address
 from ..rendering import locale_of, renderer
+from .language import remember_language
 from .passkeys import landing
 
 EMAIL_ATTEMPTS = RateLimiter(limit=5, window_seconds=600)
@@ -59,13 +60,16 @@ async def email_link_send(request: Request) -> Response:
         raise TooManyRequests(headers={"Retry-After": str(wait)})
     settings = request.app.state.settings
     token = await request.app.state.store.write(people.create_email_link, email)
+    # Written in the language the account chose, when there is one (else the page's).
+    account_locale = await request.app.state.store.read(people.resident_locale_for_email, email)
+    mail = i18n.Gettext(account_locale or locale_of(request))
     minutes = int(EMAIL_LINK_LIFETIME.total_seconds() // 60)
-    body = text.gettext(
+    body = mail.gettext(
         "Use this link to sign in to %(council)s. It works once, for %(minutes)s minutes:"
         "\n\n%(link)s\n\nIf you did not ask to sign in, you can ignore this email.",
         council=settings.council_name, minutes=minutes,
         link=f"{settings.origin}/sign-in/link/{token}")
-    await send_email(settings, email, text.gettext("Your sign-in link"), body)
+    await send_email(settings, email, mail.gettext("Your sign-in link"), body)
     return renderer(request).render(request, "auth/email_sent.html",
                                     {"email": email, "minutes": minutes})
 
@@ -91,8 +95,10 @@ async def email_link_use(request: Request) -> Response:
     resident_id = await store.write(use)
     if resident_id is None:
         raise LinkExpired()
-    await sign_in(request, "resident", resident_id, "email_link")
-    return RedirectResponse("/account/requests", status_code=303)
+    account_locale = await sign_in(request, "resident", resident_id, "email_link")
+    response = RedirectResponse("/account/requests", status_code=303)
+    remember_language(request, response, account_locale)
+    return response
 
 
 async def sign_out_here(request: Request) -> Response:

@@ -9,7 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from .. import i18n
 from ..auth.access import SERVICE_OF_ROLE, may_read
 from ..auth.session import current_person
-from ..db import casework
+from ..db import casework, sync_slots
 from ..db import requests as requests_db
 from ..db.people import Person
 from ..errors import Forbidden, NotFound
@@ -33,9 +33,11 @@ async def inbox(request: Request) -> Response:
     found = await request.app.state.store.read(requests_db.for_service, service, status)
     code = locale_of(request)
     rows = [r for r in found if may_read(person.role, r.service, r.special_category)]
+    incomplete = await request.app.state.store.read(sync_slots.incomplete, [r.id for r in rows])
     return renderer(request).render(request, "staff/inbox.html", {
         "rows": rows, "status": status, "status_label": lambda s: status_label(s, code),
-        "statuses": list(STATUS), "service": service}, block="main")
+        "statuses": list(STATUS), "service": service, "incomplete": incomplete},
+        block="main")
 
 
 async def _readable(request: Request, person: Person) -> requests_db.StoredRequest:
@@ -59,7 +61,9 @@ async def request_page(request: Request, errors: dict | None = None,
     code = locale_of(request)
     events = await request.app.state.store.read(requests_db.all_events, found.id)
     journey = request.app.state.forms.get(found.journey, found.form_version)
+    incomplete = await request.app.state.store.read(sync_slots.is_incomplete, found.id)
     response = renderer(request).render(request, "staff/request.html", {
+        "incomplete": incomplete,
         "found": found, "journey_title": journey.title, "events": timeline(events, code),
         "status_label": lambda s: status_label(s, code), "statuses": list(STATUS),
         "errors": errors or {}, "has_errors": bool(errors),

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from .. import i18n
 from ..db import requests as requests_db
+from ..db import sync_slots
 from ..errors import NotFound, TooManyRequests
 from ..forms.definition import parse_definition
 from ..forms.references import normalise_reference
@@ -141,8 +142,10 @@ async def _result(request: Request, found: requests_db.StoredRequest) -> Respons
     events = await request.app.state.store.read(requests_db.public_events, found.id)
     journey = request.app.state.forms.get(found.journey, found.form_version)
     shown = timeline(events, code)
+    incomplete = await request.app.state.store.read(sync_slots.is_incomplete, found.id)
     response = renderer(request).render(request, "track/result.html", {
         "request": found, "journey_title": journey.title, "events": shown,
+        "incomplete": incomplete,
         "status_label": text.gettext(STATUS.get(found.status, found.status)),
         "created": datetime.fromisoformat(found.created_at.replace("Z", "+00:00")),
     })

@@ -1,0 +1,232 @@
+"""The messages of sync protocol v1, read strictly from parsed JSON.
+
+Every reader is total: whatever arrives becomes a message or a ProtocolError with a
+machine-readable reason and the path of the offending value. Nothing here knows about
+HTTP; the server maps a ProtocolError to 400 (see PROTOCOL.md).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .canonical import canonical_json, payload_sha256
+
+PROTOCOL = 1
+KINDS = ("personal", "kiosk", "field")
+MAX_PUSH_BYTES = 1024 * 1024
+MAX_MUTATIONS = 100
+MAX_ATTACHMENTS = 20
+MAX_MUTATION_ID = 2**53 - 1  # the largest integer a JavaScript number holds exactly
+LOCALES = ("en", "gd", "pl", "uk", "ar")
+MEDIA_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
+
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
+SHA256 = re.compile(r"^[0-9a-f]{64}\Z")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}\Z")
+SHORT_TEXT = 200
+# What JavaScript's Date.toISOString() makes: UTC, milliseconds optional.
+UTC_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z\Z")
+
+
+class ProtocolError(ValueError):
+    def __init__(self, reason: str, path: str = "") -> None:
+        super().__init__(f"{reason} at {path or 'body'}")
+        self.reason = reason
+        self.path = path
+
+
+@dataclass(frozen=True)
+class Registration:
+    kind: str
+    app_version: str
+
+
+@dataclass(frozen=True)
+class AttachmentSlot:
+    id: str
+    question_id: str
+    sha256: str
+    size: int
+    filename: str
+    media_type: str
+
+
+@dataclass(frozen=True)
+class Payload:
+    journey: str
+    answers: dict[str, Any]
+    contact: dict[str, Any]
+    locale: str
+    client_created_at: str
+    receipt: str
+
+
+@dataclass(frozen=True)
+class Mutation:
+    mutation_id: int
+    id: str
+    form_version: int
+    payload: Payload
+    raw_payload: dict[str, Any]
+    payload_sha256: str
+    attachments: tuple[AttachmentSlot, ...]
+
+
+@dataclass(frozen=True)
+class Push:
+    client_id: str
+    app_version: str
+    mutations: tuple[Mutation, ...]
+
+
+def parse_json(body: bytes) -> Any:
+    """JSON as the protocol allows it: UTF-8, no NaN or Infinity, no repeated keys."""
+    try:
+        text = body.decode("utf-8")
+        value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+        if "\\u" in text:  # only an escape can make a lone surrogate ("\ud800"), which
+            canonical_json(value)  # cannot be hashed: refuse it here, not later
+    except (UnicodeError, ValueError, RecursionError):
+        raise ProtocolError("malformed_json") from None
+    return value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise ValueError("repeated key")
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _object(value: Any, path: str, required: set[str], optional: set[str] = frozenset()
+            ) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ProtocolError("wrong_type", path)
+    for key in value:
+        if key not in required and key not in optional:
+            raise ProtocolError("unknown_field", _join(path, key))
+    for key in sorted(required):
+        if key not in value:
+            raise ProtocolError("missing_field", _join(path, key))
+    return value
+
+
+def _join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def _int(value: Any, path: str, low: int, high: int = MAX_MUTATION_ID) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ProtocolError("wrong_type", path)
+    if not low <= value <= high:
+        raise ProtocolError("invalid_value", path)
+    return value
+
+
+def _text(value: Any, path: str, longest: int = SHORT_TEXT, pattern: re.Pattern[str] | None
+          = None, choices: tuple[str, ...] | None = None) -> str:
+    if not isinstance(value, str):
+        raise ProtocolError("wrong_type", path)
+    if len(value) > longest or (pattern is not None and not pattern.match(value)) \
+            or (choices is not None and value not in choices):
+        raise ProtocolError("invalid_value", path)
+    return value
+
+
+def _protocol(body: Any) -> None:
+    if not isinstance(body, dict):
+        raise ProtocolError("wrong_type")
+    if "protocol" not in body:
+        raise ProtocolError("missing_field", "protocol")
+    if body["protocol"] != PROTOCOL or isinstance(body["protocol"], bool):
+        raise ProtocolError("unknown_protocol", "protocol")
+
+
+def parse_registration(body: Any) -> Registration:
+    _protocol(body)
+    _object(body, "", {"protocol", "kind", "app_version"})
+    return Registration(_text(body["kind"], "kind", choices=KINDS),
+                        _text(body["app_version"], "app_version", 64))
+
+
+def parse_push(body: Any) -> Push:
+    _protocol(body)
+    _object(body, "", {"protocol", "client_id", "app_version", "mutations"})
+    client_id = _text(body["client_id"], "client_id", pattern=UUID)
+    app_version = _text(body["app_version"], "app_version", 64)
+    mutations = body["mutations"]
+    if not isinstance(mutations, list):
+        raise ProtocolError("wrong_type", "mutations")
+    if len(mutations) > MAX_MUTATIONS:
+        raise ProtocolError("too_many_mutations", "mutations")
+    parsed = tuple(_mutation(m, _join("mutations", i)) for i, m in enumerate(mutations))
+    for i in range(1, len(parsed)):
+        # A client sends its queue in order; a repeated id in one batch is a client bug.
+        if parsed[i].mutation_id <= parsed[i - 1].mutation_id:
+            raise ProtocolError("invalid_value", _join(_join("mutations", i), "mutation_id"))
+    return Push(client_id, app_version, parsed)
+
+
+_MUTATION_FIELDS = {"mutation_id", "id", "op", "entity", "base_version", "form_version",
+                    "payload", "payload_sha256", "attachments"}
+_PAYLOAD_FIELDS = {"journey", "answers", "contact", "locale", "client_created_at", "receipt"}
+_SLOT_FIELDS = {"id", "question_id", "sha256", "size", "filename", "media_type"}
+
+
+def _mutation(value: Any, path: str) -> Mutation:
+    m = _object(value, path, _MUTATION_FIELDS)
+    # v1 knows one operation: a resident or kiosk creates a request (create-only).
+    _text(m["op"], _join(path, "op"), choices=("create",))
+    _text(m["entity"], _join(path, "entity"), choices=("request",))
+    if m["base_version"] is not None:
+        raise ProtocolError("invalid_value", _join(path, "base_version"))
+    raw = _object(m["payload"], _join(path, "payload"), _PAYLOAD_FIELDS)
+    where = _join(path, "payload")
+    for key in ("answers", "contact"):
+        if not isinstance(raw[key], dict):
+            raise ProtocolError("wrong_type", _join(where, key))
+    payload = Payload(
+        journey=_text(raw["journey"], _join(where, "journey"), 64, SLUG),
+        answers=raw["answers"], contact=raw["contact"],
+        locale=_text(raw["locale"], _join(where, "locale"), choices=LOCALES),
+        client_created_at=_text(raw["client_created_at"], _join(where, "client_created_at"), 40,
+                                UTC_TIME),
+        receipt=_text(raw["receipt"], _join(where, "receipt"), 40),
+    )
+    declared = _text(m["payload_sha256"], _join(path, "payload_sha256"), pattern=SHA256)
+    if payload_sha256(raw) != declared:
+        raise ProtocolError("hash_mismatch", _join(path, "payload_sha256"))
+    slots = m["attachments"]
+    if not isinstance(slots, list):
+        raise ProtocolError("wrong_type", _join(path, "attachments"))
+    if len(slots) > MAX_ATTACHMENTS:
+        raise ProtocolError("too_many_attachments", _join(path, "attachments"))
+    parsed = tuple(_slot(s, _join(_join(path, "attachments"), i)) for i, s in enumerate(slots))
+    if len({s.id for s in parsed}) != len(parsed):
+        raise ProtocolError("invalid_value", _join(path, "attachments"))
+    return Mutation(
+        mutation_id=_int(m["mutation_id"], _join(path, "mutation_id"), 1),
+        id=_text(m["id"], _join(path, "id"), pattern=UUID),
+        form_version=_int(m["form_version"], _join(path, "form_version"), 1, 10_000),
+        payload=payload, raw_payload=raw, payload_sha256=declared, attachments=parsed)
+
+
+def _slot(value: Any, path: str) -> AttachmentSlot:
+    s = _object(value, path, _SLOT_FIELDS)
+    return AttachmentSlot(
+        id=_text(s["id"], _join(path, "id"), pattern=UUID),
+        question_id=_text(s["question_id"], _join(path, "question_id"), 64),
+        sha256=_text(s["sha256"], _join(path, "sha256"), pattern=SHA256),
+        size=_int(s["size"], _join(path, "size"), 1),
+        filename=_text(s["filename"], _join(path, "filename"), 255),
+        media_type=_text(s["media_type"], _join(path, "media_type"), choices=MEDIA_TYPES),
+    )

@@ -1,0 +1,109 @@
+"""When the outbox sends: Background Sync with every page closed; without Background
+Sync, on `online` and on the next page open; and after a failed push, later."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, Route, expect
+
+from .outbox_helpers import (
+    open_ready,
+    outbox_items,
+    queue_through_page,
+    stored_request,
+    valid_answers,
+    wait_for,
+    wait_for_outbox_script,
+)
+
+pytestmark = pytest.mark.browser
+
+STATUS = "#tb-outbox-status [data-tb-outbox-live]"
+NO_BACKGROUND_SYNC = """
+    delete window.SyncManager;
+    Object.defineProperty(ServiceWorkerRegistration.prototype, 'sync', { get: () => undefined });
+"""
+
+
+def queue_offline(page: Page) -> dict:
+    page.context.set_offline(True)
+    item = queue_through_page(page, valid_answers())
+    registered = page.evaluate("""() => navigator.serviceWorker.ready.then((r) => r.sync
+        ? r.sync.register('tolbooth-outbox').then(() => true) : false)""")
+    return {**item, "background_sync": registered}
+
+
+def test_background_sync_delivers_with_the_page_closed(
+        context: BrowserContext, base_url: str, live_server) -> None:
+    store = live_server.app.state.store
+    page = context.new_page()
+    open_ready(page, base_url)
+    item = queue_offline(page)
+    assert item["background_sync"] is True
+    page.close()
+    assert stored_request(store, item["id"]) is None
+    context.set_offline(False)
+    wait_for(lambda: stored_request(store, item["id"]), seconds=30,
+             what="the worker's sync event to deliver")
+    assert context.pages == []
+
+
+def test_without_background_sync_it_sends_when_back_online(
+        context: BrowserContext, base_url: str, live_server) -> None:
+    context.add_init_script(NO_BACKGROUND_SYNC)
+    store = live_server.app.state.store
+    page = context.new_page()
+    open_ready(page, base_url)
+    item = queue_offline(page)
+    assert item["background_sync"] is False
+    expect(page.locator(STATUS)).to_have_text("Requests waiting to send: 1")
+    context.set_offline(False)
+    stored = wait_for(lambda: stored_request(store, item["id"]), what="delivery on online")
+    expect(page.locator(STATUS)).to_have_text(f"Sent: reference {stored.reference}")
+
+
+def test_without_background_sync_the_next_page_open_sends(
+        context: BrowserContext, base_url: str, live_server) -> None:
+    context.add_init_script(NO_BACKGROUND_SYNC)
+    store = live_server.app.state.store
+    page = context.new_page()
+    open_ready(page, base_url)
+    item = queue_offline(page)
+    page.close()
+    context.set_offline(False)
+    page = context.new_page()
+    page.wait_for_timeout(1000)
+    assert stored_request(store, item["id"]) is None  # nobody to send it yet
+    page.goto(base_url + "/services")
+    wait_for(lambda: stored_request(store, item["id"]), what="delivery on page open")
+    wait_for_outbox_script(page)
+    assert outbox_items(page) == []
+
+
+def test_a_failed_push_keeps_the_item_and_sends_it_later(
+        page: Page, base_url: str, live_server) -> None:
+    store = live_server.app.state.store
+    pushes: list[int] = []
+
+    def first_push_fails(route: Route) -> None:
+        pushes.append(1)
+        if len(pushes) == 1:
+            route.fulfill(status=500, body="{}", content_type="application/json")
+        else:
+            route.continue_()
+
+    page.context.route("**/sync/v1/push", first_push_fails)
+    open_ready(page, base_url)
+    item = queue_through_page(page, valid_answers())
+    page.evaluate("() => TolboothOutbox.sendNow()")
+    wait_for(lambda: pushes, what="the first push", page=page)
+    page.wait_for_timeout(500)
+    [kept] = outbox_items(page)
+    assert kept["state"] == "pending" and kept["id"] == item["id"]
+    assert stored_request(store, item["id"]) is None
+    expect(page.locator(STATUS)).to_have_text("Requests waiting to send: 1")
+    page.get_by_role("button", name="Send now").click()
+    stored = wait_for(lambda: stored_request(store, item["id"]), what="the later delivery",
+                      page=page)
+    expect(page.locator(STATUS)).to_have_text(f"Sent: reference {stored.reference}")
+    assert len(pushes) == 2

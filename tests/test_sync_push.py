@@ -1,0 +1,255 @@
+"""Sync v1 push at the HTTP level, through the real app and a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+
+import pytest
+from starlette.testclient import TestClient
+
+from server.app import create_app
+from server.db import requests as requests_db
+from server.db import sync_clients, sync_ledger
+from server.forms.registry import DEFINITIONS_DIR, FormRegistry
+from sync.canonical import canonical_json
+from tests.sync_support import Device, mutation, payload, pest_answers, push_body
+
+
+@pytest.fixture
+def device(client):
+    return Device(client)
+
+
+def counts(store):
+    return store.read_sync(sync_ledger.row_counts)
+
+
+def test_push_same_mutation_twice_applies_once(device, store):
+    first = device.push(mutation(1))
+    again = device.push(json.loads(first.request.content)["mutations"][0])
+    assert first.status_code == again.status_code == 200
+    assert first.json()["results"][0]["status"] == "applied"
+    # The stored result, saying it was not applied again.
+    assert again.json() == {**first.json(), "results": [
+        {**first.json()["results"][0], "status": "duplicate"}]}
+    assert store.read_sync(requests_db.count) == 1
+
+
+def test_applied_request_is_stored_as_offline_with_the_web_event(device, store):
+    sent = mutation(1)
+    result = device.results(sent)[0]
+    stored = store.read_sync(requests_db.by_id, sent["id"])
+    assert stored.reference == result["reference"] and stored.channel == "offline"
+    assert stored.answers["pest_type"] == "rats" and stored.contact_email == "ann@example.com"
+    events = store.read_sync(requests_db.public_events, sent["id"])
+    assert [(e.kind, e.status) for e in events] == [("created", "received")]
+
+
+def test_lost_response_retry_gets_the_stored_result_and_one_request(device, store):
+    """The server committed but the answer never arrived: the app sends the same
+    mutation again and learns its reference; nothing is created twice."""
+    sent = mutation(1)
+    committed = device.results(sent)[0]  # (the app never saw this)
+    retried = device.results(sent)[0]
+    assert committed["status"] == "applied"
+    assert retried == {**committed, "status": "duplicate"}
+    # An app that lost its mutation counter queues the same request under a new id:
+    requeued = device.results(dict(sent, mutation_id=2))[0]
+    assert requeued["status"] == "duplicate"
+    assert requeued["reference"] == committed["reference"]
+    assert store.read_sync(requests_db.count) == 1
+
+
+def test_out_of_order_stops_the_batch_with_the_expected_id(device, store):
+    response = device.push(mutation(1), mutation(2), mutation(4), mutation(5))
+    body = response.json()
+    assert [r["mutation_id"] for r in body["results"]] == [1, 2]
+    assert body["stopped"] == {"reason": "out_of_order", "expected": 3}
+    assert body["last_mutation_id"] == 2
+    assert store.read_sync(requests_db.count) == 2
+
+
+def test_replayed_older_mutation_returns_its_stored_result(device, store):
+    one, two = mutation(1), mutation(2)
+    first = device.results(one, two)
+    device.results(mutation(3))
+    assert device.results(one) == [{**first[0], "status": "duplicate"}]
+    assert store.read_sync(requests_db.count) == 3
+
+
+def test_different_payload_same_entity_is_a_conflict_and_both_are_kept(device, store):
+    entity = str(uuid.uuid4())
+    first = mutation(1, entity)
+    second = mutation(2, entity, payload(pest_answers(pest_type="mice")))
+    applied, conflict = device.results(first, second)
+    assert applied["status"] == "applied" and conflict["status"] == "conflict"
+    assert store.read_sync(requests_db.by_id, entity).answers["pest_type"] == "rats"
+    kept = store.read_sync(sync_ledger.conflicts_for, entity)
+    assert [k.payload for k in kept] == [second["payload"]]
+    assert store.read_sync(requests_db.count) == 1
+
+
+def test_invalid_answers_are_rejected_in_gaelic_then_fixed_under_a_new_id(device, store):
+    entity = str(uuid.uuid4())
+    broken = payload(pest_answers(pest_type=None), locale="gd")
+    rejected = device.results(mutation(1, entity, broken))[0]
+    assert rejected["status"] == "rejected" and rejected["reason"] == "invalid_answers"
+    assert rejected["errors"] == [
+        {"field": "pest_type", "message": "Taghaibh dè an seòrsa plàigh a th’ agaibh"}]
+    assert store.read_sync(requests_db.count) == 0
+    # The id is used up: sending mutation 1 again only repeats the rejection.
+    assert device.results(mutation(1, entity, payload(locale="gd")))[0] == rejected
+    fixed = device.results(mutation(2, entity, payload(locale="gd")))[0]
+    assert fixed["status"] == "applied"
+    assert store.read_sync(requests_db.by_id, entity).locale == "gd"
+
+
+def test_unknown_journey_and_unknown_form_version_are_rejected_with_a_reason(device):
+    unknown = device.results(mutation(1, body=payload(journey="no-such-thing")))[0]
+    assert unknown["reason"] == "unknown_journey"
+    later = device.results(mutation(2, form_version=99))[0]
+    assert later["reason"] == "unknown_form_version"
+    assert later["errors"][0]["field"] == "form_version"
+
+
+@pytest.fixture
+def forms_with_v2(tmp_path):
+    """pest-control with a second published version that asks one more question."""
+    folder = tmp_path / "forms"
+    shutil.copytree(DEFINITIONS_DIR, folder)
+    v1 = json.loads((folder / "pest-control" / "v1.json").read_text())
+    v2 = dict(v1, version=2, pages=[*v1["pages"], {
+        "id": "how-long", "questions": [{"id": "how_long", "type": "text",
+                                         "label": "How long have you had the problem?"}]}])
+    (folder / "pest-control" / "v2.json").write_text(json.dumps(v2))
+    return FormRegistry(folder)
+
+
+def test_form_version_1_is_accepted_after_version_2_is_published(settings, store,
+                                                                 forms_with_v2):
+    app = create_app(settings, store, forms_with_v2)
+    assert forms_with_v2.latest("pest-control").version == 2
+    with TestClient(app, base_url=settings.origin) as http:
+        device = Device(http)
+        queued = mutation(1, form_version=1)
+        assert device.results(queued)[0]["status"] == "applied"
+        assert store.read_sync(requests_db.by_id, queued["id"]).form_version == 1
+        # The same answers against version 2 lack its new question.
+        newer = device.results(mutation(2, form_version=2))[0]
+        assert newer["status"] == "rejected" and newer["errors"][0]["field"] == "how_long"
+
+
+def refused(response, status, reason):
+    assert response.status_code == status, response.text
+    assert response.json()["error"] == reason
+    assert response.json()["message"]
+
+
+@pytest.mark.parametrize("change, reason", [
+    (lambda b: b.update(protocol=2), "unknown_protocol"),
+    (lambda b: b.update(extra=1), "unknown_field"),
+    (lambda b: b.pop("app_version"), "missing_field"),
+    (lambda b: b.update(mutations={}), "wrong_type"),
+    (lambda b: b["mutations"][0].update(mutation_id=0), "invalid_value"),
+    (lambda b: b["mutations"][0].update(mutation_id=True), "wrong_type"),
+    (lambda b: b["mutations"][0].update(id="NOT-A-UUID"), "invalid_value"),
+    (lambda b: b["mutations"][0].update(op="delete"), "invalid_value"),
+    (lambda b: b["mutations"][0].update(payload_sha256="0" * 64), "hash_mismatch"),
+    (lambda b: b["mutations"][0]["payload"].update(locale="fr"), "invalid_value"),
+    (lambda b: b["mutations"][0]["payload"].update(answers=[]), "wrong_type"),
+    (lambda b: b["mutations"][0]["payload"].update(note="x"), "unknown_field"),
+    (lambda b: b["mutations"].append(b["mutations"][0]), "invalid_value"),
+    (lambda b: b.update(client_id=str(uuid.uuid4())), "client_mismatch"),
+])
+def test_bad_push_is_refused_with_a_reason_and_changes_nothing(device, store, change, reason):
+    body = push_body(device.client_id, mutation(1))
+    change(body)
+    before = counts(store)
+    response = device.http.post("/sync/v1/push", content=json.dumps(body),
+                                headers=device.auth)
+    refused(response, 400, reason)
+    assert counts(store) == before
+
+
+@pytest.mark.parametrize("raw, reason", [
+    (b"{", "malformed_json"),
+    (b'{"protocol": 1, "protocol": 1}', "malformed_json"),
+    (b'{"protocol": NaN}', "malformed_json"),
+    (b'"\\ud800"', "malformed_json"),
+    (b"\xff\xfe", "malformed_json"),
+    (b"[]", "wrong_type"),
+])
+def test_malformed_or_truncated_bodies_get_400(device, store, raw, reason):
+    before = counts(store)
+    refused(device.http.post("/sync/v1/push", content=raw, headers=device.auth), 400, reason)
+    good = canonical_json(push_body(device.client_id, mutation(1)))
+    truncated = device.http.post("/sync/v1/push", content=good[: len(good) // 2],
+                                 headers=device.auth)
+    refused(truncated, 400, "malformed_json")
+    assert counts(store) == before
+
+
+def test_oversized_push_and_too_many_mutations_are_refused(device, store):
+    before = counts(store)
+    big = b'{"protocol":1,"pad":"' + b"x" * (1024 * 1024) + b'"}'
+    refused(device.http.post("/sync/v1/push", content=big, headers=device.auth), 413,
+            "body_too_large")
+    many = push_body(device.client_id, *[mutation(i + 1) for i in range(101)])
+    refused(device.http.post("/sync/v1/push", json=many, headers=device.auth), 400,
+            "too_many_mutations")
+    assert counts(store) == before
+
+
+def test_missing_forged_and_revoked_tokens_get_401(device, store, client):
+    body = push_body(device.client_id, mutation(1))
+    refused(client.post("/sync/v1/push", json=body), 401, "missing_token")
+    forged = device.token[:-2] + ("AA" if not device.token.endswith("AA") else "BB")
+    refused(client.post("/sync/v1/push", json=body,
+                        headers={"Authorization": f"Bearer {forged}"}), 401, "bad_token")
+    assert store.write_sync(sync_clients.revoke, device.client_id)
+    before = counts(store)
+    response = device.push(mutation(1))
+    refused(response, 401, "revoked_token")
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert counts(store) == before
+
+
+def test_rate_limit_per_client_answers_429_with_retry_after(tmp_path, store):
+    from tests.conftest import make_settings
+    settings = make_settings(tmp_path / "data", TOLBOOTH_SYNC_RATE_PER_CLIENT="3")
+    with TestClient(create_app(settings, store), base_url=settings.origin) as http:
+        device = Device(http)
+        statuses = [device.push().status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        limited = device.push()
+        assert int(limited.headers["retry-after"]) >= 1
+        assert limited.json()["error"] == "rate_limited_client"
+        assert Device(http).push().status_code == 200  # another app is not held up
+
+
+def test_rate_limit_per_address_covers_every_sync_call(tmp_path, store):
+    from tests.conftest import make_settings
+    settings = make_settings(tmp_path / "data", TOLBOOTH_SYNC_RATE_PER_ADDRESS="2")
+    with TestClient(create_app(settings, store), base_url=settings.origin) as http:
+        Device(http)
+        http.options("/sync/v1/uploads")
+        response = http.post("/sync/v1/clients",
+                             json={"protocol": 1, "kind": "personal", "app_version": "t"})
+        assert response.status_code == 429 and response.json()["error"] == "rate_limited_address"
+
+
+def test_kiosk_registration_needs_hub_staff(client, store, settings):
+    from tests.passkey_authenticator import sign_in_with_new_passkey, staff_id
+    kiosk = {"protocol": 1, "kind": "kiosk", "app_version": "t"}
+    refused(client.post("/sync/v1/clients", json=kiosk), 403, "kind_not_allowed")
+    sign_in_with_new_passkey(client, store, settings.origin, "staff",
+                             staff_id(store, "hub.staff@midlothian.example"))
+    made = client.post("/sync/v1/clients", json=kiosk)
+    assert made.status_code == 201
+    from server.db import audit
+    logged = [e for e in store.read_sync(audit.entries) if e.action == "sync_client_registered"]
+    assert [e.subject for e in logged] == [f"sync_client:{made.json()['client_id']}"]
+    field = dict(kiosk, kind="field")
+    refused(client.post("/sync/v1/clients", json=field), 403, "kind_not_allowed")
