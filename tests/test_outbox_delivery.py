@@ -52,6 +52,9 @@ def test_offline_submit_survives_reload_and_arrives_once_when_back_online(
     assert REFERENCE.fullmatch(stored.reference)
     expect(page.locator("[data-tb-receipt-sent]")).to_have_text(
         f"Sent: reference {stored.reference}")
+    # The receipt no longer says it is waiting on this device (seen by hand: it did).
+    expect(page.locator("main h1")).to_have_text("Request sent")
+    expect(page).to_have_title(re.compile(r"^Request sent – "))
     expect(page.locator(STATUS)).to_have_text(f"Sent: reference {stored.reference}")
     assert outbox_items(page) == []
     page.wait_for_timeout(1500)  # any second sender (worker sync, pageshow) has had its go

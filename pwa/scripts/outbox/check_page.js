@@ -150,7 +150,12 @@ export async function updateReceipt(text) {
     if (!receipt) return;
     const sent = (await listSent()).find((r) => r.id === receipt.dataset.tbReceiptFor);
     const line = receipt.querySelector('[data-tb-receipt-sent]');
-    if (sent && line) line.textContent = fill(text.sent, { reference: sent.reference });
+    if (!sent || !line) return;
+    line.textContent = fill(text.sent, { reference: sent.reference });
+    // No longer "saved on this device, will be sent": it has been.
+    receipt.querySelector('h1').textContent = text.sent_title;
+    receipt.querySelector('[data-tb-saved-body]').textContent = text.sent_body;
+    document.title = `${text.sent_title} – ${document.title.split(' – ').pop()}`;
 }
 
 export async function sendFromCheck(form, lang) {
