@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sync.apply import Rejection
-from sync.messages import Mutation
+from sync.messages import Mutation, Payload
 
 from . import i18n
 from .contact import contact_fields, contact_form
 from .forms.definition import Journey
+from .forms.normalise import council_today
 from .forms.registry import FormRegistry
 from .forms.validate import FieldError, clean_answers, upload_error
 from .i18n import lazy as _
@@ -32,22 +33,30 @@ class CheckedSubmission:
 def check_submission(forms: FormRegistry, mutation: Mutation, max_upload_bytes: int
                      ) -> CheckedSubmission | Rejection:
     payload = mutation.payload
-    text = i18n.Gettext(payload.locale)
     if payload.journey not in forms:
-        return _refuse("unknown_journey", "journey", text.gettext(UNKNOWN_JOURNEY))
+        return _refuse("unknown_journey", "journey", _translate(payload, UNKNOWN_JOURNEY))
     try:
         journey = forms.get(payload.journey, mutation.form_version)
     except KeyError:
-        return _refuse("unknown_form_version", "form_version", text.gettext(UNKNOWN_VERSION))
-    answers, errors = clean_answers(journey, payload.answers)
+        return _refuse("unknown_form_version", "form_version",
+                       _translate(payload, UNKNOWN_VERSION))
+    today = council_today()  # one day for both checks, as a person filled them in
+    answers, errors = clean_answers(journey, payload.answers, today=today)
     errors.update(_slot_errors(journey, mutation, answers, max_upload_bytes))
-    contact, contact_errors = clean_answers(contact_form(journey), payload.contact)
+    contact, contact_errors = clean_answers(contact_form(journey), payload.contact,
+                                            today=today)
     found = [(key, e) for key, e in errors.items()] + \
         [(f"contact.{key}", e) for key, e in contact_errors.items()]
     if found:
+        # The catalogue is loaded only for a submission that has something to say.
+        text = i18n.Gettext(payload.locale)
         return Rejection("invalid_answers", tuple(
             {"field": key, "message": error.text(text.gettext)} for key, error in found))
     return CheckedSubmission(journey, answers, contact_fields(contact))
+
+
+def _translate(payload: Payload, message: str) -> str:
+    return i18n.Gettext(payload.locale).gettext(message)
 
 
 def _refuse(reason: str, field: str, message: str) -> Rejection:
@@ -69,12 +78,11 @@ def _slot_errors(journey: Journey, mutation: Mutation, answers: dict[str, Any],
         if slot.size > max_upload_bytes:
             errors[question.id] = upload_error(
                 question, "size", max=f"{max_upload_bytes // (1024 * 1024)}MB")
-    for page in journey.pages:
-        for question in page.questions:
-            if question.type != "file" or question.id in errors:
-                continue
-            if set(answers.get(question.id) or []) != declared.get(question.id, set()):
-                errors[question.id] = upload_error(question, "upload")
+    for question in journey.file_questions:
+        if question.id in errors:
+            continue
+        if set(answers.get(question.id) or []) != declared.get(question.id, set()):
+            errors[question.id] = upload_error(question, "upload")
     return errors
 
 

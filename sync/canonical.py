@@ -10,10 +10,13 @@ import hashlib
 import json
 from typing import Any
 
+# What json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+# uses, made once: json.dumps builds a new encoder on every call with options.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
 
 def canonical_json(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False).encode("utf-8")
+    return _ENCODER.encode(value).encode("utf-8")
 
 
 def payload_sha256(payload: Any) -> str:

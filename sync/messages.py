@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .canonical import canonical_json, payload_sha256
@@ -182,41 +183,51 @@ _PAYLOAD_FIELDS = {"journey", "answers", "contact", "locale", "client_created_at
 _SLOT_FIELDS = {"id", "question_id", "sha256", "size", "filename", "media_type"}
 
 
+@lru_cache(maxsize=MAX_MUTATIONS)
+def _paths(path: str) -> dict[str, str]:
+    """The path of each field of the mutation at `path`, made once per position in a
+    push rather than for every mutation read."""
+    where = _join(path, "payload")
+    paths = {key: _join(path, key) for key in _MUTATION_FIELDS}
+    paths.update({f"payload.{key}": _join(where, key) for key in _PAYLOAD_FIELDS})
+    return paths
+
+
 def _mutation(value: Any, path: str) -> Mutation:
     m = _object(value, path, _MUTATION_FIELDS)
+    at = _paths(path)
     # v1 knows one operation: a resident or kiosk creates a request (create-only).
-    _text(m["op"], _join(path, "op"), choices=("create",))
-    _text(m["entity"], _join(path, "entity"), choices=("request",))
+    _text(m["op"], at["op"], choices=("create",))
+    _text(m["entity"], at["entity"], choices=("request",))
     if m["base_version"] is not None:
-        raise ProtocolError("invalid_value", _join(path, "base_version"))
-    raw = _object(m["payload"], _join(path, "payload"), _PAYLOAD_FIELDS)
-    where = _join(path, "payload")
+        raise ProtocolError("invalid_value", at["base_version"])
+    raw = _object(m["payload"], at["payload"], _PAYLOAD_FIELDS)
     for key in ("answers", "contact"):
         if not isinstance(raw[key], dict):
-            raise ProtocolError("wrong_type", _join(where, key))
+            raise ProtocolError("wrong_type", at[f"payload.{key}"])
     payload = Payload(
-        journey=_text(raw["journey"], _join(where, "journey"), 64, SLUG),
+        journey=_text(raw["journey"], at["payload.journey"], 64, SLUG),
         answers=raw["answers"], contact=raw["contact"],
-        locale=_text(raw["locale"], _join(where, "locale"), choices=LOCALES),
-        client_created_at=_text(raw["client_created_at"], _join(where, "client_created_at"), 40,
+        locale=_text(raw["locale"], at["payload.locale"], choices=LOCALES),
+        client_created_at=_text(raw["client_created_at"], at["payload.client_created_at"], 40,
                                 UTC_TIME),
-        receipt=_text(raw["receipt"], _join(where, "receipt"), 40),
+        receipt=_text(raw["receipt"], at["payload.receipt"], 40),
     )
-    declared = _text(m["payload_sha256"], _join(path, "payload_sha256"), pattern=SHA256)
+    declared = _text(m["payload_sha256"], at["payload_sha256"], pattern=SHA256)
     if payload_sha256(raw) != declared:
-        raise ProtocolError("hash_mismatch", _join(path, "payload_sha256"))
+        raise ProtocolError("hash_mismatch", at["payload_sha256"])
     slots = m["attachments"]
     if not isinstance(slots, list):
-        raise ProtocolError("wrong_type", _join(path, "attachments"))
+        raise ProtocolError("wrong_type", at["attachments"])
     if len(slots) > MAX_ATTACHMENTS:
-        raise ProtocolError("too_many_attachments", _join(path, "attachments"))
-    parsed = tuple(_slot(s, _join(_join(path, "attachments"), i)) for i, s in enumerate(slots))
+        raise ProtocolError("too_many_attachments", at["attachments"])
+    parsed = tuple(_slot(s, _join(at["attachments"], i)) for i, s in enumerate(slots))
     if len({s.id for s in parsed}) != len(parsed):
-        raise ProtocolError("invalid_value", _join(path, "attachments"))
+        raise ProtocolError("invalid_value", at["attachments"])
     return Mutation(
-        mutation_id=_int(m["mutation_id"], _join(path, "mutation_id"), 1),
-        id=_text(m["id"], _join(path, "id"), pattern=UUID),
-        form_version=_int(m["form_version"], _join(path, "form_version"), 1, 10_000),
+        mutation_id=_int(m["mutation_id"], at["mutation_id"], 1),
+        id=_text(m["id"], at["id"], pattern=UUID),
+        form_version=_int(m["form_version"], at["form_version"], 1, 10_000),
         payload=payload, raw_payload=raw, payload_sha256=declared, attachments=parsed)
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
+from . import batch
 from .clock import now_iso
 
 CHANNELS = ("web", "offline", "kiosk", "field", "api")
@@ -32,11 +33,18 @@ class NewRequest:
     locale: str
     client_created_at: str | None = None
 
-    def payload_sha256(self) -> str:
-        payload = {"journey": self.journey, "form_version": self.form_version,
-                   "answers": self.answers, "contact": [self.contact_name,
-                                                        self.contact_email, self.contact_phone]}
-        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    def payload_sha256(self, answers_json: str | None = None) -> str:
+        """`answers_json`: json.dumps(answers, sort_keys=True) when the caller has it
+        already; the hash is of the same bytes either way."""
+        if answers_json is None:
+            answers_json = json.dumps(self.answers, sort_keys=True)
+        # The bytes json.dumps(sort_keys=True) makes of {journey, form_version, answers,
+        # contact}: "answers" sorts first, so its JSON goes in front of the rest's.
+        rest = json.dumps({"journey": self.journey, "form_version": self.form_version,
+                           "contact": [self.contact_name, self.contact_email,
+                                       self.contact_phone]}, sort_keys=True)
+        text = f'{{"answers": {answers_json}, {rest[1:]}'
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -94,29 +102,66 @@ def create_request(db: sqlite_utils.Database, new: NewRequest,
     existing = by_id(db, new.id)
     if existing is not None:
         return Created(existing, duplicate=True)
-    now = now_iso()
-    for _attempt in range(10):
-        reference = make_reference()
-        try:
-            db.execute(
-                f"INSERT INTO requests ({_COLUMNS}, client_created_at) VALUES"
-                " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [new.id, reference, new.journey, new.service, new.form_version,
-                 json.dumps(new.answers, sort_keys=True), new.channel, RECEIVED,
-                 int(new.special_category), new.contact_name, new.contact_email,
-                 new.contact_phone, new.locale, new.payload_sha256(), now, now,
-                 new.client_created_at],
-            )
-            break
-        except sqlite3.IntegrityError as exc:
-            if "requests.reference" not in str(exc):
-                raise
-    else:  # pragma: no cover - 31^7 references make this practically impossible
-        raise RuntimeError("could not find a free reference")
+    insert_request(db, new, make_reference, now_iso())
     add_event(db, new.id, "created", RECEIVED, True, None, "resident")
     stored = by_id(db, new.id)
     assert stored is not None
     return Created(stored, duplicate=False)
+
+
+_INSERT_INTO = f"INSERT INTO requests ({_COLUMNS}, client_created_at)"
+
+
+def request_row(new: NewRequest, reference: str, now: str) -> tuple[Any, ...]:
+    """A new request's values in _INSERT_INTO's order: status received, no event yet."""
+    answers = json.dumps(new.answers, sort_keys=True)
+    return (new.id, reference, new.journey, new.service, new.form_version, answers,
+            new.channel, RECEIVED, int(new.special_category), new.contact_name,
+            new.contact_email, new.contact_phone, new.locale, new.payload_sha256(answers),
+            now, now, new.client_created_at)
+
+
+def insert_request(db: sqlite_utils.Database, new: NewRequest,
+                   make_reference: Callable[[], str], now: str) -> str:
+    """Insert a new request (status received, no event yet) and return its reference,
+    drawing another reference when one is already taken."""
+    row = list(request_row(new, "", now))
+    for _attempt in range(10):
+        row[1] = reference = make_reference()
+        try:
+            batch.insert_rows(db, _INSERT_INTO, [row])
+            return reference
+        except sqlite3.IntegrityError as exc:
+            if "requests.reference" not in str(exc):
+                raise
+    # 31^7 references make this practically impossible
+    raise RuntimeError("could not find a free reference")  # pragma: no cover
+
+
+def insert_requests(db: sqlite_utils.Database, rows: Sequence[Sequence[Any]]) -> None:
+    """Rows made by request_row, in one statement: their references must be free (see
+    taken_references), since a clash undoes them all."""
+    batch.insert_rows(db, _INSERT_INTO, rows)
+
+
+def taken_references(db: sqlite_utils.Database, references: Collection[str]) -> set[str]:
+    """Which of these references requests already have."""
+    if not references:
+        return set()
+    found = db.conn.execute(
+        f"SELECT reference FROM requests WHERE reference IN ({', '.join('?' * len(references))})",
+        list(references)).fetchall()
+    return {row[0] for row in found}
+
+
+def add_created_events(db: sqlite_utils.Database, created: Sequence[tuple[str, str]]) -> None:
+    """The `created` event of each (request id, at) inserted with `at` as its updated_at:
+    what add_event writes, without its UPDATE, which would set the status and
+    updated_at the row already has."""
+    batch.insert_rows(
+        db, "INSERT INTO request_events (request_id, at, kind, status, public, message, actor)",
+        [(request_id, at, "created", RECEIVED, 1, None, "resident")
+         for request_id, at in created])
 
 
 def add_event(db: sqlite_utils.Database, request_id: str, kind: str, status: str | None,

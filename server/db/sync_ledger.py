@@ -9,7 +9,7 @@ and the client's retry applies them; a crash after it finds them stored.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +19,8 @@ from sync.apply import Created, Entity, Rejection, apply_push
 from sync.canonical import canonical_json
 from sync.messages import Mutation, Push
 
+from . import batch, sync_clients, sync_slots
 from . import requests as requests_db
-from . import sync_clients, sync_slots
 from .clock import now_iso
 
 if TYPE_CHECKING:
@@ -36,34 +36,51 @@ class KeptConflict:
 
 
 class SqliteLedger:
+    """Rows wait in lists and go in with one INSERT per table in `flush`, before the
+    COMMIT (server/db/batch.py says why); every read checks what is waiting first.
+    References are drawn for the whole push and checked in one query beforehand, so
+    the requests' INSERT cannot clash (the single writer holds the lock meanwhile)."""
+
     def __init__(self, db: sqlite_utils.Database, client_id: str,
                  checks: Mapping[int, CheckedSubmission | Rejection],
-                 make_reference: Callable[[], str]) -> None:
+                 make_reference: Callable[[], str], entity_ids: Sequence[str] = ()) -> None:
         self.db = db
         self.client_id = client_id
         self.checks = checks
         self.make_reference = make_reference
         self._last = sync_clients.last_mutation_id(db, client_id)
         self._at = now_iso()  # one push, one moment
+        # The push's entities as stored before it, read in one query; those it creates
+        # are added as it goes, so `entity` asks the database only for an id not listed.
+        self._looked_up = set(entity_ids)
+        self._stored = _stored_entities(db, self._looked_up)
+        self._created: dict[str, Entity] = {}
+        self._references: list[str] = []
+        self._requests: list[tuple[Any, ...]] = []
+        self._events: list[tuple[str, str]] = []
+        self._results: list[tuple[str, int, str, str, str, str, str]] = []
 
     def last_mutation_id(self) -> int:
         return self._last
 
     def stored_result(self, mutation_id: int) -> dict[str, Any] | None:
-        row = self.db.execute("SELECT result FROM sync_mutations WHERE client_id = ?"
-                              " AND mutation_id = ?", [self.client_id, mutation_id]).fetchone()
+        self.flush()  # a replay is rare: read what this push recorded too
+        row = self.db.conn.execute("SELECT result FROM sync_mutations WHERE client_id = ?"
+                                   " AND mutation_id = ?",
+                                   [self.client_id, mutation_id]).fetchone()
         return json.loads(row[0]) if row else None
 
     def entity(self, entity_id: str) -> Entity | None:
-        # One query: a request made by a push has its applied mutation; one made another
-        # way (the web form, same id by chance) has none, and its hash is None.
-        row = self.db.execute(
-            "SELECT r.reference, m.payload_sha256 FROM requests r LEFT JOIN sync_mutations m"
-            " ON m.entity_id = r.id AND m.status = 'applied' WHERE r.id = ?",
-            [entity_id]).fetchone()
-        if row is None:
+        created = self._created.get(entity_id)
+        if created is not None:
+            return created
+        if entity_id in self._looked_up:
+            found = self._stored.get(entity_id)
+        else:
+            found = _stored_entities(self.db, {entity_id}).get(entity_id)
+        if found is None:
             return None
-        return Entity(row[1], row[0], sync_slots.pending(self.db, entity_id))
+        return Entity(found[0], found[1], sync_slots.pending(self.db, entity_id))
 
     def check(self, mutation: Mutation) -> Rejection | None:
         checked = self.checks[mutation.mutation_id]
@@ -73,21 +90,32 @@ class SqliteLedger:
         checked = self.checks[mutation.mutation_id]
         assert not isinstance(checked, Rejection)
         payload, journey = mutation.payload, checked.journey
-        created = requests_db.create_request(self.db, requests_db.NewRequest(
+        if not self._references:
+            self.flush()  # so references already handed out count as taken
+            self._references = _free_references(self.db, self.make_reference,
+                                                max(len(self._looked_up), 1))
+        reference, now = self._references.pop(), now_iso()
+        # entity() said this id is new: create_request's look-ups before and after its
+        # insert would find nothing, then what was just written.
+        self._requests.append(requests_db.request_row(requests_db.NewRequest(
             id=mutation.id, journey=journey.journey, service=journey.service,
             form_version=journey.version, answers=checked.answers, channel="offline",
             special_category=journey.special_category, contact_name=checked.contact["name"],
             contact_email=checked.contact["email"], contact_phone=checked.contact["phone"],
             locale=payload.locale, client_created_at=payload.client_created_at,
-        ), self.make_reference)
-        pending = sync_slots.add_slots(self.db, mutation.id, self.client_id, [
-            sync_slots.NewSlot(a.id, a.question_id, a.sha256, a.size, a.filename,
-                               a.media_type) for a in mutation.attachments
-        ]) if mutation.attachments else ()
-        return Created(created.request.reference, pending)
+        ), reference, now))
+        self._events.append((mutation.id, now))
+        pending: tuple[str, ...] = ()
+        if mutation.attachments:
+            self.flush()  # a slot refers to its request's row
+            pending = sync_slots.add_slots(self.db, mutation.id, self.client_id, [
+                sync_slots.NewSlot(a.id, a.question_id, a.sha256, a.size, a.filename,
+                                   a.media_type) for a in mutation.attachments])
+        self._created[mutation.id] = Entity(mutation.payload_sha256, reference, pending)
+        return Created(reference, pending)
 
     def keep_conflict(self, mutation: Mutation) -> None:
-        self.db.execute(
+        self.db.conn.execute(
             "INSERT INTO sync_conflicts (entity_id, client_id, mutation_id, payload,"
             " payload_sha256, at) VALUES (?, ?, ?, ?, ?, ?)",
             [mutation.id, self.client_id, mutation.mutation_id,
@@ -95,19 +123,58 @@ class SqliteLedger:
              now_iso()])
 
     def record(self, mutation: Mutation, status: str, result: dict[str, Any]) -> None:
-        self.db.execute(
-            "INSERT INTO sync_mutations (client_id, mutation_id, entity_id, status,"
-            " payload_sha256, result, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [self.client_id, mutation.mutation_id, mutation.id, status,
-             mutation.payload_sha256, canonical_json(result).decode("utf-8"), self._at])
+        self._results.append((self.client_id, mutation.mutation_id, mutation.id, status,
+                              mutation.payload_sha256,
+                              canonical_json(result).decode("utf-8"), self._at))
         self._last = mutation.mutation_id
+
+    def flush(self) -> None:
+        """Write what waits: requests first, as their events refer to them."""
+        requests_db.insert_requests(self.db, self._requests)
+        requests_db.add_created_events(self.db, self._events)
+        batch.insert_rows(self.db, "INSERT INTO sync_mutations (client_id, mutation_id,"
+                          " entity_id, status, payload_sha256, result, at)", self._results)
+        self._requests.clear()
+        self._events.clear()
+        self._results.clear()
+
+
+def _free_references(db: sqlite_utils.Database, make_reference: Callable[[], str],
+                     count: int) -> list[str]:
+    """`count` references no request has and no two alike: drawn, checked in one query,
+    and those already taken drawn again."""
+    free: set[str] = set()
+    for _attempt in range(10):
+        drawn = {make_reference() for _ in range(count - len(free))} - free
+        free |= drawn - requests_db.taken_references(db, drawn)
+        if len(free) == count:
+            return list(free)
+    # 31^7 references make this practically impossible
+    raise RuntimeError("could not find free references")  # pragma: no cover
+
+
+def _stored_entities(db: sqlite_utils.Database, entity_ids: Collection[str]
+                     ) -> dict[str, tuple[str | None, str]]:
+    """id -> (payload hash, reference) of the requests with these ids. A request made by
+    a push has its applied mutation; one made another way (the web form, same id by
+    chance) has none, and its hash is None."""
+    if not entity_ids:
+        return {}
+    ids = list(entity_ids)
+    rows = db.conn.execute(
+        "SELECT r.id, m.payload_sha256, r.reference FROM requests r LEFT JOIN sync_mutations"
+        " m ON m.entity_id = r.id AND m.status = 'applied'"
+        f" WHERE r.id IN ({', '.join('?' * len(ids))})", ids).fetchall()
+    return {row[0]: (row[1], row[2]) for row in rows}
 
 
 def apply_push_in(db: sqlite_utils.Database, push: Push,
                   checks: Mapping[int, CheckedSubmission | Rejection],
                   make_reference: Callable[[], str]) -> dict[str, Any]:
-    ledger = SqliteLedger(db, push.client_id, checks, make_reference)
+    ledger = SqliteLedger(db, push.client_id, checks, make_reference,
+                          [m.id for m in push.mutations])
     response = apply_push(ledger, push)
+    ledger.flush()
     sync_clients.seen(db, push.client_id, push.app_version, ledger.last_mutation_id())
     return response
 

@@ -39,11 +39,13 @@ class Fields:
     or a Starlette FormData). Anything that is not a string is ignored."""
 
     def __init__(self, posted: Any) -> None:
-        self._posted = posted if isinstance(posted, Mapping) else {}
+        # A plain dict (every stored answer goes through here) skips the slower ABC check.
+        self._posted = posted if type(posted) is dict or isinstance(posted, Mapping) else {}
+        getlist = getattr(self._posted, "getlist", None)
+        self._getlist = getlist if callable(getlist) else None  # looked up once, not per field
 
     def all(self, name: str) -> list[str]:
-        getlist = getattr(self._posted, "getlist", None)
-        raw = getlist(name) if callable(getlist) else self._posted.get(name)
+        raw = self._posted.get(name) if self._getlist is None else self._getlist(name)
         if isinstance(raw, str):
             return [raw]
         if isinstance(raw, list | tuple):
@@ -53,6 +55,22 @@ class Fields:
     def one(self, name: str) -> str:
         """The first value of a field that takes one; any others are ignored."""
         values = self.all(name)
+        return values[0] if values else ""
+
+
+class StoredFields(Fields):
+    """The fields a stored answer stands for (validate._stored_fields): already a dict of
+    lists of strings, so they are read as they are, without Fields' checks and copies."""
+
+    def __init__(self, posted: dict[str, list[str]]) -> None:
+        self._posted = posted
+        self._getlist = None
+
+    def all(self, name: str) -> list[str]:
+        return self._posted.get(name) or []
+
+    def one(self, name: str) -> str:
+        values = self._posted.get(name)
         return values[0] if values else ""
 
 

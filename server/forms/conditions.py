@@ -21,7 +21,9 @@ def is_met(condition: Condition, answers: Mapping[str, Any]) -> bool:
         return any(is_met(c, answers) for c in condition.conditions)
     if condition.op == "not":
         return not is_met(condition.conditions[0], answers)
-    answer = answers.get(condition.question or "") if isinstance(answers, Mapping) else None
+    # A plain dict (what clean_answers passes) skips the slower ABC check.
+    mapping = type(answers) is dict or isinstance(answers, Mapping)
+    answer = answers.get(condition.question or "") if mapping else None
     if condition.op == "includes":
         return isinstance(answer, list) and condition.values[0] in answer
     # equals and in: a stored radios or yesno answer is one string

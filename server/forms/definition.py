@@ -75,6 +75,11 @@ class Journey:
                     None)
 
     @cached_property
+    def file_questions(self) -> tuple[Question, ...]:
+        """In page order; every queued submission's files are checked against them."""
+        return tuple(q for q in self._questions.values() if q.type == "file")
+
+    @cached_property
     def _pages(self) -> dict[str, Page]:
         return {page.id: page for page in self.pages}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .definition_reader import Reader
 from .messages import RULE_PARAMS, RULES
@@ -60,7 +61,7 @@ class Question:
     max_files: int = DEFAULT_MAX_FILES
     max_bytes: int = DEFAULT_MAX_BYTES
 
-    @property
+    @cached_property  # read for every answer checked; the question never changes
     def option_values(self) -> tuple[str, ...]:
         return YES_NO if self.type == "yesno" else tuple(o.value for o in self.options)
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RANDOM_LENGTH = 7
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
 _WEIGHTS = range(1, RANDOM_LENGTH + 2)  # the check character has the last weight, 8
 _PREFIX = re.compile(r"^[A-Z]{2,4}\Z")
+_BODIES = len(ALPHABET) ** RANDOM_LENGTH
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")  # spaces and any kind of dash
 
 
@@ -31,6 +33,16 @@ def _check_character(body: str) -> str:
     return ALPHABET[(-total * pow(last_weight, -1, len(ALPHABET))) % len(ALPHABET)]
 
 
+def _random_body(number: int) -> str:
+    """`number` (0 <= number < 31**7) written in base 31 with ALPHABET as the digits:
+    one draw from the OS for the whole body, as uniform as one draw per character."""
+    digits = []
+    for _ in range(RANDOM_LENGTH):
+        number, digit = divmod(number, len(ALPHABET))
+        digits.append(ALPHABET[digit])
+    return "".join(digits)
+
+
 def is_well_formed(body: str) -> bool:
     """Eight alphabet characters whose check character is right."""
     if len(body) != RANDOM_LENGTH + 1 or any(c not in _VALUE for c in body):
@@ -39,11 +51,33 @@ def is_well_formed(body: str) -> bool:
 
 
 def new_reference(prefix: str) -> str:
+    return new_references(prefix, 1)[0]
+
+
+def new_references(prefix: str, count: int) -> list[str]:
+    """`count` independent references from one draw: a number below 31**(7 * count) is
+    `count` uniform numbers below 31**7, one per reference (a sync push needs up to 100,
+    and each call to the OS for randomness lets go of the GIL)."""
     if not _PREFIX.match(prefix):
         raise ValueError(f"a reference prefix is 2 to 4 capital letters, not {prefix!r}")
-    body = "".join(secrets.choice(ALPHABET) for _ in range(RANDOM_LENGTH))
-    body += _check_character(body)
-    return f"{prefix}-{body[:4]}-{body[4:]}"
+    number = secrets.randbelow(_BODIES ** count)
+    references = []
+    for _ in range(count):
+        number, one = divmod(number, _BODIES)
+        body = _random_body(one)
+        references.append(f"{prefix}-{body[:4]}-{body[4:]}{_check_character(body)}")
+    return references
+
+
+def reference_maker(prefix: str, batch: int) -> Callable[[], str]:
+    """new_reference for one unit of work, drawing `batch` references at a time."""
+    waiting: list[str] = []
+
+    def make() -> str:
+        if not waiting:
+            waiting.extend(new_references(prefix, max(batch, 1)))
+        return waiting.pop()
+    return make
 
 
 def normalise_reference(text: str, prefix: str) -> str | None:

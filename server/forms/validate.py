@@ -16,7 +16,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from .answer_types import ADDRESS_PARTS, Fields, Problem, Read, coordinates, read_answer
+from .answer_types import (
+    ADDRESS_PARTS,
+    Fields,
+    Problem,
+    Read,
+    StoredFields,
+    coordinates,
+    read_answer,
+)
 from .conditions import is_met, shown
 from .definition import Journey, Page, Question
 from .messages import DEFAULT_MESSAGES, message_for
@@ -132,7 +140,7 @@ def _read_stored(question: Question, value: Any, today: date) -> Read:
     posted = _stored_fields(question, value)
     if posted is None:
         return None, Problem("invalid")
-    return read_answer(question, Fields(posted), today)
+    return read_answer(question, StoredFields(posted), today)
 
 
 def _stored_fields(question: Question, value: Any) -> dict[str, list[str]] | None:

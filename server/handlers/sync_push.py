@@ -20,7 +20,7 @@ from sync.messages import (
 from ..auth import roles
 from ..auth.session import AUTH_KEY
 from ..db import people, sync_clients, sync_ledger
-from ..forms.references import new_reference
+from ..forms.references import reference_maker
 from ..sync_access import authenticate, limit_address, read_body
 from ..sync_errors import KindNotAllowed, SyncRefused
 from ..sync_payload import check_submission
@@ -77,7 +77,8 @@ async def push(request: Request) -> Response:
     checks = {m.mutation_id: check_submission(state.forms, m,
                                               state.settings.sync_max_upload_bytes)
               for m in pushed.mutations}
-    prefix = state.settings.council_prefix
+    # One draw from the OS for the push's references, not one per request.
+    make_reference = reference_maker(state.settings.council_prefix, len(pushed.mutations))
     response = await state.store.write(sync_ledger.apply_push_in, pushed, checks,
-                                       lambda: new_reference(prefix))
+                                       make_reference)
     return _json(response)
