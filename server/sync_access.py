@@ -68,13 +68,22 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise SyncRefused(code="bad_content_length")
         if int(declared) > limit:
             raise SyncTooLarge(code="body_too_large")
+    body, dropped = await read_capped(request, limit, "body_too_large")
+    if dropped:
+        raise SyncRefused(code="client_disconnected")
+    return body
+
+
+async def read_capped(request: Request, limit: int, code: str) -> tuple[bytes, bool]:
+    """What arrives, refused with 413 `code` once past `limit`; and whether the
+    connection dropped before the end (a push is then refused, a tus PATCH keeps it)."""
     chunks, size = [], 0
     try:
         async for chunk in request.stream():
             size += len(chunk)
             if size > limit:
-                raise SyncTooLarge(code="body_too_large")
+                raise SyncTooLarge(code=code)
             chunks.append(chunk)
     except ClientDisconnect:
-        raise SyncRefused(code="client_disconnected") from None
-    return b"".join(chunks)
+        return b"".join(chunks), True
+    return b"".join(chunks), False

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -134,3 +135,21 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "locale": "en-GB"}
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Any]:
+    """A real SMTP server (aiosmtpd) on a free port, keeping what it receives."""
+    from tests.mailbox import start_smtp  # (it imports this module)
+    controller, mailbox = start_smtp()
+    yield mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def notify() -> Iterator[Any]:
+    """A local GOV.UK Notify endpoint that checks requests as Notify documents them."""
+    from tests.notify_stub import start_notify  # (it imports this module)
+    stub, server = start_notify()
+    yield stub
+    server.stop()

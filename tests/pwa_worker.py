@@ -7,6 +7,8 @@ import re
 import time
 from typing import Any
 
+from accessibility.audit.browser import PAGES_KEPT
+
 WAIT_S = 90.0  # the machine is shared; a full precache is ~140 requests
 
 CACHES = """async () => {
@@ -18,14 +20,9 @@ CACHES = """async () => {
     return out;
 }"""
 
-PAGES_LANGUAGE = """async () => {
-    for (const name of await caches.keys()) {
-        if (!name.startsWith('tolbooth-pages-')) continue;
-        const meta = await (await caches.open(name)).match('/__tolbooth/pages-meta');
-        if (meta) return (await meta.json()).lang;
-    }
-    return null;
-}"""
+# The language of the kept form pages, null until the worker controls the page.
+PAGES_LANGUAGE = PAGES_KEPT
+
 
 CACHED_BODIES = """async () => {
     const out = {};

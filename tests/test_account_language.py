@@ -19,8 +19,8 @@ from server.db.migrations import migrate
 from server.db.seed import STAFF, seed
 from server.handlers.account_phone import link_text
 from tests.conftest import make_settings
-from tests.mailbox import Mailbox, start_smtp
-from tests.notify_stub import NotifyStub, start_notify
+from tests.mailbox import Mailbox
+from tests.notify_stub import NotifyStub
 from tests.passkey_authenticator import (
     page_csrf,
     resident,
@@ -30,20 +30,6 @@ from tests.passkey_authenticator import (
 
 ORIGIN = "http://localhost:8000"
 EMAIL = "gaelic.speaker@example.com"
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    controller, mailbox = start_smtp()
-    yield mailbox
-    controller.stop()
-
-
-@pytest.fixture
-def notify() -> Iterator[NotifyStub]:
-    stub, server = start_notify()
-    yield stub
-    server.stop()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ anyone else's request."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,19 +16,12 @@ from server.db.migrations import migrate
 from server.db.seed import seed
 from server.tracking import tracking_token
 from tests.conftest import make_settings
-from tests.mailbox import Mailbox, start_smtp
+from tests.mailbox import Mailbox
 from tests.passkey_authenticator import make_request, page_csrf
 
 ORIGIN = "http://localhost:8000"
 FIRST = "first.resident@example.com"
 SECOND = "second.resident@example.com"
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    controller, mailbox = start_smtp()
-    yield mailbox
-    controller.stop()
 
 
 @pytest.fixture

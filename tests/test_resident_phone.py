@@ -21,7 +21,7 @@ from server.db.migrations import migrate
 from server.db.seed import seed
 from tests.conftest import make_settings
 from tests.journey_answers import page_fields
-from tests.notify_stub import NotifyStub, start_notify
+from tests.notify_stub import NotifyStub
 from tests.passkey_authenticator import page_csrf, resident, sign_in_with_new_passkey
 
 ORIGIN = "http://localhost:8000"
@@ -29,13 +29,6 @@ MOBILE = "+447912345678"  # the stub is the only place it goes
 TYPED = "07912 345 678"
 FIRST = "first.phone@example.com"
 SECOND = "second.phone@example.com"
-
-
-@pytest.fixture
-def notify() -> Iterator[NotifyStub]:
-    stub, server = start_notify()
-    yield stub
-    server.stop()
 
 
 @pytest.fixture

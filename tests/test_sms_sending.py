@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -15,16 +14,8 @@ import pytest
 from server.db import Store
 from server.db.migrations import migrate
 from tests.conftest import make_settings
-from tests.notify_stub import NotifyStub, start_notify
 
 MOBILE = "+447912345678"
-
-
-@pytest.fixture
-def notify() -> Iterator[NotifyStub]:
-    stub, server = start_notify()
-    yield stub
-    server.stop()
 
 
 def test_the_stub_refuses_a_wrong_key_and_a_stale_token(notify):

@@ -6,20 +6,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import Response
 
 from ..db import sync_slots, uploads
 from ..db.sync_clients import SyncClient
 from ..db.uploads import Upload
-from ..sync_access import authenticate, limit_address
+from ..sync_access import authenticate, limit_address, read_capped
 from ..sync_attachments import finish
 from ..sync_errors import (
     TUS_HEADERS,
     TUS_VERSION,
     ChecksumMismatch,
     SyncRefused,
-    SyncTooLarge,
     UploadConflict,
     UploadExpired,
     UploadNotFound,
@@ -121,13 +120,4 @@ async def _receive(request: Request, room: int) -> tuple[bytes, bool]:
     """The body, and whether the connection dropped before its end. What arrived before
     a drop is kept (without a checksum to check it against), so the client resumes from
     there: that is the point of tus."""
-    chunks, size = [], 0
-    try:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > room:
-                raise SyncTooLarge(code="past_upload_length")
-            chunks.append(chunk)
-    except ClientDisconnect:
-        return b"".join(chunks), True
-    return b"".join(chunks), False
+    return await read_capped(request, room, "past_upload_length")
