@@ -79,3 +79,15 @@ def test_channel_must_be_known(store):
     with pytest.raises(sqlite3.IntegrityError):
         store.write_sync(requests_db.create_request, new(channel="carrier-pigeon"),
                          references().__next__)
+
+
+def test_newest_first_holds_when_two_arrive_in_the_same_millisecond(store, monkeypatch):
+    """Flaked in CI: equal created_at fell back to the random id, not arrival order."""
+    monkeypatch.setattr(requests_db, "now_iso", lambda: "2026-11-22T12:00:00.000Z")
+    made = references()
+    first = "00000000-0000-4000-8000-000000000000"
+    second = "ffffffff-ffff-4fff-bfff-ffffffffffff"
+    store.write_sync(requests_db.create_request, new(first), lambda: next(made))
+    store.write_sync(requests_db.create_request, new(second), lambda: next(made))
+    listed = store.read_sync(requests_db.for_service, "environmental-health")
+    assert [r.id for r in listed] == [second, first]

@@ -227,7 +227,7 @@ def for_service(db: sqlite_utils.Database, service: str | None,
         params.append(status)
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     rows = db.execute(f"SELECT {_COLUMNS} FROM requests {clause}"
-                      " ORDER BY created_at DESC, id LIMIT ?", [*params, limit]).fetchall()
+                      " ORDER BY created_at DESC, rowid DESC LIMIT ?", [*params, limit]).fetchall()
     return [_row_to_request(r) for r in rows]
 
 
