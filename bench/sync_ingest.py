@@ -144,7 +144,7 @@ def raw_round(rows: list[dict[str, Any]], seconds: float) -> tuple[int, float]:
     """The same rows straight into SQLite: 50 mutations per transaction."""
     from server.db import Store
     from server.db.clock import now_iso
-    from server.db.migrations import migrate
+    from server.db.schema import migrate
     from server.db.seed import seed
     from server.db.store import connect
 

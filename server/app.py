@@ -11,21 +11,22 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
-from . import errors
-from .access_log import AccessLogMiddleware
-from .auth.session import AuthMiddleware
-from .csrf import CsrfMiddleware
-from .db import Store
-from .db.migrations import migrate
-from .forms.registry import FormRegistry
-from .i18n import LocaleMiddleware
-from .journey_flow import RESERVED_PAGE_IDS
-from .notify.sms import TextSender
-from .rendering import Renderer, make_environment
-from .routes import routes
-from .security import SecurityHeadersMiddleware
-from .settings import Settings
-from .static import StaticAssets
+from server import errors
+from server.auth.session import AuthMiddleware
+from server.db import Store
+from server.db.schema import migrate
+from server.forms.registry import FormRegistry
+from server.i18n import LocaleMiddleware
+from server.journeys.steps import RESERVED_PAGE_IDS
+from server.notify.sms import TextSender
+from server.rendering import Renderer, make_environment
+from server.routes import routes
+from server.settings import Settings
+from server.web.access_log import AccessLogMiddleware
+from server.web.csrf import CsrfMiddleware
+from server.web.ratelimit import RateLimits
+from server.web.security_headers import SecurityHeadersMiddleware
+from server.web.static import StaticAssets
 
 SESSION_COOKIE = "tolbooth_session"
 
@@ -86,5 +87,6 @@ def create_app(settings: Settings, store: Store | None = None,
     app.state.store = store
     app.state.forms = forms
     app.state.texts = texts
+    app.state.rate_limits = RateLimits(settings)
     app.state.renderer = Renderer(make_environment(), assets, site)
     return app

@@ -8,13 +8,13 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import litestream
-from .auth.roles import STAFF_ROLES
-from .db import Store
-from .db import seed as seeding
-from .db.migrations import migrate
-from .db.staff import create_invite
-from .settings import Settings, SettingsError
+from server import litestream
+from server.auth.roles import STAFF_ROLES
+from server.db import Store
+from server.db import seed as seeding
+from server.db.schema import migrate
+from server.db.staff import create_invite
+from server.settings import Settings, SettingsError
 
 
 def _store(settings: Settings) -> Store:
@@ -94,7 +94,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         os.execv(command[0], command)
     import uvicorn
 
-    from .app import create_app
+    from server.app import create_app
 
     _prepare(settings)
     app = create_app(settings)

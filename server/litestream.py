@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .settings import Settings, SettingsError
+from server.settings import Settings, SettingsError
 
 
 class RestoreError(RuntimeError):

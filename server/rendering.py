@@ -12,9 +12,9 @@ from markupsafe import escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from . import htmx, i18n
-from .csrf import csrf_token
-from .static import StaticAssets
+from server import htmx, i18n
+from server.web.csrf import csrf_token
+from server.web.static import StaticAssets
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "pwa" / "templates"
 
@@ -61,8 +61,13 @@ class Renderer:
         }
 
     def render(self, request: Request, template: str, context: dict[str, Any] | None = None,
-               status_code: int = 200, block: str | None = None) -> HTMLResponse:
-        """Render `template`; for an htmx request naming a `block`, render only that block."""
+               status_code: int = 200, block: str | None = None,
+               public: bool = False) -> HTMLResponse:
+        """Render `template`; for an htmx request naming a `block`, render only that block.
+
+        A page is kept by no cache (`no-store`, set by the security headers) unless the
+        caller says it is `public`: the same for everyone, and shown to nobody signed in
+        (the header then names the person)."""
         full = self.context(request, context or {})
         if block and htmx.is_htmx(request):
             html = self._title(template, full) + render_block(self.env, template, block, full)
@@ -72,6 +77,8 @@ class Renderer:
         # The language comes from a cookie or Accept-Language: caches must key on both.
         response.headers["Content-Language"] = full["lang"].code
         response.headers["Vary"] = "Accept-Language, Cookie"
+        if public and full["person"] is None:
+            response.headers["Cache-Control"] = "no-cache"
         if block:
             htmx.vary(response)
         return response

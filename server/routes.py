@@ -1,36 +1,42 @@
-"""Every URL the service answers, its handler and its name. The table of contents."""
+"""Every URL the service answers, its handler and its name: the table of contents.
+
+Sections by audience, as in handlers/: public, account, staff, admin, sync. A route
+without require() is open to everyone; require() names the roles allowed (the route ×
+role table in tests/test_roles_table.py pins every one).
+"""
 
 from starlette.routing import BaseRoute, Mount, Route
 
-from .auth.access import ADMINS, OFFICERS, RESIDENTS, SIGNED_IN, require
-from .handlers import (
-    account,
-    account_phone,
-    admin,
-    admin_invite,
+from server.auth.access import ADMINS, OFFICERS, RESIDENTS, SIGNED_IN, require
+from server.handlers.account import passkeys, phone, sign_in
+from server.handlers.account import requests as my_requests
+from server.handlers.admin import audit, invites
+from server.handlers.admin import staff as staff_admin
+from server.handlers.public import (
     app_shell,
     check,
-    form_json,
+    form_definitions,
     health,
     home,
     language,
-    outbox_page,
+    outbox,
     pages,
-    passkeys,
     questions,
     services,
-    sign_in,
-    staff_inbox,
-    sync_push,
-    sync_uploads,
     track,
 )
-from .static import StaticAssets
+from server.handlers.staff import requests as staff_requests
+from server.handlers.sync import clients, push, uploads
+from server.web.static import StaticAssets
 
 POST = ["POST"]
 
 
 def routes(assets: StaticAssets) -> list[BaseRoute]:
+    return [*public(), *account(), *staff(), *admin(), *sync(), *app(assets)]
+
+
+def public() -> list[BaseRoute]:
     return [
         Route("/", home.home, name="home"),
         Route("/help", pages.help_page, name="help"),
@@ -40,18 +46,25 @@ def routes(assets: StaticAssets) -> list[BaseRoute]:
         Route("/services", services.services_index, name="services"),
         Route("/services/{journey}", services.journey_start, name="journey_start"),
         Route("/services/{journey}/check", check.check_page, name="check"),
-        Route("/services/{journey}/check", check.check_submit, methods=["POST"],
+        Route("/services/{journey}/check", check.check_submit, methods=POST,
               name="check_submit"),
         Route("/services/{journey}/done", check.confirmation, name="confirmation"),
         Route("/services/{journey}/{page}", questions.question_page, name="question"),
-        Route("/services/{journey}/{page}", questions.question_submit, methods=["POST"],
+        Route("/services/{journey}/{page}", questions.question_submit, methods=POST,
               name="question_submit"),
-        Route("/forms/{journey}/{file}", form_json.form_definition, name="form_definition"),
-        Route("/outbox", outbox_page.outbox_page, name="outbox"),
+        Route("/forms/{journey}/{file}", form_definitions.form_definition,
+              name="form_definition"),
+        Route("/outbox", outbox.outbox_page, name="outbox"),
         Route("/track", track.track_form, name="track"),
-        Route("/track", track.track_submit, methods=["POST"], name="track_submit"),
+        Route("/track", track.track_submit, methods=POST, name="track_submit"),
         Route("/track/{token}", track.track_link, name="track_link"),
-        # Signing in and out. Routes without require() are open to everyone.
+        Route("/healthz", health.healthz, name="healthz"),
+    ]
+
+
+def account() -> list[BaseRoute]:
+    return [
+        # Signing in and out.
         Route("/sign-in", sign_in.sign_in_page, name="sign_in"),
         Route("/sign-in/email", sign_in.email_link_send, methods=POST, name="email_link_send"),
         Route("/sign-in/link/{token}", sign_in.email_link_page, name="email_link"),
@@ -74,65 +87,84 @@ def routes(assets: StaticAssets) -> list[BaseRoute]:
         Route("/sign-out/everywhere", require(SIGNED_IN, sign_in.sign_out_everywhere),
               methods=POST, name="sign_out_everywhere"),
         # Your account.
-        Route("/account", require(SIGNED_IN, account.account_home), name="account"),
+        Route("/account", require(SIGNED_IN, my_requests.account_home), name="account"),
         Route("/account/passkeys", require(SIGNED_IN, passkeys.account_passkeys),
               name="account_passkeys"),
         Route("/account/passkeys/{credential_id}/remove",
               require(SIGNED_IN, passkeys.remove_passkey), methods=POST, name="remove_passkey"),
-        Route("/account/requests", require(RESIDENTS, account.my_requests), name="my_requests"),
-        Route("/account/requests/{request_id}", require(RESIDENTS, account.my_request),
+        Route("/account/requests", require(RESIDENTS, my_requests.my_requests),
+              name="my_requests"),
+        Route("/account/requests/{request_id}", require(RESIDENTS, my_requests.my_request),
               name="my_request"),
         Route("/account/requests/{request_id}/information",
-              require(RESIDENTS, account.add_information), methods=POST,
+              require(RESIDENTS, my_requests.add_information), methods=POST,
               name="add_information"),
-        Route("/account/phone", require(RESIDENTS, account_phone.phone_page),
-              name="account_phone"),
-        Route("/account/phone", require(RESIDENTS, account_phone.phone_send), methods=POST,
+        Route("/account/phone", require(RESIDENTS, phone.phone_page), name="account_phone"),
+        Route("/account/phone", require(RESIDENTS, phone.phone_send), methods=POST,
               name="account_phone_send"),
-        Route("/account/phone/remove", require(RESIDENTS, account_phone.phone_remove),
-              methods=POST, name="account_phone_remove"),
+        Route("/account/phone/remove", require(RESIDENTS, phone.phone_remove), methods=POST,
+              name="account_phone_remove"),
         # Open to everyone, to tell someone signed out to sign in first; the button needs
         # the resident the link was sent to.
-        Route("/account/phone/verify/{token}", account_phone.phone_link_page,
-              name="phone_link"),
-        Route("/account/phone/verify/{token}", require(RESIDENTS, account_phone.phone_link_use),
+        Route("/account/phone/verify/{token}", phone.phone_link_page, name="phone_link"),
+        Route("/account/phone/verify/{token}", require(RESIDENTS, phone.phone_link_use),
               methods=POST, name="phone_link_use"),
-        # Staff.
-        Route("/staff/inbox", require(OFFICERS, staff_inbox.inbox), name="staff_inbox"),
-        Route("/staff/requests/{request_id}", require(OFFICERS, staff_inbox.request_page),
+    ]
+
+
+def staff() -> list[BaseRoute]:
+    return [
+        Route("/staff/inbox", require(OFFICERS, staff_requests.inbox), name="staff_inbox"),
+        Route("/staff/requests/{request_id}", require(OFFICERS, staff_requests.request_page),
               name="staff_request"),
-        Route("/staff/requests/{request_id}/status", require(OFFICERS, staff_inbox.change_status),
-              methods=POST, name="staff_change_status"),
-        Route("/staff/requests/{request_id}/notes", require(OFFICERS, staff_inbox.add_note),
-              methods=POST, name="staff_add_note"),
-        Route("/admin/audit", require(ADMINS, admin.audit_log), name="admin_audit"),
-        Route("/admin/audit.csv", require(ADMINS, admin.audit_csv), name="admin_audit_csv"),
-        Route("/admin/staff", require(ADMINS, admin.staff_list), name="admin_staff"),
-        Route("/admin/staff/invite", require(ADMINS, admin_invite.invite_form),
+        Route("/staff/requests/{request_id}/status",
+              require(OFFICERS, staff_requests.change_status), methods=POST,
+              name="staff_change_status"),
+        Route("/staff/requests/{request_id}/notes",
+              require(OFFICERS, staff_requests.add_note), methods=POST,
+              name="staff_add_note"),
+    ]
+
+
+def admin() -> list[BaseRoute]:
+    return [
+        Route("/admin/audit", require(ADMINS, audit.audit_log), name="admin_audit"),
+        Route("/admin/audit.csv", require(ADMINS, audit.audit_csv), name="admin_audit_csv"),
+        Route("/admin/staff", require(ADMINS, staff_admin.staff_list), name="admin_staff"),
+        Route("/admin/staff/invite", require(ADMINS, invites.invite_form),
               name="admin_invite"),
-        Route("/admin/staff/invite", require(ADMINS, admin_invite.invite_send), methods=POST,
+        Route("/admin/staff/invite", require(ADMINS, invites.invite_send), methods=POST,
               name="admin_invite_send"),
-        Route("/admin/staff/{staff_id}/revoke", require(ADMINS, admin.revoke_and_reinvite),
-              methods=POST, name="admin_revoke"),
-        # The installable app: manifest, service worker, what it keeps for offline use.
+        Route("/admin/staff/{staff_id}/revoke",
+              require(ADMINS, staff_admin.revoke_and_reinvite), methods=POST,
+              name="admin_revoke"),
+    ]
+
+
+def sync() -> list[BaseRoute]:
+    # Sync v1 (sync/PROTOCOL.md): apps authenticate with a client token, not a cookie, so
+    # these need no CSRF token; the handlers check the token and rate limits.
+    return [
+        Route("/sync/v1/clients", clients.register_client, methods=POST,
+              name="sync_register_client"),
+        Route("/sync/v1/push", push.push, methods=POST, name="sync_push"),
+        Route("/sync/v1/uploads", uploads.tus_options, methods=["OPTIONS"],
+              name="sync_uploads_options"),
+        Route("/sync/v1/uploads", uploads.tus_create, methods=POST, name="sync_upload_create"),
+        Route("/sync/v1/uploads/{upload_id}", uploads.tus_offset, methods=["HEAD"],
+              name="sync_upload_offset"),
+        Route("/sync/v1/uploads/{upload_id}", uploads.tus_patch, methods=["PATCH"],
+              name="sync_upload_patch"),
+    ]
+
+
+def app(assets: StaticAssets) -> list[BaseRoute]:
+    # The installable app: manifest, service worker, what it keeps for offline use.
+    return [
         Route("/manifest.webmanifest", app_shell.manifest, name="manifest"),
         Route("/sw.js", app_shell.service_worker, name="service_worker"),
         Route("/offline", app_shell.offline_page, name="offline"),
         Route("/app/precache/{lang}.json", app_shell.precache_list, name="precache_list"),
         Route("/app/copies/{lang}/{path:path}", app_shell.clean_copy, name="clean_copy"),
-        # Sync v1 (sync/PROTOCOL.md): apps authenticate with a client token, not a cookie,
-        # so these need no CSRF token; the handlers check the token and rate limits.
-        Route("/sync/v1/clients", sync_push.register_client, methods=POST,
-              name="sync_register_client"),
-        Route("/sync/v1/push", sync_push.push, methods=POST, name="sync_push"),
-        Route("/sync/v1/uploads", sync_uploads.tus_options, methods=["OPTIONS"],
-              name="sync_uploads_options"),
-        Route("/sync/v1/uploads", sync_uploads.tus_create, methods=POST,
-              name="sync_upload_create"),
-        Route("/sync/v1/uploads/{upload_id}", sync_uploads.tus_offset, methods=["HEAD"],
-              name="sync_upload_offset"),
-        Route("/sync/v1/uploads/{upload_id}", sync_uploads.tus_patch, methods=["PATCH"],
-              name="sync_upload_patch"),
-        Route("/healthz", health.healthz, name="healthz"),
         Mount("/static", app=assets, name="static"),
     ]

@@ -3,23 +3,16 @@ Chromium against a live server on http://localhost:<free port>."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from server.app import create_app
 from server.db import Store
-from server.db.migrations import migrate
-from server.db.seed import seed
 from server.settings import Settings
+from tests.support import LiveServer, TestApp, build_app, live_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -27,71 +20,51 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
-
-
-def make_settings(data_dir: Path, **overrides: str) -> Settings:
-    env = {"TOLBOOTH_DATA_DIR": str(data_dir), "TOLBOOTH_SECRET_KEY": TEST_SECRET,
-           "TOLBOOTH_ORIGIN": "http://localhost:8000", **overrides}
-    return Settings.from_env(env)
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path / "data")
+def make_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., TestApp]]:
+    """make_app(**overrides): a new app on its own migrated, seeded store; settings
+    overridden by TOLBOOTH_* keywords (seeded=False, forms=... as build_app takes)."""
+    made: list[TestApp] = []
+
+    def make(**overrides: Any) -> TestApp:
+        built = build_app(tmp_path_factory.mktemp("app") / "data", **overrides)
+        made.append(built)
+        return built
+
+    yield make
+    for built in made:
+        built.close()
 
 
 @pytest.fixture
-def store(settings: Settings) -> Iterator[Store]:
-    store = Store(settings.db_path)
-    migrate(store)
-    store.write_sync(seed)
-    yield store
-    store.close()
+def world(make_app: Callable[..., TestApp]) -> TestApp:
+    return make_app()
 
 
 @pytest.fixture
-def app(settings: Settings, store: Store) -> Starlette:
-    return create_app(settings, store)
+def settings(world: TestApp) -> Settings:
+    return world.settings
 
 
 @pytest.fixture
-def client(app: Starlette, settings: Settings) -> Iterator[TestClient]:
-    with TestClient(app, base_url=settings.origin, raise_server_exceptions=False) as c:
+def store(world: TestApp) -> Store:
+    return world.store
+
+
+@pytest.fixture
+def app(world: TestApp) -> Starlette:
+    return world.app
+
+
+@pytest.fixture
+def client(world: TestApp) -> Iterator[TestClient]:
+    with world.client() as c:
         yield c
 
 
 # --- real browser -------------------------------------------------------------------
-
-
-class LiveServer:
-    def __init__(self, app: Starlette, sock: socket.socket) -> None:
-        self.app = app
-        self.port = sock.getsockname()[1]
-        self.url = f"http://localhost:{self.port}"
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]},
-                                       daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("live server did not start")
-            time.sleep(0.02)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
-def free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
 
 
 def boom(request: object) -> None:
@@ -104,22 +77,17 @@ def forbidden(request: object) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    sock = free_socket()
-    port = sock.getsockname()[1]
-    settings = make_settings(tmp_path_factory.mktemp("live") / "data",
-                             TOLBOOTH_ORIGIN=f"http://localhost:{port}")
-    store = Store(settings.db_path)
-    migrate(store)
-    store.write_sync(seed)
-    app = create_app(settings, store)
-    # Only in tests: let the browser see the real 500 and 403 pages.
-    app.add_route("/__test__/boom", boom)
-    app.add_route("/__test__/forbidden", forbidden)
-    server = LiveServer(app, sock)
-    server.start()
-    yield server
-    server.stop()
+def live_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    with live_app(tmp_path_factory.mktemp("live") / "data") as (built, server):
+        # Only in tests: let the browser see the real 500 and 403 pages.
+        built.app.add_route("/__test__/boom", boom)
+        built.app.add_route("/__test__/forbidden", forbidden)
+        yield built, server
+
+
+@pytest.fixture(scope="session")
+def live_server(live_world: Any) -> Any:
+    return live_world[1]
 
 
 @pytest.fixture(scope="session")

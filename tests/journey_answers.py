@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from server.forms.definition import Journey, Page
-from server.forms.definition_parts import Question
+from server.forms.questions import Question
 
 JPEG_1PX = bytes.fromhex(
     "ffd8ffe000104a46494600010100000100010000ffdb004300080606070605080707070909080a0c140d0c0b"

@@ -5,12 +5,13 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-import socket
 import time
 from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+
+from tests.support import free_port
 
 
 class Mailbox:
@@ -37,12 +38,6 @@ class Mailbox:
         found = re.search(r"https?://\S+/sign-in/link/[A-Za-z0-9_-]+", body)
         assert found, body
         return found.group(0)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start_smtp() -> tuple[Controller, Mailbox]:

@@ -8,7 +8,6 @@ import base64
 import hashlib
 import json
 import os
-import re
 import struct
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +15,8 @@ from typing import Any
 import cbor2
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
+
+from tests.support import csrf
 
 
 def b64url(data: bytes) -> str:
@@ -80,10 +81,6 @@ class SoftPasskey:
                              "userHandle": b64url(self.user_handle)}}
 
 
-def page_csrf(html: str) -> str:
-    found = re.search(r'(?:name="csrf_token" value|data-csrf)="([^"]+)"', html)
-    assert found, "no CSRF token on the page"
-    return found.group(1)
 
 
 class Browserless:
@@ -94,7 +91,7 @@ class Browserless:
         self.origin = origin
 
     def token(self, path: str = "/sign-in") -> str:
-        return page_csrf(self.client.get(path).text)
+        return csrf(self.client.get(path).text)
 
     def post_json(self, path: str, body: dict[str, Any], token: str) -> Any:
         return self.client.post(path, json=body, headers={

@@ -52,7 +52,7 @@ def test_every_journey_is_audited_from_start_to_confirmation(journey):
 
 
 def test_every_question_type_has_an_audited_page():
-    from server.contact import CONTACT
+    from server.journeys.contact import CONTACT
     pages = {e.url for e in PLAN.entries if e.route == "/services/{journey}/{page}"}
     used: dict[str, set[str]] = {}
     for journey in [*FORMS.journeys()]:

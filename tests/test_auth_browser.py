@@ -10,15 +10,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from server.app import create_app
-from server.db import Store
-from server.db.migrations import migrate
-from server.db.seed import seed
 from server.db.staff import create_invite
 from tests.axe import assert_accessible
-from tests.conftest import LiveServer, free_socket, make_settings
 from tests.mailbox import start_smtp
 from tests.passkey_authenticator import make_request
+from tests.support import live_app
 
 pytestmark = pytest.mark.browser
 
@@ -30,21 +26,10 @@ AUTHENTICATOR = {"protocol": "ctap2", "transport": "internal", "hasResidentKey":
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     controller, mailbox = start_smtp()
-    sock = free_socket()
-    port = sock.getsockname()[1]
-    settings = make_settings(tmp_path_factory.mktemp("auth") / "data",
-                             TOLBOOTH_ORIGIN=f"http://localhost:{port}",
-                             TOLBOOTH_SMTP_HOST="127.0.0.1",
-                             TOLBOOTH_SMTP_PORT=str(mailbox.port),
-                             TOLBOOTH_STAFF_IDLE_MINUTES="5")
-    store = Store(settings.db_path)
-    migrate(store)
-    store.write_sync(seed)
-    server = LiveServer(create_app(settings, store), sock)
-    server.start()
-    yield {"url": server.url, "store": store, "mailbox": mailbox}
-    server.stop()
-    store.close()
+    with live_app(tmp_path_factory.mktemp("auth") / "data", TOLBOOTH_SMTP_HOST="127.0.0.1",
+                  TOLBOOTH_SMTP_PORT=str(mailbox.port),
+                  TOLBOOTH_STAFF_IDLE_MINUTES="5") as (built, server):
+        yield {"url": server.url, "store": built.store, "mailbox": mailbox, "built": built}
     controller.stop()
 
 
@@ -53,11 +38,9 @@ NO_CONDITIONAL_MEDIATION = (
 
 
 @pytest.fixture(autouse=True)
-def _fresh_email_limit(monkeypatch):
-    """Sign-in emails are limited per address and client, in memory, per process."""
-    from server.handlers import sign_in
-    from server.ratelimit import RateLimiter
-    monkeypatch.setattr(sign_in, "EMAIL_ATTEMPTS", RateLimiter(limit=5, window_seconds=600))
+def _fresh_email_limit(site):
+    """Sign-in emails are limited per address and client; the app lives for the module."""
+    site["built"].fresh_rate_limits()
 
 
 def authenticator(page: Page) -> tuple[Any, str]:

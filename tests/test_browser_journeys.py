@@ -16,14 +16,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from server.contact import contact_form
 from server.db import requests as requests_db
 from server.forms.conditions import is_met
 from server.forms.definition import Journey
-from server.forms.definition_parts import Question
+from server.forms.questions import Question
 from server.forms.registry import FormRegistry
-from server.handlers import track as track_handlers
-from server.ratelimit import RateLimiter
+from server.journeys.contact import contact_form
 
 pytestmark = pytest.mark.browser
 
@@ -346,10 +344,10 @@ def patient_expect() -> Iterator[None]:
 
 
 @pytest.fixture
-def track_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    """/track allows 10 tries in 10 minutes per address, and every browser test comes
-    from 127.0.0.1: each test gets the same limit, counted afresh."""
-    monkeypatch.setattr(track_handlers, "ATTEMPTS", RateLimiter(limit=10, window_seconds=600))
+def track_limit(live_world: Any) -> None:
+    """/track allows 10 tries in 10 minutes per reference, and every browser test comes
+    from 127.0.0.1: each test gets the same limits, counted afresh."""
+    live_world[0].fresh_rate_limits()
 
 
 @pytest.fixture

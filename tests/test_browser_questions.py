@@ -16,9 +16,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
-from server.contact import contact_form
-from server.forms.definition_parts import Question
 from server.forms.messages import message_for
+from server.forms.questions import Question
+from server.journeys.contact import contact_form
 from tests.axe import WCAG_TAGS, assert_accessible_without_scripts, describe, violations
 from tests.test_browser_journeys import (  # noqa: F401  (fixtures, used by name)
     JOURNEYS,

@@ -6,7 +6,7 @@ import pytest
 from starlette.responses import HTMLResponse, PlainTextResponse
 from starlette.routing import Route
 
-from server.csrf import EXEMPT_PREFIXES, csrf_token
+from server.web.csrf import EXEMPT_PREFIXES, csrf_token
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 

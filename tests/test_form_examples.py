@@ -16,7 +16,8 @@ import pytest
 
 from server.forms.definition import Journey, parse_definition
 from server.forms.export import export_definition
-from server.forms.messages import DEFAULT_MESSAGES, RULES
+from server.forms.messages import DEFAULT_MESSAGES
+from server.forms.questions import RULES
 from server.forms.validate import clean_answers, validate_page
 
 ROOT = Path(__file__).resolve().parent.parent

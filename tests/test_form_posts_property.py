@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from server.forms.registry import FormRegistry
 from server.forms.validate import clean_answers
+from tests.support import csrf
 
 REGISTRY = FormRegistry()
 PAGES = [(j.journey, p) for j in REGISTRY.journeys() for p in j.pages]
@@ -46,9 +47,6 @@ def posts(draw):
     return slug, page.id, fields
 
 
-def csrf(html):
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    return found.group(1) if found else None
 
 
 @settings(max_examples=150, deadline=None,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from server import litestream
 from server.db import Store
 from server.db.staff import create_invite
 from server.settings import Settings
+from tests.support import free_port
 
 SECRET = "drill-secret-key-0123456789-0123456789ab"  # 40 characters
 N = 20  # rows replicated before the crash
@@ -31,12 +31,6 @@ M = 10  # rows committed just before the crash
 ROLE = "planning_officer"
 
 Start = Callable[..., subprocess.Popen]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def tolbooth_env(data_dir: Path, replica: str | None, port: int = 8000) -> dict[str, str]:
@@ -289,7 +283,7 @@ def _replicated_database(tmp_path: Path, emails: list[str]) -> dict[str, str]:
     settings = settings_for(env)
     store = Store(settings.db_path)
     try:
-        from server.db.migrations import migrate
+        from server.db.schema import migrate
         migrate(store)
         for address in emails:
             store.write_sync(create_invite, address, ROLE, address, "test")

@@ -11,7 +11,8 @@ from starlette.testclient import TestClient
 from server import i18n
 from server.forms.registry import FormRegistry
 from server.i18n import Gettext
-from server.offline_pages import MARKER
+from server.offline.pages import MARKER
+from tests.support import csrf
 
 JOURNEY = FormRegistry().latest("noise-complaint")
 FIRST_PAGE = JOURNEY.pages[0]
@@ -107,7 +108,7 @@ def test_everything_listed_can_be_fetched_without_a_cookie(client):
 def test_clean_copy_has_no_session_token_and_no_draft(client):
     # Someone has a draft in progress...
     page = client.get(f"/services/noise-complaint/{FIRST_PAGE.id}")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    token = csrf(page.text)
     question = FIRST_PAGE.questions[0]
     # ...but the copy the worker keeps is everybody's: no answers, no token, no cookie.
     copy = fresh(client).get(f"/app/copies/en/services/noise-complaint/{FIRST_PAGE.id}")

@@ -33,7 +33,7 @@ def test_chromium_finds_the_app_installable(playwright, base_url, tmp_path: Path
 
 def test_the_check_fails_without_the_icons(playwright, base_url, tmp_path: Path, monkeypatch):
     """The test above can fail: with only a maskable icon (none for "any") Chromium refuses."""
-    from server.handlers import app_shell
+    from server.handlers.public import app_shell
     monkeypatch.setattr(app_shell, "ICONS", app_shell.ICONS[2:])
     context = playwright.chromium.launch_persistent_context(
         str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS)

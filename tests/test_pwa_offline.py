@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from server.forms.registry import FormRegistry
 from server.i18n import Gettext
-from server.offline_pages import MARKER
+from server.offline.pages import MARKER
 from tests.axe import assert_accessible
 from tests.passkey_authenticator import make_request, resident, sign_in_with_new_passkey
 from tests.pwa_worker import cache_contents, cached_html, wait_for_control, wait_for_pages

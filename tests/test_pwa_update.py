@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from server.forms.registry import FormRegistry
-from server.handlers import app_shell
+from server.handlers.public import app_shell
 from tests.pwa_worker import cache_contents, cache_version, wait_for_pages, wait_until
 
 pytestmark = pytest.mark.browser

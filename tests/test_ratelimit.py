@@ -1,4 +1,4 @@
-from server.ratelimit import RateLimiter
+from server.web.ratelimit import RateLimiter
 
 
 def test_allows_up_to_the_limit_then_says_how_long_to_wait():

@@ -5,19 +5,13 @@ anyone else's request."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
-from server.app import create_app
-from server.db import Store
-from server.db.migrations import migrate
-from server.db.seed import seed
-from server.tracking import tracking_token
-from tests.conftest import make_settings
+from server.auth.signed_links import tracking_token
 from tests.mailbox import Mailbox
-from tests.passkey_authenticator import make_request, page_csrf
+from tests.passkey_authenticator import csrf, make_request
 
 ORIGIN = "http://localhost:8000"
 FIRST = "first.resident@example.com"
@@ -25,26 +19,13 @@ SECOND = "second.resident@example.com"
 
 
 @pytest.fixture
-def mail_app(tmp_path: Path, mailbox: Mailbox):
-    settings = make_settings(tmp_path / "data", TOLBOOTH_SMTP_HOST="127.0.0.1",
-                             TOLBOOTH_SMTP_PORT=str(mailbox.port))
-    store = Store(settings.db_path)
-    migrate(store)
-    store.write_sync(seed)
-    yield create_app(settings, store), store, settings
-    store.close()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_email_limit(monkeypatch):
-    """Sign-in emails are limited per address and client, in memory, per process."""
-    from server.handlers import sign_in
-    from server.ratelimit import RateLimiter
-    monkeypatch.setattr(sign_in, "EMAIL_ATTEMPTS", RateLimiter(limit=5, window_seconds=600))
+def mail_app(make_app, mailbox: Mailbox):
+    built = make_app(TOLBOOTH_SMTP_HOST="127.0.0.1", TOLBOOTH_SMTP_PORT=str(mailbox.port))
+    return built.app, built.store, built.settings
 
 
 def post(client: TestClient, path: str, data: dict[str, str], page: str):
-    token = page_csrf(client.get(page).text)
+    token = csrf(client.get(page).text)
     return client.post(path, data={"csrf_token": token, **data}, headers={"Origin": ORIGIN},
                        follow_redirects=False)
 

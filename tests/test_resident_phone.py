@@ -7,22 +7,18 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
-from server.app import create_app
 from server.db import Store
 from server.db import requests as requests_db
-from server.db.migrations import migrate
-from server.db.seed import seed
-from tests.conftest import make_settings
 from tests.journey_answers import page_fields
 from tests.notify_stub import NotifyStub
-from tests.passkey_authenticator import page_csrf, resident, sign_in_with_new_passkey
+from tests.passkey_authenticator import csrf, resident, sign_in_with_new_passkey
+from tests.support import TestApp
 
 ORIGIN = "http://localhost:8000"
 MOBILE = "+447912345678"  # the stub is the only place it goes
@@ -32,36 +28,22 @@ SECOND = "second.phone@example.com"
 
 
 @pytest.fixture
-def world(tmp_path: Path, notify: NotifyStub) -> Iterator[dict[str, Any]]:
-    settings = make_settings(tmp_path / "data", TOLBOOTH_NOTIFY_API_KEY=notify.api_key,
-                             TOLBOOTH_NOTIFY_BASE_URL=notify.url,
-                             TOLBOOTH_NOTIFY_SMS_TEMPLATE_ID=notify.template_id)
-    store = Store(settings.db_path)
-    migrate(store)
-    store.write_sync(seed)
-    yield {"app": create_app(settings, store), "store": store, "settings": settings}
-    store.close()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_send_limits(monkeypatch):
-    """Sends are limited per account and per number, in memory, per process."""
-    from server.handlers import account_phone
-    from server.ratelimit import RateLimiter
-    monkeypatch.setattr(account_phone, "SENDS_PER_ACCOUNT", RateLimiter(3, 3600))
-    monkeypatch.setattr(account_phone, "SENDS_PER_NUMBER", RateLimiter(3, 3600))
+def world(make_app: Callable[..., TestApp], notify: NotifyStub) -> TestApp:
+    return make_app(TOLBOOTH_NOTIFY_API_KEY=notify.api_key,
+                    TOLBOOTH_NOTIFY_BASE_URL=notify.url,
+                    TOLBOOTH_NOTIFY_SMS_TEMPLATE_ID=notify.template_id)
 
 
 def signed_in(world: dict[str, Any], email: str) -> TestClient:
     """A signed-in client; `with` it to run the app's lifespan (the text sender)."""
-    client = TestClient(world["app"], base_url=ORIGIN)
-    sign_in_with_new_passkey(client, world["store"], ORIGIN, "resident",
-                             resident(world["store"], email))
+    client = TestClient(world.app, base_url=ORIGIN)
+    sign_in_with_new_passkey(client, world.store, ORIGIN, "resident",
+                             resident(world.store, email))
     return client
 
 
 def post(client: TestClient, path: str, data: dict[str, str], page: str) -> Any:
-    token = page_csrf(client.get(page).text)
+    token = csrf(client.get(page).text)
     return client.post(path, data={"csrf_token": token, **data}, headers={"Origin": ORIGIN},
                        follow_redirects=False)
 
@@ -97,7 +79,7 @@ def test_the_text_reaches_notify_with_a_valid_jwt_and_the_number(world, notify):
 
 def test_requests_made_earlier_with_the_number_appear_only_after_it_is_verified(
         world, notify):
-    earlier = request_with_phone(world["store"], MOBILE)
+    earlier = request_with_phone(world.store, MOBILE)
     with signed_in(world, FIRST) as client:
         assert earlier not in client.get("/account/requests").text
         ask_for_link(client)
@@ -140,7 +122,7 @@ def send_journey_with_phone(client: TestClient, app: Any, slug: str, typed: str)
 
 def test_a_request_made_through_the_web_journey_with_the_number_appears(world, notify):
     with signed_in(world, FIRST) as client:
-        reference = send_journey_with_phone(client, world["app"], "noise-complaint", TYPED)
+        reference = send_journey_with_phone(client, world.app, "noise-complaint", TYPED)
         ask_for_link(client)
         assert reference not in client.get("/account/requests").text
         path = notify.link_in(MOBILE).removeprefix(ORIGIN)
@@ -149,7 +131,7 @@ def test_a_request_made_through_the_web_journey_with_the_number_appears(world, n
 
 
 def test_a_second_resident_cannot_verify_the_number_with_the_first_ones_link(world, notify):
-    theirs = request_with_phone(world["store"], MOBILE)
+    theirs = request_with_phone(world.store, MOBILE)
     with signed_in(world, FIRST) as first:
         ask_for_link(first)
         path = notify.link_in(MOBILE).removeprefix(ORIGIN)
@@ -168,7 +150,7 @@ def test_an_expired_link_is_refused_with_a_clear_page(world, notify):
     with signed_in(world, FIRST) as client:
         ask_for_link(client)
         path = notify.link_in(MOBILE).removeprefix(ORIGIN)
-        world["store"].write_sync(lambda db: db.execute(
+        world.store.write_sync(lambda db: db.execute(
             "UPDATE phone_links SET expires_at = '2000-01-01T00:00:00.000Z'"))
         page = client.get(path)
         assert page.status_code == 410
@@ -207,7 +189,7 @@ def test_a_notify_refusal_is_logged_and_not_retried(world, notify, caplog):
         ask_for_link(client)
         from server.db import sms_outbox
         for _ in range(100):
-            status = world["store"].read_sync(sms_outbox.text_status, 1)
+            status = world.store.read_sync(sms_outbox.text_status, 1)
             if status[0] != "queued":
                 break
             time.sleep(0.05)
@@ -215,28 +197,20 @@ def test_a_notify_refusal_is_logged_and_not_retried(world, notify, caplog):
     assert notify.answered == [400]
 
 
-def test_the_app_with_a_wrong_key_gets_no_text_through(tmp_path, notify):
+def test_the_app_with_a_wrong_key_gets_no_text_through(make_app, notify):
     wrong = f"tolbooth_test-{notify.service_id}-{uuid.uuid4()}"
-    settings = make_settings(tmp_path / "data", TOLBOOTH_NOTIFY_API_KEY=wrong,
-                             TOLBOOTH_NOTIFY_BASE_URL=notify.url,
-                             TOLBOOTH_NOTIFY_SMS_TEMPLATE_ID=notify.template_id)
-    store = Store(settings.db_path)
-    migrate(store)
-    store.write_sync(seed)
-    world = {"app": create_app(settings, store), "store": store, "settings": settings}
-    try:
-        with signed_in(world, FIRST) as client:
-            ask_for_link(client)
-            deadline = time.monotonic() + 10
-            while not notify.answered and time.monotonic() < deadline:
-                time.sleep(0.05)
-        assert notify.answered == [403] and not notify.accepted
-    finally:
-        store.close()
+    world = make_app(TOLBOOTH_NOTIFY_API_KEY=wrong, TOLBOOTH_NOTIFY_BASE_URL=notify.url,
+                     TOLBOOTH_NOTIFY_SMS_TEMPLATE_ID=notify.template_id)
+    with signed_in(world, FIRST) as client:
+        ask_for_link(client)
+        deadline = time.monotonic() + 10
+        while not notify.answered and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert notify.answered == [403] and not notify.accepted
 
 
 def test_removing_the_number_stops_the_matching(world, notify):
-    earlier = request_with_phone(world["store"], MOBILE)
+    earlier = request_with_phone(world.store, MOBILE)
     with signed_in(world, FIRST) as client:
         ask_for_link(client)
         path = notify.link_in(MOBILE).removeprefix(ORIGIN)
@@ -246,7 +220,7 @@ def test_removing_the_number_stops_the_matching(world, notify):
         assert removed.status_code == 303
         assert earlier not in client.get("/account/requests").text
         assert client.get(f"/account/requests/{earlier}").status_code == 404
-    actions = world["store"].read_sync(lambda db: [r[0] for r in db.execute(
+    actions = world.store.read_sync(lambda db: [r[0] for r in db.execute(
         "SELECT action FROM audit_log WHERE action LIKE 'phone%' ORDER BY id")])
     assert actions == ["phone_link_sent", "phone_verified", "phone_removed"]
 
@@ -271,7 +245,7 @@ def test_opening_the_link_signed_out_says_to_sign_in_first(world, notify):
     with signed_in(world, FIRST) as client:
         ask_for_link(client)
         path = notify.link_in(MOBILE).removeprefix(ORIGIN)
-    with TestClient(world["app"], base_url=ORIGIN) as anonymous:
+    with TestClient(world.app, base_url=ORIGIN) as anonymous:
         page = anonymous.get(path)
         assert page.status_code == 200 and "sign in to the account" in page.text
         assert "07912" not in page.text  # the number is not shown to whoever has the link
@@ -283,5 +257,5 @@ def test_a_text_queued_while_the_app_was_stopped_is_sent_when_it_starts(world, n
     assert ask_for_link(client).status_code == 303
     time.sleep(0.5)
     assert notify.answered == []
-    with TestClient(world["app"], base_url=ORIGIN):
+    with TestClient(world.app, base_url=ORIGIN):
         assert "/account/phone/verify/" in notify.wait_for(MOBILE).body

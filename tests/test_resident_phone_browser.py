@@ -11,14 +11,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from server.app import create_app
 from server.db import Store, people
 from server.db import requests as requests_db
-from server.db.migrations import migrate
-from server.db.seed import seed
 from tests.axe import assert_accessible
-from tests.conftest import LiveServer, free_socket, make_settings
 from tests.notify_stub import start_notify
+from tests.support import live_app
 
 pytestmark = pytest.mark.browser
 EMAIL = "keyboard.resident@example.com"
@@ -28,20 +25,10 @@ MOBILE = "+447912345678"  # only ever sent to the stub
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     notify, notify_server = start_notify()
-    sock = free_socket()
-    settings = make_settings(tmp_path_factory.mktemp("phone") / "data",
-                             TOLBOOTH_ORIGIN=f"http://localhost:{sock.getsockname()[1]}",
-                             TOLBOOTH_NOTIFY_API_KEY=notify.api_key,
-                             TOLBOOTH_NOTIFY_BASE_URL=notify.url,
-                             TOLBOOTH_NOTIFY_SMS_TEMPLATE_ID=notify.template_id)
-    store = Store(settings.db_path)
-    migrate(store)
-    store.write_sync(seed)
-    server = LiveServer(create_app(settings, store), sock)
-    server.start()
-    yield {"url": server.url, "store": store, "notify": notify}
-    server.stop()
-    store.close()
+    with live_app(tmp_path_factory.mktemp("phone") / "data",
+                  TOLBOOTH_NOTIFY_API_KEY=notify.api_key, TOLBOOTH_NOTIFY_BASE_URL=notify.url,
+                  TOLBOOTH_NOTIFY_SMS_TEMPLATE_ID=notify.template_id) as (built, server):
+        yield {"url": server.url, "store": built.store, "notify": notify}
     notify_server.stop()
 
 

@@ -11,12 +11,8 @@ import pytest
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from server.app import create_app
 from server.auth import roles
-from server.db import Store
-from server.db.migrations import migrate
-from server.db.seed import STAFF, seed
-from tests.conftest import make_settings
+from server.db.seed import STAFF
 from tests.passkey_authenticator import (
     Browserless,
     make_request,
@@ -24,6 +20,7 @@ from tests.passkey_authenticator import (
     sign_in_with_new_passkey,
     staff_id,
 )
+from tests.support import build_app
 
 ANON = "signed_out"
 WHO = (ANON, *roles.ROLES)
@@ -155,15 +152,12 @@ RESIDENT_EMAIL = "resident.one@example.com"
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    settings = make_settings(tmp_path_factory.mktemp("roles") / "data")
-    store = Store(settings.db_path)
-    migrate(store)
-    store.write_sync(seed)
-    app = create_app(settings, store)
+    built = build_app(tmp_path_factory.mktemp("roles") / "data")
+    app, store, settings = built.app, built.store, built.settings
     ids = {role: staff_id(store, email) for email, _n, role, _h in STAFF}
     ids[roles.RESIDENT] = resident(store, RESIDENT_EMAIL)
     yield {
-        "app": app, "store": store, "settings": settings, "ids": ids,
+        "app": app, "store": store, "settings": settings, "ids": ids, "built": built,
         "fill": {
             "request": make_request(store, "planning", "someone@example.com",
                                     journey="tree-enquiry"),
@@ -201,12 +195,9 @@ def client_for(world: dict[str, Any], who: str) -> TestClient:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits(monkeypatch):
-    """The table posts to rate-limited forms once per role; limits are per process."""
-    from server.handlers import sign_in, track
-    from server.ratelimit import RateLimiter
-    monkeypatch.setattr(track, "ATTEMPTS", RateLimiter(limit=10, window_seconds=600))
-    monkeypatch.setattr(sign_in, "EMAIL_ATTEMPTS", RateLimiter(limit=5, window_seconds=600))
+def _fresh_rate_limits(world):
+    """The table posts to rate-limited forms once per role; the app lives for the module."""
+    world["built"].fresh_rate_limits()
 
 
 @pytest.mark.parametrize("who", WHO)

@@ -1,9 +1,6 @@
 import re
 from pathlib import Path
 
-from server.app import create_app
-from tests.conftest import make_settings
-
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "pwa" / "templates"
 
@@ -26,10 +23,8 @@ def test_security_headers(client):
     assert "strict-transport-security" not in headers  # plain http on localhost
 
 
-def test_hsts_only_when_the_origin_is_https(tmp_path, store):
-    settings = make_settings(tmp_path / "d", TOLBOOTH_ORIGIN="https://council.example")
-    from starlette.testclient import TestClient
-    with TestClient(create_app(settings, store), base_url="https://council.example") as c:
+def test_hsts_only_when_the_origin_is_https(make_app):
+    with make_app(TOLBOOTH_ORIGIN="https://council.example").client() as c:
         assert "max-age=" in c.get("/").headers["strict-transport-security"]
 
 
@@ -82,7 +77,7 @@ def test_session_cookie_flags(app, client):
     async def with_form(request):
         from starlette.responses import PlainTextResponse
 
-        from server.csrf import csrf_token
+        from server.web.csrf import csrf_token
         return PlainTextResponse(csrf_token(request))
     app.add_route("/with-form", with_form)
     cookie = client.get("/with-form").headers["set-cookie"]
@@ -91,15 +86,13 @@ def test_session_cookie_flags(app, client):
     assert "samesite=lax" in cookie.lower()
 
 
-def test_session_cookie_is_secure_on_https(tmp_path, store):
+def test_session_cookie_is_secure_on_https(make_app):
     from starlette.responses import PlainTextResponse
-    from starlette.testclient import TestClient
 
-    from server.csrf import csrf_token
-    settings = make_settings(tmp_path / "d", TOLBOOTH_ORIGIN="https://council.example")
-    app = create_app(settings, store)
-    app.add_route("/with-form", lambda r: PlainTextResponse(csrf_token(r)))
-    with TestClient(app, base_url="https://council.example") as c:
+    from server.web.csrf import csrf_token
+    built = make_app(TOLBOOTH_ORIGIN="https://council.example")
+    built.app.add_route("/with-form", lambda r: PlainTextResponse(csrf_token(r)))
+    with built.client() as c:
         assert "secure" in c.get("/with-form").headers["set-cookie"].lower()
 
 

@@ -11,10 +11,6 @@ import httpx
 import jwt
 import pytest
 
-from server.db import Store
-from server.db.migrations import migrate
-from tests.conftest import make_settings
-
 MOBILE = "+447912345678"
 
 
@@ -48,27 +44,23 @@ def test_the_stub_refuses_a_wrong_key_and_a_stale_token(notify):
     ("https://council.example", False, "failed"),  # production: never a link in the log
 ])
 def test_without_a_notify_key_texts_are_logged_only_in_development(
-        tmp_path, caplog, origin, logged_link, status):
+        make_app, caplog, origin, logged_link, status):
     import asyncio
     import logging
     import threading
 
     from server.db import sms_outbox
     from server.notify.sms import TextSender
-    settings = make_settings(tmp_path / "data", TOLBOOTH_ORIGIN=origin)
-    store = Store(settings.db_path)
-    migrate(store)
-    try:
-        text_id = store.write_sync(sms_outbox.queue_text, MOBILE,
-                                   "Open https://link.example/secret-token", "phone_link")
-        with caplog.at_level(logging.INFO, logger="tolbooth.sms"):
-            # In its own thread: after a browser test, Playwright's sync API leaves an event
-            # loop running in this worker's main thread, and asyncio.run() refuses to nest.
-            worker = threading.Thread(
-                target=lambda: asyncio.run(TextSender(settings, store).send_due()))
-            worker.start()
-            worker.join(30)
-        assert ("secret-token" in caplog.text) is logged_link
-        assert store.read_sync(sms_outbox.text_status, text_id)[0] == status
-    finally:
-        store.close()
+    built = make_app(TOLBOOTH_ORIGIN=origin)
+    settings, store = built.settings, built.store
+    text_id = store.write_sync(sms_outbox.queue_text, MOBILE,
+                               "Open https://link.example/secret-token", "phone_link")
+    with caplog.at_level(logging.INFO, logger="tolbooth.sms"):
+        # In its own thread: after a browser test, Playwright's sync API leaves an event
+        # loop running in this worker's main thread, and asyncio.run() refuses to nest.
+        worker = threading.Thread(
+            target=lambda: asyncio.run(TextSender(settings, store).send_due()))
+        worker.start()
+        worker.join(30)
+    assert ("secret-token" in caplog.text) is logged_link
+    assert store.read_sync(sms_outbox.text_status, text_id)[0] == status

@@ -8,8 +8,8 @@ import io
 
 import pytest
 
+from server.auth.signed_links import tracking_token
 from server.db import audit
-from server.tracking import tracking_token
 from tests.passkey_authenticator import (
     Browserless,
     make_request,

@@ -16,11 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from starlette.testclient import TestClient
 
-from server.app import create_app
 from server.forms.registry import FormRegistry
-from server.sync_payload import check_submission
+from server.journeys.sync_check import check_submission
 from sync.apply import MemoryLedger, Rejection, apply_push
 from sync.messages import ProtocolError, parse_json, parse_push, parse_registration
 from tests.sync_support import Device
@@ -78,9 +76,9 @@ def test_there_are_examples_of_every_outcome_and_message():
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
-def test_example_over_http(path, settings, store):
+def test_example_over_http(path, world):
     example = load(path)
-    with TestClient(create_app(settings, store), base_url=settings.origin) as http:
+    with world.client(raise_server_exceptions=True) as http:
         device = Device(http)
         bound: dict[str, Any] = {"$client_id": device.client_id, "$client_token": device.token}
         for number, step in enumerate(example["steps"]):

@@ -17,7 +17,7 @@ import pytest
 
 from server.db import Store, sync_ledger
 from server.db import requests as requests_db
-from tests.conftest import TEST_SECRET, free_socket
+from tests.support import TEST_SECRET, free_socket
 from tests.sync_support import Device, mutation, push_body
 
 pytestmark = pytest.mark.slow

@@ -7,9 +7,7 @@ import shutil
 import uuid
 
 import pytest
-from starlette.testclient import TestClient
 
-from server.app import create_app
 from server.db import requests as requests_db
 from server.db import sync_clients, sync_ledger
 from server.forms.registry import DEFINITIONS_DIR, FormRegistry
@@ -127,11 +125,11 @@ def forms_with_v2(tmp_path):
     return FormRegistry(folder)
 
 
-def test_form_version_1_is_accepted_after_version_2_is_published(settings, store,
-                                                                 forms_with_v2):
-    app = create_app(settings, store, forms_with_v2)
+def test_form_version_1_is_accepted_after_version_2_is_published(make_app, forms_with_v2):
+    built = make_app(forms=forms_with_v2)
+    store = built.store
     assert forms_with_v2.latest("pest-control").version == 2
-    with TestClient(app, base_url=settings.origin) as http:
+    with built.client() as http:
         device = Device(http)
         queued = mutation(1, form_version=1)
         assert device.results(queued)[0]["status"] == "applied"
@@ -216,10 +214,8 @@ def test_missing_forged_and_revoked_tokens_get_401(device, store, client):
     assert counts(store) == before
 
 
-def test_rate_limit_per_client_answers_429_with_retry_after(tmp_path, store):
-    from tests.conftest import make_settings
-    settings = make_settings(tmp_path / "data", TOLBOOTH_SYNC_RATE_PER_CLIENT="3")
-    with TestClient(create_app(settings, store), base_url=settings.origin) as http:
+def test_rate_limit_per_client_answers_429_with_retry_after(make_app):
+    with make_app(TOLBOOTH_SYNC_RATE_PER_CLIENT="3").client() as http:
         device = Device(http)
         statuses = [device.push().status_code for _ in range(4)]
         assert statuses == [200, 200, 200, 429]
@@ -229,10 +225,8 @@ def test_rate_limit_per_client_answers_429_with_retry_after(tmp_path, store):
         assert Device(http).push().status_code == 200  # another app is not held up
 
 
-def test_rate_limit_per_address_covers_every_sync_call(tmp_path, store):
-    from tests.conftest import make_settings
-    settings = make_settings(tmp_path / "data", TOLBOOTH_SYNC_RATE_PER_ADDRESS="2")
-    with TestClient(create_app(settings, store), base_url=settings.origin) as http:
+def test_rate_limit_per_address_covers_every_sync_call(make_app):
+    with make_app(TOLBOOTH_SYNC_RATE_PER_ADDRESS="2").client() as http:
         Device(http)
         http.options("/sync/v1/uploads")
         response = http.post("/sync/v1/clients",

@@ -12,9 +12,9 @@ from datetime import timedelta
 import pytest
 from PIL import Image
 
+from server.auth.signed_links import tracking_url
 from server.db import attachments, sync_slots
-from server.handlers import sync_uploads
-from server.tracking import tracking_url
+from server.handlers.sync import uploads as sync_uploads
 from tests.sync_support import Device, mutation, payload, tree_answers
 
 TUS = {"Tus-Resumable": "1.0.0"}

@@ -3,7 +3,7 @@ import io
 import pytest
 from PIL import Image
 
-from server.uploads import UploadRejected, clean_upload
+from server.journeys.files import UploadRejected, clean_upload
 
 GPS_TAG = 0x8825
 

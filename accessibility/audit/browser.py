@@ -397,7 +397,7 @@ class Auditor:
             tracking = slot.session.send(visit.entry.send).rsplit("/", 1)[1]
             url = url.replace("{token}", tracking)
             if "{request_id}" in url:
-                from server.tracking import request_id_from_token
+                from server.auth.signed_links import request_id_from_token
                 if self.live is None:
                     raise SetupError("{request_id} needs the running app")
                 url = url.replace("{request_id}",

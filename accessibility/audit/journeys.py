@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
-from server.contact import PAGE_ID as CONTACT_PAGE
 from server.forms.definition import Journey
-from server.journey_flow import page_by_id
+from server.journeys.contact import PAGE_ID as CONTACT_PAGE
+from server.journeys.steps import page_by_id
 
 # Valid answers come from the same helper the journey tests use, so a new question type
 # is taught once. The audit runs from a checkout: make its root importable.

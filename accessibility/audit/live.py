@@ -15,11 +15,11 @@ from starlette.applications import Starlette
 
 from server.app import create_app
 from server.db import Store
-from server.db.migrations import migrate
+from server.db.schema import migrate
 from server.db.seed import seed
 from server.errors import Forbidden
-from server.ratelimit import RateLimiter
 from server.settings import Settings
+from server.web.ratelimit import RateLimiter
 
 SECRET = "audit-secret-key-that-is-long-enough-0123456789"
 TEST_ONLY_PATHS = ("/__test__/boom", "/__test__/forbidden")
@@ -71,7 +71,7 @@ class LiveApp:
         add_test_only_routes(self.app)
         # The audit submits /track many times (every language, several error states);
         # the real limit (10 in 10 minutes per address) is tested elsewhere.
-        from server.handlers import track
+        from server.handlers.public import track
         track.ATTEMPTS = RateLimiter(limit=100_000, window_seconds=600)
         config = uvicorn.Config(self.app, log_level="warning", access_log=False,
                                 lifespan="on")

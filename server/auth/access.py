@@ -9,10 +9,10 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from ..db import audit
-from ..errors import Forbidden
-from . import roles
-from .session import current_person
+from server.auth import roles
+from server.auth.session import current_person
+from server.db import audit
+from server.errors import Forbidden
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 

@@ -26,7 +26,7 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from ..settings import Settings
+from server.settings import Settings
 
 TIMEOUT_MS = 300_000  # five minutes: people with access needs may take a while
 

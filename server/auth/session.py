@@ -13,9 +13,10 @@ from datetime import UTC, datetime, timedelta
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .. import csrf, sessions
-from ..db import people
-from ..db.people import Person
+from server.db import people
+from server.db.people import Person
+from server.web import csrf
+from server.web import visitor_session as sessions
 
 AUTH_KEY = "auth"
 RESIDENT_IDLE = timedelta(days=7)

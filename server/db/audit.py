@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlite_utils
 
-from .clock import now_iso
+from server.db.clock import now_iso
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from . import migrations
+from server.db import schema
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,8 @@ class Health:
 
 def health(db: sqlite_utils.Database) -> Health:
     db.execute("SELECT 1").fetchone()
-    applied = migrations.applied(db)
-    return Health(True, migrations.is_current(db), applied[-1] if applied else 0)
+    applied = schema.applied(db)
+    return Health(True, schema.is_current(db), applied[-1] if applied else 0)
 
 
 @dataclass(frozen=True)

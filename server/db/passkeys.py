@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
-from . import audit
-from .clock import now_iso
+from server.db import audit
+from server.db.clock import now_iso
 
 CHALLENGE_LIFETIME = timedelta(minutes=5)
 

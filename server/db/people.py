@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
-from . import audit
-from .clock import now_iso
-from .staff import token_hash
+from server.db import audit
+from server.db.clock import now_iso
+from server.db.staff import token_hash
 
 EMAIL_LINK_LIFETIME = timedelta(minutes=15)
 

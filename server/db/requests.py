@@ -11,8 +11,8 @@ from typing import Any
 
 import sqlite_utils
 
-from . import batch
-from .clock import now_iso
+from server.db import batch
+from server.db.clock import now_iso
 
 CHANNELS = ("web", "offline", "kiosk", "field", "api")
 RECEIVED = "received"

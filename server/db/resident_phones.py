@@ -14,9 +14,9 @@ from enum import Enum
 
 import sqlite_utils
 
-from . import audit
-from .clock import now_iso
-from .staff import token_hash
+from server.db import audit
+from server.db.clock import now_iso
+from server.db.staff import token_hash
 
 PHONE_LINK_LIFETIME = timedelta(minutes=30)  # texts can arrive later than emails
 

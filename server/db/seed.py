@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from ..auth import roles
-from .staff import upsert_staff
+from server.db.staff import upsert_staff
 
 HUBS = (
     ("dalkeith", "Dalkeith Library", "2 White Hart Street, Dalkeith", "EH22 1AE",
@@ -33,13 +32,14 @@ SERVICES = (
     ("social-work", 3, "socialwork@midlothian.gov.uk", 1),
 )
 
+# Role names as auth/roles.py spells them (the db layer imports nothing above it).
 STAFF = (
-    ("hub.staff@midlothian.example", "Morag Hub", roles.HUB_STAFF, "dalkeith"),
-    ("planning.officer@midlothian.example", "Iain Planner", roles.PLANNING_OFFICER, None),
-    ("eh.officer@midlothian.example", "Ailsa Health", roles.ENVIRONMENTAL_HEALTH_OFFICER, None),
-    ("sw.officer@midlothian.example", "Fiona Social", roles.SOCIAL_WORK_OFFICER, None),
-    ("field.worker@midlothian.example", "Callum Field", roles.FIELD_WORKER, None),
-    ("admin@midlothian.example", "Kirsty Admin", roles.ADMIN, None),
+    ("hub.staff@midlothian.example", "Morag Hub", "hub_staff", "dalkeith"),
+    ("planning.officer@midlothian.example", "Iain Planner", "planning_officer", None),
+    ("eh.officer@midlothian.example", "Ailsa Health", "environmental_health_officer", None),
+    ("sw.officer@midlothian.example", "Fiona Social", "social_work_officer", None),
+    ("field.worker@midlothian.example", "Callum Field", "field_worker", None),
+    ("admin@midlothian.example", "Kirsty Admin", "admin", None),
 )
 
 

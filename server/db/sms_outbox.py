@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
-from .clock import now_iso
+from server.db.clock import now_iso
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from . import audit
-from .clock import now_iso
+from server.db import audit
+from server.db.clock import now_iso
 
 
 @dataclass(frozen=True)

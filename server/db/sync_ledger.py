@@ -11,20 +11,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlite_utils
 
+from server.db import batch, sync_clients, sync_slots
+from server.db import requests as requests_db
+from server.db.clock import now_iso
 from sync.apply import Created, Entity, Rejection, apply_push
 from sync.canonical import canonical_json
 from sync.messages import Mutation, Push
-
-from . import batch, sync_clients, sync_slots
-from . import requests as requests_db
-from .clock import now_iso
-
-if TYPE_CHECKING:
-    from ..sync_payload import CheckedSubmission
 
 
 @dataclass(frozen=True)
@@ -42,7 +38,7 @@ class SqliteLedger:
     the requests' INSERT cannot clash (the single writer holds the lock meanwhile)."""
 
     def __init__(self, db: sqlite_utils.Database, client_id: str,
-                 checks: Mapping[int, CheckedSubmission | Rejection],
+                 checks: Mapping[int, requests_db.NewRequest | Rejection],
                  make_reference: Callable[[], str], entity_ids: Sequence[str] = ()) -> None:
         self.db = db
         self.client_id = client_id
@@ -89,7 +85,6 @@ class SqliteLedger:
     def create(self, mutation: Mutation) -> Created:
         checked = self.checks[mutation.mutation_id]
         assert not isinstance(checked, Rejection)
-        payload, journey = mutation.payload, checked.journey
         if not self._references:
             self.flush()  # so references already handed out count as taken
             self._references = _free_references(self.db, self.make_reference,
@@ -97,13 +92,7 @@ class SqliteLedger:
         reference, now = self._references.pop(), now_iso()
         # entity() said this id is new: create_request's look-ups before and after its
         # insert would find nothing, then what was just written.
-        self._requests.append(requests_db.request_row(requests_db.NewRequest(
-            id=mutation.id, journey=journey.journey, service=journey.service,
-            form_version=journey.version, answers=checked.answers, channel="offline",
-            special_category=journey.special_category, contact_name=checked.contact["name"],
-            contact_email=checked.contact["email"], contact_phone=checked.contact["phone"],
-            locale=payload.locale, client_created_at=payload.client_created_at,
-        ), reference, now))
+        self._requests.append(requests_db.request_row(checked, reference, now))
         self._events.append((mutation.id, now))
         pending: tuple[str, ...] = ()
         if mutation.attachments:
@@ -169,7 +158,7 @@ def _stored_entities(db: sqlite_utils.Database, entity_ids: Collection[str]
 
 
 def apply_push_in(db: sqlite_utils.Database, push: Push,
-                  checks: Mapping[int, CheckedSubmission | Rejection],
+                  checks: Mapping[int, requests_db.NewRequest | Rejection],
                   make_reference: Callable[[], str]) -> dict[str, Any]:
     ledger = SqliteLedger(db, push.client_id, checks, make_reference,
                           [m.id for m in push.mutations])

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from .clock import now_iso
+from server.db.clock import now_iso
 
 
 @dataclass(frozen=True)

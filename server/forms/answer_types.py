@@ -10,10 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .definition import Question
-from .definition_parts import ADDRESS_MAX_LENGTH
-from .formats import normalise_email, normalise_postcode, normalise_uk_phone
-from .normalise import ascii_digits, clean_text, length
+from server.forms.formats import normalise_email, normalise_postcode, normalise_uk_phone
+from server.forms.normalise import ascii_digits, clean_text, length
+from server.forms.questions import ADDRESS_MAX_LENGTH, Question
 
 ADDRESS_PARTS = ("line1", "line2", "town", "postcode")
 DATE_PARTS = ("day", "month", "year")

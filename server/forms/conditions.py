@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .definition import Condition, Journey, Page, Question
+from server.forms.definition import Journey, Page
+from server.forms.questions import Condition, Question
 
 
 def is_met(condition: Condition, answers: Mapping[str, Any]) -> bool:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from .definition_parts import Condition, Option, Question, parse_condition, parse_question
-from .definition_reader import DefinitionError, Reader
+from server.forms.definition_reader import DefinitionError, Reader
+from server.forms.questions import Condition, Option, Question, parse_condition, parse_question
 
 __all__ = ["Condition", "DefinitionError", "Journey", "Option", "Page", "Question", "Start",
            "SERVICES", "parse_definition"]

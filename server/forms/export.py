@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .definition import Journey
-from .messages import DEFAULT_MESSAGES
-from .texts import map_texts
+from server.forms.definition import Journey
+from server.forms.messages import DEFAULT_MESSAGES
+from server.forms.texts import map_texts
 
 
 def _unchanged(text: str) -> str:

@@ -10,7 +10,7 @@ import json
 from collections.abc import Collection, Iterator, Mapping
 from typing import IO, Any
 
-from .texts import map_texts
+from server.forms.texts import map_texts
 
 Extracted = tuple[int, str | None, str, list[str]]
 

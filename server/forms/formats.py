@@ -13,7 +13,13 @@ import re
 
 import phonenumbers
 
-from .normalise import WHITESPACE, ascii_digits, ascii_lower, ascii_upper, remove_whitespace
+from server.forms.normalise import (
+    WHITESPACE,
+    ascii_digits,
+    ascii_lower,
+    ascii_upper,
+    remove_whitespace,
+)
 
 MAX_EMAIL = 254
 _LOCAL_PART = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}\Z")

@@ -8,31 +8,8 @@ with each definition so the JavaScript interpreter shows the same words.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from server.forms.questions import RULES, Question
 from server.i18n import lazy as _
-
-if TYPE_CHECKING:
-    from .definition import Question
-
-RULES: dict[str, tuple[str, ...]] = {
-    "text": ("required", "max_length", "invalid"),
-    "textarea": ("required", "max_length", "invalid"),
-    "email": ("required", "format", "invalid"),
-    "phone": ("required", "format", "invalid"),
-    "address": ("required", "incomplete", "max_length", "postcode", "invalid"),
-    "date": ("required", "incomplete", "real", "past", "future", "invalid"),
-    "radios": ("required", "choice", "invalid"),
-    "checkboxes": ("required", "min", "choice", "invalid"),
-    "yesno": ("required", "choice", "invalid"),
-    "file": ("required", "count", "type", "size", "upload", "invalid"),
-    "location": ("range", "both", "invalid"),
-}
-
-# Placeholders a message may use, by rule: every rule also has %(label)s.
-RULE_PARAMS: dict[str, tuple[str, ...]] = {
-    "max_length": ("max",), "count": ("max",), "size": ("max",), "min": ("min",),
-}
 
 DEFAULT_MESSAGES: dict[str, str] = {
     "required": _("Enter %(label)s"),

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .definition import SERVICES, DefinitionError, Journey, parse_definition
+from server.forms.definition import SERVICES, DefinitionError, Journey, parse_definition
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
 _VERSION_FILE = re.compile(r"^v([1-9][0-9]*)\.json\Z")

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from .answer_types import (
+from server.forms.answer_types import (
     ADDRESS_PARTS,
     Fields,
     Problem,
@@ -25,10 +25,11 @@ from .answer_types import (
     coordinates,
     read_answer,
 )
-from .conditions import is_met, shown
-from .definition import Journey, Page, Question
-from .messages import DEFAULT_MESSAGES, message_for
-from .normalise import council_today
+from server.forms.conditions import is_met, shown
+from server.forms.definition import Journey, Page
+from server.forms.messages import DEFAULT_MESSAGES, message_for
+from server.forms.normalise import council_today
+from server.forms.questions import Question
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 

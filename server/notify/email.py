@@ -6,7 +6,7 @@ from email.message import EmailMessage
 
 import aiosmtplib
 
-from ..settings import Settings
+from server.settings import Settings
 
 
 async def send_email(settings: Settings, to: str, subject: str, body: str) -> None:

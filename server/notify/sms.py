@@ -20,9 +20,9 @@ from datetime import UTC, datetime, timedelta
 from notifications_python_client.errors import HTTPError
 from notifications_python_client.notifications import NotificationsAPIClient
 
-from ..db import Store, sms_outbox
-from ..db.resident_phones import masked
-from ..settings import Settings
+from server.db import Store, sms_outbox
+from server.db.resident_phones import masked
+from server.settings import Settings
 
 log = logging.getLogger("tolbooth.sms")
 FIRST_RETRY = timedelta(seconds=1)

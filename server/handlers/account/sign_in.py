@@ -1,0 +1,119 @@
+"""Signing in and out: the sign-in page (passkey, or a one-time link by email), the
+emailed link, sign out, sign out everywhere, and "stay signed in"."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from server import i18n
+from server.auth.session import current_person, sign_in, sign_out
+from server.db import people
+from server.db.people import EMAIL_LINK_LIFETIME
+from server.errors import LinkExpired
+from server.handlers.account.passkeys import landing
+from server.handlers.public.language import remember_language
+from server.i18n import lazy as _
+from server.notify.email import send_email
+from server.rendering import locale_of, renderer
+from server.web import ratelimit
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+DONE = {"signed-out": _("You have signed out."),
+        "everywhere": _("You have signed out on every device."),
+        "timed-out": _("You were signed out because you had not done anything for a while.")}
+
+
+def _page(request: Request, email: str = "", error: str | None = None,
+          status_code: int = 200) -> Response:
+    done = DONE.get(request.query_params.get("done", ""))
+    if request.scope.get("state", {}).get("timed_out"):
+        done = DONE["timed-out"]
+    errors = {"email": {"field": "email", "message": error}} if error else {}
+    response = renderer(request).render(request, "auth/sign_in.html", {
+        "email": email, "errors": errors, "has_errors": bool(errors),
+        "done": done}, status_code=status_code)
+    return response
+
+
+async def sign_in_page(request: Request) -> Response:
+    person = current_person(request)
+    if person is not None:
+        return RedirectResponse(landing(person.kind, person.role), status_code=303)
+    return _page(request)
+
+
+async def email_link_send(request: Request) -> Response:
+    form = await request.form()
+    email = str(form.get("email", "")).strip()[:254]
+    text = i18n.Gettext(locale_of(request))
+    if not EMAIL_PATTERN.match(email):
+        return _page(request, email, text.gettext(
+            "Enter an email address in the correct format, like name@example.com"))
+    ratelimit.check(request, "sign_in_email", ratelimit.client_address(request), email.lower())
+    settings = request.app.state.settings
+    token = await request.app.state.store.write(people.create_email_link, email)
+    # Written in the language the account chose, when there is one (else the page's).
+    account_locale = await request.app.state.store.read(people.resident_locale_for_email, email)
+    mail = i18n.Gettext(account_locale or locale_of(request))
+    minutes = int(EMAIL_LINK_LIFETIME.total_seconds() // 60)
+    body = mail.gettext(
+        "Use this link to sign in to %(council)s. It works once, for %(minutes)s minutes:"
+        "\n\n%(link)s\n\nIf you did not ask to sign in, you can ignore this email.",
+        council=settings.council_name, minutes=minutes,
+        link=f"{settings.origin}/sign-in/link/{token}")
+    await send_email(settings, email, mail.gettext("Your sign-in link"), body)
+    return renderer(request).render(request, "auth/email_sent.html",
+                                    {"email": email, "minutes": minutes})
+
+
+async def email_link_page(request: Request) -> Response:
+    """Opening the link does not use it (mail scanners open links); the button does."""
+    token = request.path_params["token"]
+    if not await request.app.state.store.read(people.email_link_valid, token):
+        raise LinkExpired()
+    response = renderer(request).render(request, "auth/email_link.html", {"token": token})
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+async def email_link_use(request: Request) -> Response:
+    store = request.app.state.store
+
+    def use(db: object) -> str | None:
+        email = people.use_email_link(db, request.path_params["token"])  # type: ignore[arg-type]
+        return people.resident_for_email(db, email) if email else None  # type: ignore[arg-type]
+
+    resident_id = await store.write(use)
+    if resident_id is None:
+        raise LinkExpired()
+    account_locale = await sign_in(request, "resident", resident_id, "email_link")
+    response = RedirectResponse("/account/requests", status_code=303)
+    remember_language(request, response, account_locale)
+    return response
+
+
+async def sign_out_here(request: Request) -> Response:
+    form = await request.form()
+    timed_out = form.get("reason") == "timed-out"  # sent by timeout.js
+    await sign_out(request, "idle" if timed_out else "signed_out")
+    return RedirectResponse(f"/sign-in?done={'timed-out' if timed_out else 'signed-out'}",
+                            status_code=303)
+
+
+async def sign_out_everywhere(request: Request) -> Response:
+    person = current_person(request)
+    assert person is not None
+    await request.app.state.store.write(people.end_all_sessions, person.kind, person.id,
+                                        person.actor)
+    request.session.clear()
+    return RedirectResponse("/sign-in?done=everywhere", status_code=303)
+
+
+async def keep_alive(request: Request) -> Response:
+    person = current_person(request)
+    assert person is not None
+    await request.app.state.store.write(people.touch_session, person.session_id)
+    return JSONResponse({"idle_seconds": request.app.state.settings.staff_idle_minutes * 60})

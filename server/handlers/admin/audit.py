@@ -1,0 +1,29 @@
+"""Admin: the audit log, on a page and as a CSV export (itself audited)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server.auth.session import current_person
+from server.db import audit, audit_export
+from server.rendering import renderer
+
+
+async def audit_log(request: Request) -> Response:
+    entries = await request.app.state.store.read(audit.entries, 200)
+    response = renderer(request).render(request, "admin/audit.html", {"entries": entries})
+    return response
+
+
+async def audit_csv(request: Request) -> Response:
+    person = current_person(request)
+    assert person is not None
+    store = request.app.state.store
+    await store.write(audit.record, person.actor, "audit_exported", "audit_log")
+    body = await store.read(audit_export.as_csv)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return Response(body, media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="audit-{stamp}.csv"'})

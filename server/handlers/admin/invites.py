@@ -1,0 +1,94 @@
+"""Admins invite a new member of staff: name, email and role in, a one-time enrolment
+link out (the same invite the `tolbooth invite-staff` command makes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server import i18n
+from server.auth.roles import STAFF_ROLES
+from server.auth.session import current_person
+from server.db import staff
+from server.forms.definition import parse_definition
+from server.forms.validate import validate_page
+from server.i18n import lazy as _
+from server.journeys.answers_display import fields_from_post
+from server.rendering import locale_of, renderer
+
+ROLE_LABELS = {
+    "hub_staff": _("Library hub staff"),
+    "planning_officer": _("Planning officer"),
+    "environmental_health_officer": _("Environmental health officer"),
+    "social_work_officer": _("Social work officer"),
+    "field_worker": _("Field worker"),
+    "admin": _("Administrator"),
+}
+ALREADY_STAFF = _("There is already a member of staff with this email address. To give "
+                  "them a new link, use “Revoke passkeys and re-invite” on the staff list.")
+
+INVITE_FORM = parse_definition({
+    "format": 1, "journey": "invite-staff", "version": 1, "service": "planning",
+    "title": _("Invite a member of staff"), "summary": _("Invite a member of staff"),
+    "keywords": [], "start": {"paragraphs": [], "before_you_start": []},
+    "special_category": False, "anonymous": False, "contact": "optional", "next_steps": [],
+    "pages": [{"id": "invite", "title": _("Invite a member of staff"), "questions": [
+        {"id": "name", "type": "text", "label": _("Full name"), "max_length": 100,
+         "autocomplete": "off", "errors": {"required": _("Enter their full name")}},
+        {"id": "email", "type": "email", "label": _("Work email address"),
+         "errors": {"required": _("Enter their work email address")}},
+        {"id": "role", "type": "radios", "label": _("Role"),
+         "hint": _("What they can see and do. Give the least they need."),
+         # Option values are kebab-case in form definitions; roles are snake_case.
+         "options": [{"value": role.replace("_", "-"), "label": ROLE_LABELS[role]}
+                     for role in STAFF_ROLES],
+         "errors": {"required": _("Choose their role")}},
+    ]}],
+})
+PAGE = INVITE_FORM.pages[0]
+FIELD_IDS = {q.id: q.first_field for q in PAGE.questions}
+
+
+def _form(request: Request, fields: dict[str, Any], errors: dict[str, str]) -> Response:
+    response = renderer(request).render(request, "admin/invite_form.html", {
+        "invite_questions": PAGE.questions, "fields": fields,
+        "errors": {k: {"field": FIELD_IDS.get(k, k), "message": v} for k, v in errors.items()},
+        "has_errors": bool(errors)}, status_code=400 if errors else 200)
+    return response
+
+
+async def invite_form(request: Request) -> Response:
+    return _form(request, {}, {})
+
+
+async def invite_send(request: Request) -> Response:
+    person = current_person(request)
+    assert person is not None
+    form = await request.form()
+    posted = {k: [str(v)[:300] for v in form.getlist(k) if isinstance(v, str)]
+              for k in ("name", "email", "role")}
+    result = validate_page(INVITE_FORM, PAGE, posted, {})
+    text = i18n.Gettext(locale_of(request))
+    errors = {qid: e.text(text.gettext) for qid, e in result.errors.items()}
+    fields = fields_from_post(posted, PAGE.questions)
+    if errors:
+        return _form(request, fields, errors)
+    values = {**result.values, "role": result.values["role"].replace("-", "_")}
+
+    def invite(db: Any) -> str | None:
+        if staff.by_email(db, values["email"]) is not None:
+            return None
+        return staff.create_invite(db, values["email"], values["role"], values["name"],
+                                   person.actor)
+
+    token = await request.app.state.store.write(invite)
+    if token is None:
+        return _form(request, fields, {"email": text.gettext(ALREADY_STAFF)})
+    role_label = ROLE_LABELS[values["role"]]  # (a literal inside gettext() would be extracted)
+    response = renderer(request).render(request, "admin/invited.html", {
+        "name": values["name"], "role": text.gettext(role_label),
+        "link": f"{request.app.state.settings.origin}/enrol/{token}"})
+    return response
+

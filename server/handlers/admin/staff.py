@@ -1,0 +1,48 @@
+"""Admin: the staff list and passkey recovery."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server import i18n
+from server.auth.session import current_person
+from server.db import passkeys as passkeys_db
+from server.db import people, staff
+from server.errors import NotFound
+from server.handlers.admin.invites import ROLE_LABELS
+from server.rendering import locale_of, renderer
+
+
+async def staff_list(request: Request) -> Response:
+    everyone = await request.app.state.store.read(staff.everyone)
+    text = i18n.Gettext(locale_of(request))
+    return renderer(request).render(request, "admin/staff.html", {
+        "everyone": everyone,
+        "role_label": lambda role: text.gettext(ROLE_LABELS.get(role, role))})
+
+
+async def revoke_and_reinvite(request: Request) -> Response:
+    """The recovery path: every passkey and session of the person ends, and a new
+    one-time invite is made for the admin to pass on."""
+    person = current_person(request)
+    assert person is not None
+    staff_id = request.path_params["staff_id"]
+
+    def recover(db: object) -> tuple[staff.Staff, str] | None:
+        found = staff.by_id(db, staff_id)  # type: ignore[arg-type]
+        if found is None:
+            return None
+        passkeys_db.revoke_all(db, "staff", staff_id, person.actor)  # type: ignore[arg-type]
+        people.end_all_sessions(db, "staff", staff_id, person.actor)  # type: ignore[arg-type]
+        token = staff.create_invite(db, found.email, found.role, found.name,  # type: ignore[arg-type]
+                                    person.actor)
+        return found, token
+
+    result = await request.app.state.store.write(recover)
+    if result is None:
+        raise NotFound()
+    found, token = result
+    response = renderer(request).render(request, "admin/invite.html", {
+        "found": found, "link": f"{request.app.state.settings.origin}/enrol/{token}"})
+    return response

@@ -1,0 +1,37 @@
+"""The language switcher: a plain link that remembers the choice in a cookie, and on the
+account of whoever is signed in (their next sign-in, on any device, sets the cookie from
+it, and emails and texts to them are written in it)."""
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from server import i18n
+from server.auth.session import current_person
+from server.db import people
+from server.errors import NotFound
+
+
+def safe_next(value: str | None) -> str:
+    """Only a path on this site: never an open redirect."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    return value
+
+
+async def choose_language(request: Request) -> RedirectResponse:
+    code = request.path_params["code"]
+    if code not in i18n.OFFERED_CODES:
+        raise NotFound()
+    person = current_person(request)
+    if person is not None:
+        await request.app.state.store.write(people.set_account_locale, person.kind,
+                                            person.id, code)
+    response = RedirectResponse(safe_next(request.query_params.get("next")), 303)
+    remember_language(request, response, code)
+    return response
+
+
+def remember_language(request: Request, response: Response, code: str | None) -> None:
+    if code in i18n.OFFERED_CODES:
+        response.set_cookie(i18n.COOKIE, str(code), max_age=365 * 24 * 3600, httponly=True,
+                            samesite="lax", secure=request.app.state.settings.https)

@@ -1,0 +1,113 @@
+"""Track a request: by reference plus the email or phone used, or by a signed link."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import phonenumbers
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server import i18n
+from server.auth.signed_links import request_id_from_token
+from server.casework.status import status_label
+from server.casework.timeline import timeline
+from server.db import requests as requests_db
+from server.db import sync_slots
+from server.errors import NotFound
+from server.forms.definition import parse_definition
+from server.forms.references import normalise_reference
+from server.i18n import lazy as _
+from server.rendering import locale_of, renderer
+from server.web import ratelimit
+
+TRACK_FORM = parse_definition({
+    "format": 1, "journey": "track", "version": 1, "service": "planning",
+    "title": _("Track a request"), "summary": _("Track a request"), "keywords": [],
+    "start": {"paragraphs": [], "before_you_start": []}, "special_category": False,
+    "anonymous": False, "contact": "optional", "next_steps": [],
+    "pages": [{"id": "track", "title": _("Track a request"), "questions": [
+        {"id": "reference", "type": "text", "label": _("Reference"), "max_length": 20,
+         "hint": _("For example, MLC-7K3P-Q9XD"), "autocomplete": "off",
+         "errors": {"required": _("Enter your reference")}},
+        {"id": "contact", "type": "text", "label": _("Email address or phone number"),
+         "max_length": 200, "errors": {"required": _("Enter your email address or phone "
+                                                     "number")}},
+    ]}],
+})
+NOT_FOUND = _("We could not find a request with that reference and email address or phone "
+              "number. Check them and try again.")
+BAD_REFERENCE = _("Enter the reference in the right format, like MLC-7K3P-Q9XD")
+
+def _form(request: Request, fields: dict[str, str], errors: dict[str, Any],
+          status_code: int = 200) -> Response:
+    return renderer(request).render(request, "track/form.html", {
+        "track_questions": TRACK_FORM.pages[0].questions, "fields": fields, "errors": errors,
+        "has_errors": bool(errors)}, status_code=status_code)
+
+
+async def track_form(request: Request) -> Response:
+    return _form(request, {}, {})
+
+
+def _contact(value: str) -> tuple[str | None, str | None]:
+    if "@" in value:
+        return value.strip(), None
+    try:
+        number = phonenumbers.parse(value, "GB")
+    except phonenumbers.NumberParseException:
+        return None, None
+    return None, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+async def track_submit(request: Request) -> Response:
+    ratelimit.check(request, "track_address", ratelimit.client_address(request))
+    form = await request.form()
+    fields = {k: str(form.get(k, ""))[:200] for k in ("reference", "contact")}
+    text = i18n.Gettext(locale_of(request))
+    errors: dict[str, Any] = {}
+    for q in TRACK_FORM.pages[0].questions:
+        if not fields[q.id].strip():
+            required = q.errors["required"]
+            errors[q.id] = {"field": q.id, "message": text.gettext(required)}
+    prefix = request.app.state.settings.council_prefix
+    reference = normalise_reference(fields["reference"], prefix) if fields["reference"] else None
+    if "reference" not in errors and reference is None:
+        errors["reference"] = {"field": "reference", "message": text.gettext(BAD_REFERENCE)}
+    if errors:
+        return _form(request, fields, errors)
+    ratelimit.check(request, "track_reference", reference or "")
+    email, phone = _contact(fields["contact"])
+    found = await request.app.state.store.read(requests_db.find_for_tracking, reference,
+                                                email, phone)
+    if found is None:
+        return _form(request, fields, {"reference": {"field": "reference",
+                                                     "message": text.gettext(NOT_FOUND)}})
+    return await _result(request, found)
+
+
+async def track_link(request: Request) -> Response:
+    request_id = request_id_from_token(request.app.state.settings,
+                                       request.path_params["token"])
+    found = await request.app.state.store.read(requests_db.by_id, request_id) \
+        if request_id else None
+    if found is None:
+        raise NotFound()
+    return await _result(request, found)
+
+
+async def _result(request: Request, found: requests_db.StoredRequest) -> Response:
+    code = locale_of(request)
+    events = await request.app.state.store.read(requests_db.public_events, found.id)
+    journey = request.app.state.forms.get(found.journey, found.form_version)
+    shown = timeline(events, code)
+    incomplete = await request.app.state.store.read(sync_slots.is_incomplete, found.id)
+    response = renderer(request).render(request, "track/result.html", {
+        "request": found, "journey_title": journey.title, "events": shown,
+        "incomplete": incomplete,
+        "status_label": status_label(found.status, code),
+        "created": datetime.fromisoformat(found.created_at.replace("Z", "+00:00")),
+    })
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response

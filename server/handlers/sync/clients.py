@@ -1,0 +1,45 @@
+"""Sync v1: an installed app signs up for a client id and token (sync/PROTOCOL.md)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server.auth import roles
+from server.auth.session import AUTH_KEY
+from server.auth.signed_links import make_sync_token
+from server.auth.sync_clients import limit_address
+from server.db import people, sync_clients
+from server.errors import KindNotAllowed
+from server.web.sync_io import json_response, read_body, read_message
+from sync.messages import PROTOCOL, parse_registration
+
+# Who may set up a shared device: kiosks at a hub, field devices for field work.
+KIND_ROLES = {"kiosk": (roles.HUB_STAFF, roles.ADMIN),
+              "field": (roles.FIELD_WORKER, roles.ADMIN)}
+MAX_REGISTRATION_BYTES = 4096
+
+
+async def _registered_by(request: Request, kind: str) -> str | None:
+    if kind not in KIND_ROLES:
+        return None
+    auth_id = request.session.get(AUTH_KEY)
+    person = await request.app.state.store.read(people.session_person, auth_id) \
+        if isinstance(auth_id, str) else None
+    if person is None or person.role not in KIND_ROLES[kind]:
+        raise KindNotAllowed()
+    return str(person.actor)
+
+
+async def register_client(request: Request) -> Response:
+    limit_address(request)
+    registration = read_message(parse_registration,
+                         await read_body(request, MAX_REGISTRATION_BYTES))
+    registered_by = await _registered_by(request, registration.kind)
+    client = await request.app.state.store.write(
+        sync_clients.register, registration.kind, registration.app_version, registered_by)
+    token = make_sync_token(request.app.state.settings.secret_key, client.id, client.token_version)
+    return json_response({"protocol": PROTOCOL, "client_id": client.id, "client_token": token,
+                  "last_mutation_id": client.last_mutation_id}, 201)
+
+

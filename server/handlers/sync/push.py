@@ -1,0 +1,34 @@
+"""Sync v1: an installed app pushes its queued mutations (sync/PROTOCOL.md)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server.auth.sync_clients import authenticate
+from server.db import sync_ledger
+from server.errors import SyncRefused
+from server.forms.references import reference_maker
+from server.journeys.sync_check import check_submission
+from server.web.sync_io import json_response, read_body, read_message
+from sync.messages import (
+    MAX_PUSH_BYTES,
+    parse_push,
+)
+
+
+async def push(request: Request) -> Response:
+    client = await authenticate(request)
+    pushed = read_message(parse_push, await read_body(request, MAX_PUSH_BYTES))
+    if pushed.client_id != client.id:
+        raise SyncRefused(code="client_mismatch")
+    state = request.app.state
+    # Checked before the write transaction, so the single writer only writes.
+    checks = {m.mutation_id: check_submission(state.forms, m,
+                                              state.settings.sync_max_upload_bytes)
+              for m in pushed.mutations}
+    # One draw from the OS for the push's references, not one per request.
+    make_reference = reference_maker(state.settings.council_prefix, len(pushed.mutations))
+    response = await state.store.write(sync_ledger.apply_push_in, pushed, checks,
+                                       make_reference)
+    return json_response(response)

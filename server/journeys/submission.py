@@ -1,0 +1,71 @@
+"""Sending a journey: the request, its files and its first event stored, and the draft
+closed, in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from server.db import attachments, session_data
+from server.db import requests as requests_db
+from server.forms.definition import Journey
+from server.journeys.contact import contact_fields
+from server.journeys.drafts import Draft, draft_key
+
+SENT_KEY = "sent"
+
+
+def build_request(journey: Journey, answers: dict[str, Any], contact: dict[str, Any], *,
+                  request_id: str, channel: str, locale: str,
+                  client_created_at: str | None = None) -> requests_db.NewRequest:
+    """The one way a request is made from a journey's cleaned answers and contact page,
+    whichever way it came (the web form, an app's queue)."""
+    fields = contact_fields(contact)
+    return requests_db.NewRequest(
+        id=request_id, journey=journey.journey, service=journey.service,
+        form_version=journey.version, answers=answers, channel=channel,
+        special_category=journey.special_category, contact_name=fields["name"],
+        contact_email=fields["email"], contact_phone=fields["phone"], locale=locale,
+        client_created_at=client_created_at)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    request: requests_db.StoredRequest
+    duplicate: bool
+
+
+def submit(db: sqlite_utils.Database, sid: str, journey: Journey, draft: Draft,
+           cleaned: dict[str, Any], locale: str, make_reference: Any) -> Submitted:
+    """Store the request, its files and its first event, and close the draft: one
+    transaction (the store's writer runs this whole function in one)."""
+    created = requests_db.create_request(db, build_request(
+        journey, cleaned, draft.contact or {}, request_id=draft.submission_id, channel="web",
+        locale=locale), make_reference)
+    file_ids = [i for q in _file_questions(journey) for i in cleaned.get(q, [])]
+    attachments.attach_to_request(db, sid, journey.journey, created.request.id, file_ids)
+    session_data.delete(db, sid, draft_key(journey.journey))
+    sent = session_data.get(db, sid, SENT_KEY) or []
+    sent = [s for s in sent if s["id"] != created.request.id][-19:]
+    sent.append({"id": created.request.id, "journey": journey.journey,
+                 "reference": created.request.reference})
+    session_data.put(db, sid, SENT_KEY, sent)
+    return Submitted(created.request, created.duplicate)
+
+
+def _file_questions(journey: Journey) -> list[str]:
+    return [q.id for p in journey.pages for q in p.questions if q.type == "file"]
+
+
+def last_sent(db: sqlite_utils.Database, sid: str, slug: str) -> str | None:
+    """The id of the request this session last sent on this journey."""
+    sent = session_data.get(db, sid, SENT_KEY) or []
+    matching = [s["id"] for s in sent if s["journey"] == slug]
+    return matching[-1] if matching else None
+
+
+def was_sent(db: sqlite_utils.Database, sid: str, submission_id: str) -> bool:
+    sent = session_data.get(db, sid, SENT_KEY) or []
+    return any(s["id"] == submission_id for s in sent)

@@ -1,0 +1,51 @@
+"""Turning a finished upload into a request's attachment: the bytes must be the file
+its slot declared (sha256), and pass the same content checks as a web upload (images
+decoded and saved again without metadata)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import sqlite_utils
+from starlette.concurrency import run_in_threadpool
+
+from server.db import Store, sync_slots, uploads
+from server.db import requests as requests_db
+from server.db.sync_slots import Slot
+from server.db.uploads import Upload
+from server.errors import FileRefused
+from server.journeys.files import CleanFile, UploadRejected, clean_upload
+
+
+def _family(media_type: str) -> str:
+    return media_type.split("/")[0] if media_type.startswith("image/") else media_type
+
+
+async def finish(store: Store, upload: Upload, max_bytes: int) -> None:
+    slot = await store.read(sync_slots.slot, upload.attachment_id)
+    assert slot is not None  # slots are never deleted
+    raw = await store.read(uploads.data, upload.id)
+    refusal = None
+    if hashlib.sha256(raw).hexdigest() != slot.sha256:
+        refusal = "sha256_mismatch"
+    else:
+        try:
+            clean = await run_in_threadpool(clean_upload, slot.filename, raw, max_bytes)
+            if _family(clean.media_type) != _family(slot.media_type):
+                refusal = "file_type"  # a PDF declared as a photo, or the other way round
+        except UploadRejected as rejected:
+            refusal = f"file_{rejected.key}"
+    if refusal is not None:
+        await store.write(uploads.discard, upload.id)
+        raise FileRefused(code=refusal)
+    await store.write(_store_file, upload.id, slot, clean)
+
+
+def _store_file(db: sqlite_utils.Database, upload_id: str, slot: Slot, clean: CleanFile
+                ) -> bool:
+    request = requests_db.by_id(db, slot.request_id)
+    assert request is not None  # a slot is made with its request, in one transaction
+    filled = sync_slots.fill(db, slot, request.journey, clean.filename, clean.media_type,
+                             hashlib.sha256(clean.data).hexdigest(), clean.data)
+    uploads.complete(db, upload_id)
+    return filled

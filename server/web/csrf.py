@@ -1,0 +1,133 @@
+"""CSRF protection for every state-changing request.
+
+Two checks, both required for browsers: the Origin (or, failing that, Referer) must be
+ours, and the form field `csrf_token` (or header `X-CSRF-Token`, which htmx sends) must
+match the token kept in the person's session. Sync endpoints are exempt: they
+authenticate with a client token in a header, never a cookie, so another site cannot
+ride them.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from urllib.parse import parse_qs
+
+from python_multipart.multipart import parse_options_header
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from server.errors import BadRequest, CsrfFailed, PayloadTooLarge, ServiceError, error_response
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+EXEMPT_PREFIXES = ("/sync/",)
+FIELD = "csrf_token"
+HEADER = "x-csrf-token"
+SESSION_KEY = "csrf"
+
+
+def csrf_token(request: Request) -> str:
+    """The session's token, made on first use."""
+    session = request.scope.get("session")
+    if session is None:
+        return ""
+    token = session.get(SESSION_KEY)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        session[SESSION_KEY] = token
+    return str(token)
+
+
+class CsrfMiddleware:
+    def __init__(self, app: ASGIApp, origin: str, max_body_bytes: int) -> None:
+        self.app = app
+        self.origin = origin
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        if scope["path"].startswith(EXEMPT_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        try:
+            self._check_origin(headers)
+            body = await self._read_body(headers, receive)
+            self._check_token(scope, headers, body)
+        except ServiceError as error:
+            await error_response(Request(scope), error)(scope, receive, send)
+            return
+
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    def _check_origin(self, headers: Headers) -> None:
+        origin = headers.get("origin")
+        if origin is not None:
+            if origin != self.origin:
+                raise CsrfFailed(code="csrf_origin")
+            return
+        referer = headers.get("referer")
+        if referer is not None and not (referer == self.origin or
+                                        referer.startswith(self.origin + "/")):
+            raise CsrfFailed(code="csrf_origin")
+
+    async def _read_body(self, headers: Headers, receive: Receive) -> bytes:
+        declared = headers.get("content-length")
+        if declared is not None:
+            try:
+                if int(declared) > self.max_body_bytes:
+                    raise PayloadTooLarge()
+            except ValueError:
+                raise BadRequest(code="bad_content_length") from None
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise BadRequest(code="client_disconnected")
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise PayloadTooLarge()
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    def _check_token(self, scope: Scope, headers: Headers, body: bytes) -> None:
+        expected = (scope.get("session") or {}).get(SESSION_KEY)
+        sent = headers.get(HEADER) or _form_token(headers, body)
+        if not expected or not sent or not hmac.compare_digest(str(expected), sent):
+            raise CsrfFailed()
+
+
+def _form_token(headers: Headers, body: bytes) -> str | None:
+    content_type, params = parse_options_header(headers.get("content-type", ""))
+    if content_type == b"application/x-www-form-urlencoded":
+        values = parse_qs(body.decode("latin-1"), max_num_fields=1000).get(FIELD)
+        return values[0] if values else None
+    if content_type == b"multipart/form-data":
+        return _multipart_field(body, params.get(b"boundary", b""), FIELD)
+    return None
+
+
+def _multipart_field(body: bytes, boundary: bytes, name: str) -> str | None:
+    """Find one small text field in a multipart body without parsing the files."""
+    if not boundary:
+        return None
+    marker = f'name="{name}"'.encode()
+    for part in body.split(b"--" + boundary):
+        head, sep, value = part.partition(b"\r\n\r\n")
+        if sep and marker in head and b"filename=" not in head:
+            return value.rstrip(b"\r\n").decode("utf-8", "replace")
+    return None

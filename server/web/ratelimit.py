@@ -1,0 +1,93 @@
+"""Rate limits: sliding windows per key (an address, a reference, an account), in memory,
+one set per app on `app.state.rate_limits`.
+
+One process serves a council (see DESIGN.md), so memory is the right place; a restart
+forgets the counts, which errs on the side of letting people in.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+from server.errors import TooManyRequests
+from server.settings import Settings
+
+
+class RateLimiter:
+    def __init__(self, limit: int, window_seconds: float, max_keys: int = 100_000) -> None:
+        self.limit = limit
+        self.window = window_seconds
+        self.max_keys = max_keys
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, key: str, now: float | None = None) -> int:
+        """Record a hit. Returns 0 if allowed, else the seconds to wait."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            hits = self._hits.setdefault(key, deque())
+            while hits and hits[0] <= now - self.window:
+                hits.popleft()
+            if len(hits) >= self.limit:
+                return max(1, math.ceil(hits[0] + self.window - now))
+            hits.append(now)
+            if len(self._hits) > self.max_keys:
+                self._forget_idle(now)
+            return 0
+
+    def _forget_idle(self, now: float) -> None:
+        for key in [k for k, v in self._hits.items() if not v or v[-1] <= now - self.window]:
+            del self._hits[key]
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    window_seconds: float
+
+
+def limits_for(settings: Settings) -> dict[str, Limit]:
+    """Every limit the service applies, by name: the one list to read or tune."""
+    return {
+        # Guessing the email or phone for a reference is the attack: a few tries per
+        # reference is plenty for a person. Per address the ceiling is wider, because a
+        # library hub's kiosks share one address.
+        "track_reference": Limit(10, 600),
+        "track_address": Limit(100, 600),
+        "sign_in_email": Limit(5, 600),
+        "phone_link_account": Limit(3, 3600),
+        "phone_link_number": Limit(3, 3600),
+        "sync_client": Limit(settings.sync_rate_per_client, 60),
+        "sync_address": Limit(settings.sync_rate_per_address, 60),
+    }
+
+
+class RateLimits:
+    def __init__(self, settings: Settings) -> None:
+        self._limiters = {name: RateLimiter(limit.count, limit.window_seconds)
+                          for name, limit in limits_for(settings).items()}
+
+    def wait(self, name: str, key: str) -> int:
+        """Record a hit on limit `name` for `key`: 0 if allowed, else seconds to wait."""
+        return self._limiters[name].check(key)
+
+
+def check(request: Request, name: str, *keys: str,
+          error: type[TooManyRequests] = TooManyRequests, code: str | None = None) -> None:
+    """Count a hit against limit `name` for each key; refuse with `error` (and
+    Retry-After) as soon as one of them is over."""
+    limits: RateLimits = request.app.state.rate_limits
+    for key in keys:
+        wait = limits.wait(name, key)
+        if wait:
+            raise error(code=code, headers={"Retry-After": str(wait)})
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
