@@ -23,7 +23,7 @@ SERVICES = ("planning", "environmental-health", "social-work")  # the services i
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z"
 TOP_REQUIRED = ("format", "journey", "version", "service", "title", "summary", "start",
                 "pages", "next_steps")
-TOP_OPTIONAL = ("keywords", "special_category", "anonymous", "contact")
+TOP_OPTIONAL = ("keywords", "special_category", "anonymous", "contact", "targets")
 # A location is never the only way to say where: the person can always type it instead.
 TYPED_PLACE = ("text", "textarea", "address")
 
@@ -45,6 +45,14 @@ class Start:
 
 
 @dataclass(frozen=True)
+class Targets:
+    """How soon the council answers, in working days from the day the request arrives:
+    a first response (what happens next, and who deals with it), then a resolution."""
+    first_response_days: int
+    resolution_days: int
+
+
+@dataclass(frozen=True)
 class Journey:
     journey: str
     version: int
@@ -59,6 +67,7 @@ class Journey:
     pages: tuple[Page, ...]
     next_steps: tuple[str, ...]
     raw: dict[str, Any] = field(compare=False, hash=False, repr=False)
+    targets: Targets | None = None
 
     def page(self, page_id: str) -> Page | None:
         return self._pages.get(page_id)
@@ -118,7 +127,17 @@ def parse_definition(data: Any, *, slug: str | None = None,
         keywords=top.texts("keywords", default=()), start=_parse_start(top.child("start")),
         special_category=special, anonymous=anonymous, contact=contact, pages=pages,
         next_steps=top.texts("next_steps"), raw=json.loads(json.dumps(data)),
+        targets=_parse_targets(top.child("targets")) if "targets" in top else None,
     )
+
+
+def _parse_targets(targets: Reader) -> Targets:
+    targets.keys(("first_response_days", "resolution_days"), ())
+    first = targets.integer("first_response_days", 1, 365)
+    resolution = targets.integer("resolution_days", 1, 365)
+    if resolution < first:
+        targets.child("resolution_days").fail("must not be sooner than first_response_days")
+    return Targets(first, resolution)
 
 
 def _parse_start(start: Reader) -> Start:
