@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from server.db import requests as requests_db
 from server.forms.registry import FormRegistry
 from server.forms.validate import clean_answers
+from tests import queries
 
 from .journey_answers import JPEG_1PX
 
@@ -100,7 +101,7 @@ def stored_request(store: Any, request_id: str) -> requests_db.StoredRequest | N
 
 
 def request_count(store: Any) -> int:
-    return store.read_sync(requests_db.count)
+    return store.read_sync(queries.request_count)
 
 
 def wait_for(condition: Callable[[], Any], seconds: float = 20, what: str = "condition",

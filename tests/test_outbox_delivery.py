@@ -8,7 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from server.db import attachments, sync_slots
+from server.db import sync_slots
+from tests import queries
 
 from .journey_answers import JPEG_1PX
 from .outbox_helpers import (
@@ -86,7 +87,7 @@ def test_a_photo_chosen_offline_is_kept_as_a_blob_and_uploaded_after_the_record(
                     and s.filled and s, what="the photo upload")
     assert slot.request_id == kept["id"] and slot.filename == "chicken.jpg"
     assert not store.read_sync(sync_slots.is_incomplete, kept["id"])
-    [stored_file] = store.read_sync(attachments.request_files, kept["id"])
+    [stored_file] = store.read_sync(queries.request_files, kept["id"])
     assert stored_file.id == kept["attachment"]
     sent = page.evaluate("() => TolboothOutbox.listSent()")
     [record] = [r for r in sent if r["id"] == kept["id"]]

@@ -13,7 +13,8 @@ import pytest
 from PIL import Image
 from tusclient.client import TusClient
 
-from server.db import attachments, sync_slots
+from server.db import sync_slots
+from tests import queries
 from tests.sync_support import Device
 from tests.test_sync_uploads import TUS, create, head, send_request_with, slot_for
 
@@ -81,7 +82,7 @@ def test_ten_megabyte_upload_cut_at_60_percent_resumes_from_the_servers_offset(
     assert head(device, url).headers["upload-offset"] == str(len(data))
     store = live_server.app.state.store
     assert not store.read_sync(sync_slots.is_incomplete, request_id)
-    files = store.read_sync(attachments.request_files, request_id)
+    files = store.read_sync(queries.request_files, request_id)
     assert [f.id for f in files] == [slot["id"]]
 
 
@@ -99,7 +100,7 @@ def test_tuspy_creates_and_uploads_a_photo_with_checksums(device, live_server, b
     uploader.upload()
     assert uploader.offset == len(data)
     store = live_server.app.state.store
-    assert [(f.id, f.media_type) for f in store.read_sync(attachments.request_files,
+    assert [(f.id, f.media_type) for f in store.read_sync(queries.request_files,
                                                           request_id)] == [
         (slot["id"], "image/png")]
     assert TUS["Tus-Resumable"] == uploader.get_headers()["Tus-Resumable"]

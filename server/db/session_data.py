@@ -4,12 +4,12 @@ references a session has sent. Expires a day after it was last touched."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import sqlite_utils
 
-from server.db.clock import now_iso
+from server.db.clock import iso_in, now_iso
 
 LIFETIME = timedelta(hours=24)
 
@@ -48,5 +48,4 @@ def purge_expired(db: sqlite_utils.Database) -> int:
 
 
 def _cutoff() -> str:
-    moment = datetime.now(UTC) - LIFETIME
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso_in(-LIFETIME)

@@ -66,10 +66,6 @@ class PageResult:
     values: dict[str, Any]  # question id -> stored answer, for each shown question that passed
     errors: dict[str, FieldError]  # question id -> its first error
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
 
 def field_error(question: Question, problem: Problem) -> FieldError:
     where = question.field_id(problem.part) if problem.part else question.first_field
@@ -126,11 +122,6 @@ def clean_answers(journey: Journey, answers: Any, *, today: date | None = None
             else:
                 cleaned[question.id] = value
     return cleaned, errors
-
-
-def validate_answers(journey: Journey, answers: Any, *, today: date | None = None
-                     ) -> dict[str, FieldError]:
-    return clean_answers(journey, answers, today=today)[1]
 
 
 def _read_stored(question: Question, value: Any, today: date) -> Read:

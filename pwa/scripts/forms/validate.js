@@ -5,15 +5,15 @@
 //
 //   validatePage(definition, pageId, posted, answers, { today }) -> { values, errors }
 //   cleanAnswers(definition, answers, { today }) -> { values, errors }
-//   validateAnswers(definition, answers, { today }) -> errors
 // errors: { questionId: { field, key, message, params } }; message is already in the
 // page's language (the export translated it): show it with formatMessage(message, params).
 import { coordinates, Fields, problem, readAnswer } from './answer_types.js';
 import { isMet, pageShown } from './conditions.js';
 import { ADDRESS_PARTS, fieldId, findPage, firstField, questionsById } from './definition.js';
-import { councilToday, hasOwn, isPlainObject, put } from './normalise.js';
+import { councilToday } from '../time/clock.js';
+import { hasOwn, isPlainObject, put } from './normalise.js';
 
-export { firstPage, isMet, nextPage, previousPage, visiblePages, visibleQuestions } from './conditions.js';
+export { isMet, visiblePages } from './conditions.js';
 
 const ISO_DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
 
@@ -91,9 +91,6 @@ export function cleanAnswers(definition, answers, options = {}) {
     return { values, errors };
 }
 
-export function validateAnswers(definition, answers, options = {}) {
-    return cleanAnswers(definition, answers, options).errors;
-}
 
 // A stored answer goes back through its type's reader as the fields that would have
 // produced it, so a stored answer passes exactly when a posted one would.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import phonenumbers
@@ -15,6 +14,7 @@ from server.casework.status import status_label
 from server.casework.timeline import timeline
 from server.db import requests as requests_db
 from server.db import sync_slots
+from server.db.clock import parse_iso
 from server.errors import NotFound
 from server.forms.definition import parse_definition
 from server.forms.references import normalise_reference
@@ -107,7 +107,7 @@ async def _result(request: Request, found: requests_db.StoredRequest) -> Respons
         "request": found, "journey_title": journey.title, "events": shown,
         "incomplete": incomplete,
         "status_label": status_label(found.status, code),
-        "created": datetime.fromisoformat(found.created_at.replace("Z", "+00:00")),
+        "created": parse_iso(found.created_at),
     })
     response.headers["X-Robots-Tag"] = "noindex"
     return response
