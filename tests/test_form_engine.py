@@ -23,6 +23,7 @@ from server.forms.export import export_definition
 from server.forms.extract import extract_definition
 from server.forms.formats import normalise_uk_phone, uk_phone_by_rule
 from server.forms.messages import DEFAULT_MESSAGES, question_labels_in_messages
+from server.forms.questions import RULES
 from server.forms.references import ALPHABET, new_reference, normalise_reference
 from server.forms.registry import FormRegistry
 from server.forms.validate import clean_answers, upload_error, validate_page
@@ -219,8 +220,10 @@ def test_field_error_text_translates_message_and_label() -> None:
     journey = parse_definition(definition())
     photos = RICH.question("file")
     assert photos is not None
-    error = upload_error(photos, "count", max=3)
-    assert error.message == DEFAULT_MESSAGES["file.count"] and error.params["max"] == 3
+    error = upload_error(photos, "count")
+    assert error.message == DEFAULT_MESSAGES["file.count"]
+    assert error.params["max"] == photos.max_files
+
     gaelic = {"Date": "Ceann-là", "Select an option": "Tagh roghainn",
               "%(label)s must be today or in the past": "%(label)s: an-diugh no roimhe"}
     missing = validate_page(journey, journey.pages[0], {}, {}).errors["choice"]
@@ -229,6 +232,18 @@ def test_field_error_text_translates_message_and_label() -> None:
     assert date_error.text(lambda s: gaelic.get(s, s)) == "Ceann-là: an-diugh no roimhe"
     # A translation that broke its placeholder falls back to the English sentence.
     assert date_error.text(str.upper) == "DATE must be today or in the past"
+
+
+@pytest.mark.parametrize("key", [rule for rule in RULES["file"] if rule != "required"])
+def test_every_upload_error_can_be_written_out(key) -> None:
+    """The web path once made the size error without its %(max)s: formatting it raised,
+    and a 10-12 MiB upload answered 500."""
+    photos = RICH.question("file")
+    assert photos is not None
+    text = upload_error(photos, key).text()
+    assert "%(" not in text
+    assert upload_error(photos, "size").text() == "The selected file must be smaller than 10MB"
+    assert upload_error(photos, "size", max_bytes=3 * 1024 * 1024).params["max"] == "3MB"
 
 
 def test_question_style_label_is_flagged_where_a_default_message_would_use_it() -> None:
