@@ -17,6 +17,7 @@ from server.db import Store
 from server.db.schema import migrate
 from server.forms.registry import FormRegistry
 from server.i18n import LocaleMiddleware
+from server.journeys.expiry import ExpiredDataPurge
 from server.journeys.steps import RESERVED_PAGE_IDS
 from server.notify.sms import TextSender
 from server.rendering import Renderer, make_environment
@@ -51,11 +52,14 @@ def create_app(settings: Settings, store: Store | None = None,
     }
 
     texts = TextSender(settings, store)
+    purge = ExpiredDataPurge(store)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         texts.start()
+        purge.start()
         yield
+        await purge.stop()
         await texts.stop()
         if owns_store:
             store.close()

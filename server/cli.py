@@ -1,4 +1,4 @@
-"""The `tolbooth` command: serve, migrate, seed, invite-staff, restore."""
+"""The `tolbooth` command: serve, migrate, seed, invite-staff, purge, restore."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from server import litestream
 from server.auth.roles import STAFF_ROLES
-from server.db import Store
+from server.db import Store, session_data
 from server.db import seed as seeding
 from server.db.schema import migrate
 from server.db.staff import create_invite
@@ -51,6 +51,17 @@ def cmd_invite_staff(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(f"{settings.origin}/enrol/{token}")
+    return 0
+
+
+def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
+    store = _store(settings)
+    try:
+        migrate(store)
+        deleted = store.write_sync(session_data.purge_expired)
+    finally:
+        store.close()
+    print(f"Deleted {deleted} expired drafts, contact details and draft files.")
     return 0
 
 
@@ -129,6 +140,8 @@ def parser() -> argparse.ArgumentParser:
     invite.add_argument("--role", required=True, choices=STAFF_ROLES)
     invite.add_argument("--name")
     invite.set_defaults(run=cmd_invite_staff)
+    sub.add_parser("purge", help="delete expired drafts, contact details and draft files "
+                   "(the server also does this hourly)").set_defaults(run=cmd_purge)
     restore = sub.add_parser("restore", help="restore the database from its replica")
     restore.add_argument("--force", action="store_true", help="overwrite an existing database")
     restore.set_defaults(run=cmd_restore)
