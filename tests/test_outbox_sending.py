@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
+from server import i18n
+from server.db.clock import parse_iso
+
 from .outbox_helpers import (
     open_ready,
     outbox_items,
@@ -57,6 +60,16 @@ def test_without_background_sync_it_sends_when_back_online(
     item = queue_offline(page)
     assert item["background_sync"] is False
     expect(page.locator(STATUS)).to_have_text("Requests waiting to send: 1")
+    # "Send now" offline says why nothing went (issue 15).
+    page.get_by_role("button", name="Send now").click()
+    expect(page.locator(STATUS)).to_have_text(
+        "Requests waiting to send: 1 This device is offline. Your requests will be sent "
+        "when it is back online.")
+    # The outbox (the worker's copy) says when it was saved as the server writes dates.
+    page.goto(base_url + "/outbox")
+    queued_at = page.evaluate("() => TolboothOutbox.listOutbox().then(([i]) => i.queued_at)")
+    saved = i18n.format_datetime(parse_iso(queued_at), "en")  # "2 Dec 2026, 17:13:51"
+    expect(page.locator("[data-tb-outbox-list=waiting] dd").nth(1)).to_have_text(saved)
     context.set_offline(False)
     stored = wait_for(lambda: stored_request(store, item["id"]), what="delivery on online")
     expect(page.locator(STATUS)).to_have_text(f"Sent: reference {stored.reference}")
