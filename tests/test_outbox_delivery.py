@@ -18,6 +18,7 @@ from .outbox_helpers import (
     request_count,
     stored_request,
     wait_for,
+    wait_until_outbox_idle,
     walk_food_safety_offline,
 )
 
@@ -58,7 +59,7 @@ def test_offline_submit_survives_reload_and_arrives_once_when_back_online(
     expect(page).to_have_title(re.compile(r"^Request sent – "))
     expect(page.locator(STATUS)).to_have_text(f"Sent: reference {stored.reference}")
     assert outbox_items(page) == []
-    page.wait_for_timeout(1500)  # any second sender (worker sync, pageshow) has had its go
+    wait_until_outbox_idle(page)  # any second sender (worker sync, pageshow) has had its go
     assert request_count(store) == before + 1
     assert stored.answers["business_name"] == "The Harbour Chip Shop"
     assert stored.answers["business_address"]["postcode"] == "KY10 3AQ"

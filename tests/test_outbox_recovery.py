@@ -21,6 +21,7 @@ from .outbox_helpers import (
     stored_request,
     valid_answers,
     wait_for,
+    wait_until_outbox_idle,
 )
 from .sync_support import mutation, push_body
 
@@ -202,7 +203,7 @@ def test_two_tabs_sending_at_once_send_each_request_once(
     second.evaluate(f"() => {{ window.pressed = ({PRESS_AT})({at}); }}")
     ids = [q["id"] for q in queued]
     wait_for(lambda: all(stored_request(store, i) for i in ids), what="all six", page=first)
-    first.wait_for_timeout(1000)  # any late second sender has had its go
+    wait_until_outbox_idle(first)  # any late second sender has had its go
     assert outbox_items(first) == [] and outbox_items(second) == []
     assert_each_once(store, ids)
     assert request_count(store) == before + 6

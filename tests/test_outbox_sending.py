@@ -84,13 +84,17 @@ def test_without_background_sync_the_next_page_open_sends(
     item = queue_offline(page)
     page.close()
     context.set_offline(False)
+    # Nobody to send it yet: no page is open, and the worker has no sync tag to wake it.
+    assert context.pages == []
+    [worker] = context.service_workers
+    assert worker.evaluate("self.registration.sync.getTags()") == []
+    assert stored_request(store, item["id"]) is None
     page = context.new_page()
-    page.wait_for_timeout(1000)
-    assert stored_request(store, item["id"]) is None  # nobody to send it yet
     page.goto(base_url + "/services")
     wait_for(lambda: stored_request(store, item["id"]), what="delivery on page open")
     wait_for_outbox_script(page)
-    assert outbox_items(page) == []
+    # Stored on the server a moment before the page records the answer.
+    wait_for(lambda: outbox_items(page) == [], what="the outbox emptied", page=page)
 
 
 def test_a_failed_push_keeps_the_item_and_sends_it_later(
@@ -110,9 +114,10 @@ def test_a_failed_push_keeps_the_item_and_sends_it_later(
     item = queue_through_page(page, valid_answers())
     page.evaluate("() => TolboothOutbox.sendNow()")
     wait_for(lambda: pushes, what="the first push", page=page)
-    page.wait_for_timeout(500)
-    [kept] = outbox_items(page)
-    assert kept["state"] == "pending" and kept["id"] == item["id"]
+    # Back to "pending" once the failed push's answer is handled ("sending" meanwhile).
+    [kept] = wait_for(lambda: [i for i in outbox_items(page) if i["state"] == "pending"],
+                      what="the item back in the queue", page=page)
+    assert kept["id"] == item["id"]
     assert stored_request(store, item["id"]) is None
     expect(page.locator(STATUS)).to_have_text("Requests waiting to send: 1")
     page.get_by_role("button", name="Send now").click()

@@ -255,7 +255,9 @@ def test_opening_the_link_signed_out_says_to_sign_in_first(world, notify):
 def test_a_text_queued_while_the_app_was_stopped_is_sent_when_it_starts(world, notify):
     client = signed_in(world, FIRST)  # no lifespan: nothing sends texts
     assert ask_for_link(client).status_code == 303
-    time.sleep(0.5)
+    # The text waits in the queue, untried, and there is no sender to try it.
+    assert world.store.read_sync(queries.text_status, 1) == ("queued", 0, None)
+    assert world.app.state.texts._task is None
     assert notify.answered == []
     with TestClient(world.app, base_url=ORIGIN):
         assert "/account/phone/verify/" in notify.wait_for(MOBILE).body

@@ -111,7 +111,11 @@ def test_sigkill_mid_stream_loses_and_duplicates_nothing(tmp_path):
             assert progress.acquire(timeout=60)
         server.kill()
         killed_at = sum(len(s.acked) for s in streams)
-        time.sleep(0.5)  # the devices fail for a while
+        failed = [s.failures for s in streams]
+        deadline = time.monotonic() + 30
+        while not all(s.failures > before for s, before in zip(streams, failed, strict=True)):
+            assert time.monotonic() < deadline, "the devices did not notice the kill"
+            time.sleep(0.02)  # until every device has failed to push at least once
         server.start()
         for stream in streams:
             stream.join(timeout=120)
