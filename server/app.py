@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -17,7 +18,7 @@ from server.db import Store
 from server.db.schema import migrate
 from server.forms.registry import FormRegistry
 from server.i18n import LocaleMiddleware
-from server.journeys.expiry import ExpiredDataPurge
+from server.journeys.expiry import purge_periodically
 from server.journeys.steps import RESERVED_PAGE_IDS
 from server.notify.sms import TextSender
 from server.rendering import Renderer, make_environment
@@ -52,14 +53,15 @@ def create_app(settings: Settings, store: Store | None = None,
     }
 
     texts = TextSender(settings, store)
-    purge = ExpiredDataPurge(store)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         texts.start()
-        purge.start()
+        purging = asyncio.create_task(purge_periodically(store), name="purge-expired")
         yield
-        await purge.stop()
+        purging.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await purging
         await texts.stop()
         if owns_store:
             store.close()

@@ -14,8 +14,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
-import subprocess
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,6 +25,7 @@ from server.db.clock import parse_iso
 from server.forms.one_page import parse_one_page_form
 from server.forms.questions import QUESTION_TYPES
 from server.journeys.answers_display import WORDS, answer_lines, fields_from_answer
+from tests.support import node_results
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "server" / "forms" / "display_examples"
@@ -58,16 +57,12 @@ def run_python(case: dict[str, Any]) -> Any:
 
 @pytest.fixture(scope="module")
 def javascript_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    node = shutil.which("node") or pytest.fail("node is needed: the browser's side too")
     context = tmp_path_factory.mktemp("display") / "context.json"
     context.write_text(json.dumps({
         "words": WORDS,
         "formats": {code: i18n.date_formats(code) for code in i18n.OFFERED_CODES}}),
         encoding="utf-8")
-    done = subprocess.run([node, str(RUNNER), str(EXAMPLES), str(context)],
-                          capture_output=True, text=True, timeout=60, check=False)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return dict(node_results(RUNNER, EXAMPLES, context))
 
 
 @pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
