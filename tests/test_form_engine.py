@@ -380,3 +380,22 @@ def test_validate_page_survives_huge_and_broken_unicode_input() -> None:
         result = validate_page(RICH, page, posted, {"radios": "\udfff"})
         assert result.errors and not set(result.values) & set(result.errors)
     assert validate_page(RICH, RICH.pages[0], None, None).errors  # type: ignore[arg-type]
+
+
+def test_a_one_page_form_has_a_page_and_nothing_made_up() -> None:
+    """Contact, track and the admin invite were journeys with a dummy service, summary
+    and start page; a plain one-page form has an id and its page, parsed as strictly."""
+    from server.forms.one_page import parse_one_page_form
+    from server.handlers.admin.invites import INVITE_FORM
+    from server.handlers.public.track import TRACK_FORM
+    from server.journeys.contact import CONTACT, CONTACT_ANONYMOUS
+    for form in (CONTACT, CONTACT_ANONYMOUS, TRACK_FORM, INVITE_FORM):
+        assert len(form.pages) == 1 and form.page.questions
+        assert set(export_definition(form)) == {"id", "version", "title", "pages", "messages"}
+    assert CONTACT_ANONYMOUS.page.id == CONTACT.page.id == "contact"
+    page = {"id": "p", "questions": [{"id": "q", "type": "text", "label": "Q"}]}
+    assert parse_one_page_form({"id": "f", "page": page}).question("q") is not None
+    with pytest.raises(DefinitionError, match="unknown key 'service'"):
+        parse_one_page_form({"id": "f", "page": page, "service": "planning"})
+    with pytest.raises(DefinitionError, match=r"page\[0\].questions\[0\]"):
+        parse_one_page_form({"id": "f", "page": {**page, "questions": [{"id": "q"}]}})
