@@ -230,3 +230,21 @@ def test_residents_own_request_page_shows_incomplete(device, store, settings):
                                  resident(store, "ann@example.com"))
         page = ann.get(f"/account/requests/{request_id}")
         assert page.status_code == 200 and "Incomplete" in page.text
+
+
+@pytest.mark.parametrize("size, refused", [(10 * 1024 * 1024, False),
+                                           (10 * 1024 * 1024 + 1, True),
+                                           (25 * 1024 * 1024, True)])
+def test_a_declared_file_over_the_questions_limit_is_refused_as_the_web_form_does(
+        device, size, refused):
+    """The form's 10MB, as on the web and offline (not the 20 MB an upload may be)."""
+    slot = {**slot_for(b"x"), "size": size}
+    sent = mutation(1, body=payload(tree_answers([slot["id"]]), journey="tree-enquiry"),
+                    attachments=[slot])
+    [result] = device.results(sent)
+    if not refused:
+        assert result["status"] == "applied", result
+        return
+    assert result["status"] == "rejected"
+    assert result["errors"] == [{"field": "photos",
+                                 "message": "The selected file must be smaller than 10MB"}]
