@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -17,6 +18,7 @@ from server.db import Store
 from server.db.schema import migrate
 from server.forms.registry import FormRegistry
 from server.i18n import LocaleMiddleware
+from server.journeys.expiry import purge_periodically
 from server.journeys.steps import RESERVED_PAGE_IDS
 from server.notify.sms import TextSender
 from server.rendering import Renderer, make_environment
@@ -55,7 +57,11 @@ def create_app(settings: Settings, store: Store | None = None,
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         texts.start()
+        purging = asyncio.create_task(purge_periodically(store), name="purge-expired")
         yield
+        purging.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await purging
         await texts.stop()
         if owns_store:
             store.close()

@@ -1,4 +1,4 @@
-"""The `tolbooth` command: serve, migrate, seed, invite-staff, restore."""
+"""The `tolbooth` command: serve, migrate, seed, invite-staff, purge, restore."""
 
 from __future__ import annotations
 
@@ -6,15 +6,18 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from server import litestream
 from server.auth.roles import STAFF_ROLES
-from server.db import Store
+from server.db import Store, session_data
 from server.db import seed as seeding
 from server.db.schema import migrate
 from server.db.staff import create_invite
 from server.settings import Settings, SettingsError
+
+T = TypeVar("T")
 
 
 def _store(settings: Settings) -> Store:
@@ -31,26 +34,32 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
+def _write(settings: Settings, fn: Callable[..., T], *args: Any) -> T:
+    """One unit of work on a migrated database, as the server's writer runs it."""
     store = _store(settings)
     try:
         migrate(store)
-        store.write_sync(seeding.seed)
+        return store.write_sync(fn, *args)
     finally:
         store.close()
+
+
+def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
+    _write(settings, seeding.seed)
     print(f"Seeded demo data for {settings.council_name}.")
     return 0
 
 
 def cmd_invite_staff(settings: Settings, args: argparse.Namespace) -> int:
-    store = _store(settings)
-    try:
-        migrate(store)
-        token = store.write_sync(create_invite, args.email, args.role,
-                                 args.name or args.email.split("@")[0], "cli")
-    finally:
-        store.close()
+    token = _write(settings, create_invite, args.email, args.role,
+                   args.name or args.email.split("@")[0], "cli")
     print(f"{settings.origin}/enrol/{token}")
+    return 0
+
+
+def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
+    deleted = _write(settings, session_data.purge_expired)
+    print(f"Deleted {deleted} expired drafts, contact details and draft files.")
     return 0
 
 
@@ -129,6 +138,8 @@ def parser() -> argparse.ArgumentParser:
     invite.add_argument("--role", required=True, choices=STAFF_ROLES)
     invite.add_argument("--name")
     invite.set_defaults(run=cmd_invite_staff)
+    sub.add_parser("purge", help="delete expired drafts, contact details and draft files "
+                   "(the server also does this hourly)").set_defaults(run=cmd_purge)
     restore = sub.add_parser("restore", help="restore the database from its replica")
     restore.add_argument("--force", action="store_true", help="overwrite an existing database")
     restore.set_defaults(run=cmd_restore)

@@ -12,10 +12,6 @@ def is_htmx(request: Request) -> bool:
             and request.headers.get("HX-History-Restore-Request") != "true")
 
 
-def target(request: Request) -> str | None:
-    return request.headers.get("HX-Target")
-
-
 def vary(response: Response) -> Response:
     """Pages htmx may fetch as fragments must not share a cache entry with full pages."""
     existing = response.headers.get("Vary")
@@ -23,9 +19,4 @@ def vary(response: Response) -> Response:
     if "HX-Request" not in values:
         values.append("HX-Request")
     response.headers["Vary"] = ", ".join(values)
-    return response
-
-
-def redirect(response: Response, url: str) -> Response:
-    response.headers["HX-Redirect"] = url
     return response

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel import Locale, dates, numbers
 from babel.support import NullTranslations, Translations
@@ -153,13 +154,41 @@ def _format_locale(code: str) -> Locale:
     return Locale.parse(FORMAT_LOCALES.get(code, code))
 
 
+COUNCIL_TIME_ZONE = "Europe/London"
+
+
 def format_date(value: date | datetime, code: str, format: str = "long") -> str:
+    """A date, or the day a moment falls on where the council is."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(dates.get_timezone(COUNCIL_TIME_ZONE))
     return dates.format_date(value, format=format, locale=_format_locale(code))
 
 
 def format_datetime(value: datetime, code: str, format: str = "medium") -> str:
     return dates.format_datetime(value, format=format, locale=_format_locale(code),
-                                 tzinfo=dates.get_timezone("Europe/London"))
+                                 tzinfo=dates.get_timezone(COUNCIL_TIME_ZONE))
+
+
+@cache
+def date_formats(code: str) -> dict[str, Any]:
+    """What the browser needs to write dates as format_date (long) and format_datetime
+    (medium) do in this language: Babel's CLDR patterns and names, read by
+    pwa/scripts/time/dates.js. server/forms/display_examples/dates-*.json hold the two
+    sides to the same text."""
+    locale = _format_locale(code)
+
+    return {
+        "date": locale.date_formats["long"].pattern,
+        # Babel drops the quotes of the glue pattern (babel.dates.format_datetime).
+        "datetime": {"glue": str(locale.datetime_formats["medium"]).replace("'", ""),
+                     "date": locale.date_formats["medium"].pattern,
+                     "time": locale.time_formats["medium"].pattern},
+        "months": {context: {width: [locale.months[context][width][n] for n in range(1, 13)]
+                             for width in ("wide", "abbreviated")}
+                   for context in ("format", "stand-alone")},
+        "periods": {period: dates.get_period_names("abbreviated", "format", locale)[period]
+                    for period in ("am", "pm")},
+    }
 
 
 def format_number(value: float, code: str) -> str:

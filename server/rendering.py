@@ -53,6 +53,7 @@ class Renderer:
             "csrf_token": lambda: csrf_token(request),
             "static_url": self.assets.url,
             "format_date": lambda value, fmt="long": i18n.format_date(value, code, fmt),
+            "date_formats": i18n.date_formats(code),
             # With the query, so a language change keeps search results and the like.
             "current_path": request.url.path + (f"?{request.url.query}" if request.url.query
                                                 and request.method == "GET" else ""),

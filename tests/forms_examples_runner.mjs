@@ -21,7 +21,7 @@ const results = {};
 for (const name of readdirSync(examplesDir).filter((n) => n.endsWith('.json')).sort()) {
     const example = JSON.parse(readFileSync(join(examplesDir, name), 'utf8'));
     const definition = { ...example.definition, messages };
-    const options = example.today ? { today: example.today } : {};
+    const options = { today: example.today, fileSizes: example.file_sizes };
     try {
         results[name] = example.page === null
             ? cleanAnswers(definition, example.answers, options)

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from server.db import requests as requests_db
 from server.forms.registry import FormRegistry
 from server.forms.validate import clean_answers
+from tests import queries
 
 from .journey_answers import JPEG_1PX
 
@@ -100,7 +101,24 @@ def stored_request(store: Any, request_id: str) -> requests_db.StoredRequest | N
 
 
 def request_count(store: Any) -> int:
-    return store.read_sync(requests_db.count)
+    return store.read_sync(queries.request_count)
+
+
+# Nothing is sending, or about to: no page or worker holds (or waits for) the outbox's lock
+# (Web Locks are per origin, the worker's included), and the worker has no Background
+# Sync tag left to fire.
+OUTBOX_IDLE = """async () => {
+    const { held, pending } = await navigator.locks.query();
+    const busy = [...held, ...pending].some((lock) => lock.name === 'tolbooth-outbox');
+    const registration = await navigator.serviceWorker.getRegistration();
+    const tags = registration && registration.sync ? await registration.sync.getTags() : [];
+    return !busy && tags.length === 0;
+}"""
+
+
+def wait_until_outbox_idle(page: Page) -> None:
+    """Instead of waiting a second to "prove" no second sender sends again."""
+    wait_for(lambda: page.evaluate(OUTBOX_IDLE), what="the outbox to be idle", page=page)
 
 
 def wait_for(condition: Callable[[], Any], seconds: float = 20, what: str = "condition",

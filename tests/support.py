@@ -4,8 +4,11 @@ conftest.py are built from these; a module-scoped fixture calls them directly.""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -88,6 +91,16 @@ def build_app(data_dir: Path, *, seeded: bool = True, forms: FormRegistry | None
         if seeded:
             store.write_sync(seed)
     return TestApp(create_app(settings, store, forms), store, settings)
+
+
+def node_results(runner: Path, *args: Path) -> Any:
+    """What a tests/*.mjs runner prints (JSON): the JavaScript side of shared examples."""
+    node = shutil.which("node")
+    assert node, "node is needed: the JavaScript side must pass the same examples"
+    done = subprocess.run([node, str(runner), *map(str, args)], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
 
 
 class LiveServer:

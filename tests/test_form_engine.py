@@ -17,15 +17,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.forms.conditions import next_page, previous_page, visible_pages, visible_questions
+from server.forms.conditions import visible_pages
 from server.forms.definition import DefinitionError, parse_definition
 from server.forms.export import export_definition
 from server.forms.extract import extract_definition
 from server.forms.formats import normalise_uk_phone, uk_phone_by_rule
 from server.forms.messages import DEFAULT_MESSAGES, question_labels_in_messages
+from server.forms.questions import RULES
 from server.forms.references import ALPHABET, new_reference, normalise_reference
 from server.forms.registry import FormRegistry
 from server.forms.validate import clean_answers, upload_error, validate_page
+from server.journeys.steps import flow, previous_step
 
 ROOT = Path(__file__).resolve().parent.parent
 OPTIONS = [{"value": "yes-please", "label": "Yes please"}, {"value": "no", "label": "No"}]
@@ -200,15 +202,11 @@ def test_pages_skip_by_condition_and_stale_answers_open_nothing() -> None:
     assert ids(visible_pages(journey, {})) == ["first", "third"]
     assert ids(visible_pages(journey, {"choice": "yes-please"})) == ["first"]
     assert ids(visible_pages(journey, {"choice": "no"})) == ["first", "second", "third"]
-    assert next_page(journey, "first", {"choice": "no"}).id == "second"  # type: ignore[union-attr]
-    assert next_page(journey, "first", {"choice": "yes-please", "kinds": ["no"]}) is None
-    assert previous_page(journey, "third", {}).id == "first"  # type: ignore[union-attr]
-    assert previous_page(journey, "first", {}) is None
-    second = journey.page("second")
-    assert second is not None
-    shown = visible_questions(second, {"choice": "no", "kinds": ["no"], "detail": "x"})
-    assert [q.id for q in shown] == ["kinds", "detail"]
-    assert [q.id for q in visible_questions(second, {"kinds": ["yes-please"]})] == ["kinds"]
+    # A stale answer to a question now hidden opens nothing.
+    assert ids(visible_pages(journey, {"choice": "yes-please", "kinds": ["no"]})) == ["first"]
+    assert flow(journey, {"choice": "no"}) == ["first", "second", "third", "contact", "check"]
+    assert previous_step(journey, "third", {}) == "first"
+    assert previous_step(journey, "first", {}) is None
 
 
 def test_hidden_answers_are_dropped_at_submission() -> None:
@@ -222,8 +220,10 @@ def test_field_error_text_translates_message_and_label() -> None:
     journey = parse_definition(definition())
     photos = RICH.question("file")
     assert photos is not None
-    error = upload_error(photos, "count", max=3)
-    assert error.message == DEFAULT_MESSAGES["file.count"] and error.params["max"] == 3
+    error = upload_error(photos, "count")
+    assert error.message == DEFAULT_MESSAGES["file.count"]
+    assert error.params["max"] == photos.max_files
+
     gaelic = {"Date": "Ceann-là", "Select an option": "Tagh roghainn",
               "%(label)s must be today or in the past": "%(label)s: an-diugh no roimhe"}
     missing = validate_page(journey, journey.pages[0], {}, {}).errors["choice"]
@@ -232,6 +232,18 @@ def test_field_error_text_translates_message_and_label() -> None:
     assert date_error.text(lambda s: gaelic.get(s, s)) == "Ceann-là: an-diugh no roimhe"
     # A translation that broke its placeholder falls back to the English sentence.
     assert date_error.text(str.upper) == "DATE must be today or in the past"
+
+
+@pytest.mark.parametrize("key", [rule for rule in RULES["file"] if rule != "required"])
+def test_every_upload_error_can_be_written_out(key) -> None:
+    """The web path once made the size error without its %(max)s: formatting it raised,
+    and a 10-12 MiB upload answered 500."""
+    photos = RICH.question("file")
+    assert photos is not None
+    text = upload_error(photos, key).text()
+    assert "%(" not in text
+    assert upload_error(photos, "size").text() == "The selected file must be smaller than 10MB"
+    assert upload_error(photos, "size", max_bytes=3 * 1024 * 1024).params["max"] == "3MB"
 
 
 def test_question_style_label_is_flagged_where_a_default_message_would_use_it() -> None:
@@ -368,3 +380,22 @@ def test_validate_page_survives_huge_and_broken_unicode_input() -> None:
         result = validate_page(RICH, page, posted, {"radios": "\udfff"})
         assert result.errors and not set(result.values) & set(result.errors)
     assert validate_page(RICH, RICH.pages[0], None, None).errors  # type: ignore[arg-type]
+
+
+def test_a_one_page_form_has_a_page_and_nothing_made_up() -> None:
+    """Contact, track and the admin invite were journeys with a dummy service, summary
+    and start page; a plain one-page form has an id and its page, parsed as strictly."""
+    from server.forms.one_page import parse_one_page_form
+    from server.handlers.admin.invites import INVITE_FORM
+    from server.handlers.public.track import TRACK_FORM
+    from server.journeys.contact import CONTACT, CONTACT_ANONYMOUS
+    for form in (CONTACT, CONTACT_ANONYMOUS, TRACK_FORM, INVITE_FORM):
+        assert len(form.pages) == 1 and form.page.questions
+        assert set(export_definition(form)) == {"id", "version", "title", "pages", "messages"}
+    assert CONTACT_ANONYMOUS.page.id == CONTACT.page.id == "contact"
+    page = {"id": "p", "questions": [{"id": "q", "type": "text", "label": "Q"}]}
+    assert parse_one_page_form({"id": "f", "page": page}).question("q") is not None
+    with pytest.raises(DefinitionError, match="unknown key 'service'"):
+        parse_one_page_form({"id": "f", "page": page, "service": "planning"})
+    with pytest.raises(DefinitionError, match=r"page\[0\].questions\[0\]"):
+        parse_one_page_form({"id": "f", "page": {**page, "questions": [{"id": "q"}]}})

@@ -13,7 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import httpx
@@ -21,6 +21,7 @@ import pytest
 
 from server import litestream
 from server.db import Store
+from server.db.schema import migrate
 from server.db.staff import create_invite
 from server.settings import Settings
 from tests.support import free_port
@@ -176,6 +177,19 @@ def email(i: int) -> str:
     return f"drill{i:02d}@example.org"
 
 
+def add_invites(db_path: Path, people: Iterable[int], migrate_first: bool = False) -> None:
+    """Invite drill people (by number) through the app's own write path, each in its
+    own committed transaction."""
+    store = Store(db_path)
+    try:
+        if migrate_first:
+            migrate(store)
+        for i in people:
+            store.write_sync(create_invite, email(i), ROLE, f"Drill {i}", "drill")
+    finally:
+        store.close()
+
+
 @pytest.mark.slow
 def test_every_acknowledged_invite_survives_a_crash_and_a_restore(
         tmp_path: Path, start: Start, record_property: Callable[[str, object], None]) -> None:
@@ -197,12 +211,7 @@ def test_every_acknowledged_invite_survives_a_crash_and_a_restore(
     first = tolbooth("invite-staff", "--email", email(0), "--role", ROLE, env=env)
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith(f"{url}/enrol/")
-    store = Store(settings.db_path)
-    try:
-        for i in range(1, N):
-            store.write_sync(create_invite, email(i), ROLE, f"Drill {i}", "drill")
-    finally:
-        store.close()
+    add_invites(settings.db_path, range(1, N))
     acknowledged = {email(i) for i in range(N)}
 
     # (a) Replication is asynchronous: wait until a restore has all N.
@@ -211,12 +220,7 @@ def test_every_acknowledged_invite_survives_a_crash_and_a_restore(
     print(f"replication lag after the last commit: {lag:.2f} s")
 
     # (b) M more commits, then the machine dies at once: Litestream and the server.
-    store = Store(settings.db_path)
-    try:
-        for i in range(N, N + M):
-            store.write_sync(create_invite, email(i), ROLE, f"Drill {i}", "drill")
-    finally:
-        store.close()  # the server's connections keep the WAL; nothing is checkpointed
+    add_invites(settings.db_path, range(N, N + M))  # the server's connections keep the WAL
     os.killpg(server.pid, signal.SIGKILL)
     server.wait(timeout=10)
     committed = {email(i) for i in range(N + M)}
@@ -267,28 +271,17 @@ def test_every_acknowledged_invite_survives_a_crash_and_a_restore(
     assert_server_runs_under_litestream(new_server.pid)
     # Replication carries on from the restored state.
     new_settings = settings_for(new_env)
-    store = Store(new_settings.db_path)
-    try:
-        store.write_sync(create_invite, email(99), ROLE, "After restore", "drill")
-    finally:
-        store.close()
+    add_invites(new_settings.db_path, [99])
     wait_replicated(new_settings, tmp_path / "scratch2.db", committed | {email(99)}, 20)
     new_server.send_signal(signal.SIGTERM)  # Litestream forwards it to the server
     assert new_server.wait(timeout=15) == 0, tail(new_log)
 
 
-def _replicated_database(tmp_path: Path, emails: list[str]) -> dict[str, str]:
+def _replicated_database(tmp_path: Path, people: list[int]) -> dict[str, str]:
     """A data dir whose database (with these invites) has been shipped to its replica."""
     env = tolbooth_env(tmp_path / "data", (tmp_path / "replica").resolve().as_uri())
     settings = settings_for(env)
-    store = Store(settings.db_path)
-    try:
-        from server.db.schema import migrate
-        migrate(store)
-        for address in emails:
-            store.write_sync(create_invite, address, ROLE, address, "test")
-    finally:
-        store.close()
+    add_invites(settings.db_path, people, migrate_first=True)
     config = litestream.write_config(settings)
     subprocess.run([litestream.executable(), "replicate", "-once", "-config", str(config)],
                    check=True, capture_output=True, timeout=30)
@@ -296,14 +289,10 @@ def _replicated_database(tmp_path: Path, emails: list[str]) -> dict[str, str]:
 
 
 def test_restore_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
-    env = _replicated_database(tmp_path, [email(1)])
+    env = _replicated_database(tmp_path, [1])
     db = tmp_path / "data" / "tolbooth.db"
     # A row the replica never saw, so we can tell which database we have.
-    store = Store(db)
-    try:
-        store.write_sync(create_invite, email(2), ROLE, "Local only", "test")
-    finally:
-        store.close()
+    add_invites(db, [2])
 
     refused = tolbooth("restore", env=env)
     assert refused.returncode == 2

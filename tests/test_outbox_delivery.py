@@ -8,7 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from server.db import attachments, sync_slots
+from server.db import sync_slots
+from tests import queries
 
 from .journey_answers import JPEG_1PX
 from .outbox_helpers import (
@@ -17,6 +18,7 @@ from .outbox_helpers import (
     request_count,
     stored_request,
     wait_for,
+    wait_until_outbox_idle,
     walk_food_safety_offline,
 )
 
@@ -57,7 +59,7 @@ def test_offline_submit_survives_reload_and_arrives_once_when_back_online(
     expect(page).to_have_title(re.compile(r"^Request sent – "))
     expect(page.locator(STATUS)).to_have_text(f"Sent: reference {stored.reference}")
     assert outbox_items(page) == []
-    page.wait_for_timeout(1500)  # any second sender (worker sync, pageshow) has had its go
+    wait_until_outbox_idle(page)  # any second sender (worker sync, pageshow) has had its go
     assert request_count(store) == before + 1
     assert stored.answers["business_name"] == "The Harbour Chip Shop"
     assert stored.answers["business_address"]["postcode"] == "KY10 3AQ"
@@ -86,7 +88,7 @@ def test_a_photo_chosen_offline_is_kept_as_a_blob_and_uploaded_after_the_record(
                     and s.filled and s, what="the photo upload")
     assert slot.request_id == kept["id"] and slot.filename == "chicken.jpg"
     assert not store.read_sync(sync_slots.is_incomplete, kept["id"])
-    [stored_file] = store.read_sync(attachments.request_files, kept["id"])
+    [stored_file] = store.read_sync(queries.request_files, kept["id"])
     assert stored_file.id == kept["attachment"]
     sent = page.evaluate("() => TolboothOutbox.listSent()")
     [record] = [r for r in sent if r["id"] == kept["id"]]

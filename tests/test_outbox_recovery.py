@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, Request, Route
 
-from server.db import sync_clients, sync_ledger
+from server.db import sync_clients
+from tests import queries
 
 from .outbox_helpers import (
     open_ready,
@@ -20,6 +21,7 @@ from .outbox_helpers import (
     stored_request,
     valid_answers,
     wait_for,
+    wait_until_outbox_idle,
 )
 from .sync_support import mutation, push_body
 
@@ -60,7 +62,7 @@ def queue_several(page: Page, count: int) -> list[dict[str, Any]]:
 
 def assert_each_once(store: Any, ids: list[str]) -> None:
     for request_id in ids:
-        assert store.read_sync(sync_ledger.requests_with_id, request_id) == 1, request_id
+        assert store.read_sync(queries.requests_with_id, request_id) == 1, request_id
 
 
 def test_a_server_ahead_of_the_client_still_gets_every_item_once(
@@ -110,7 +112,7 @@ def test_a_client_ahead_of_the_server_resends_from_the_expected_id(
     assert request_count(store) == before + 3
     # No gap on the server: the three went in as 2, 3 and 4.
     assert store.read_sync(sync_clients.last_mutation_id, client["client_id"]) == 4
-    assert store.read_sync(sync_ledger.mutation_count, client["client_id"]) == 4
+    assert store.read_sync(queries.mutation_count, client["client_id"]) == 4
 
 
 def test_a_revoked_client_registers_again_and_delivers_once(
@@ -201,7 +203,7 @@ def test_two_tabs_sending_at_once_send_each_request_once(
     second.evaluate(f"() => {{ window.pressed = ({PRESS_AT})({at}); }}")
     ids = [q["id"] for q in queued]
     wait_for(lambda: all(stored_request(store, i) for i in ids), what="all six", page=first)
-    first.wait_for_timeout(1000)  # any late second sender has had its go
+    wait_until_outbox_idle(first)  # any late second sender has had its go
     assert outbox_items(first) == [] and outbox_items(second) == []
     assert_each_once(store, ids)
     assert request_count(store) == before + 6

@@ -22,6 +22,20 @@ READY = "A new version of this service is ready."
 FIRST_PAGE = FormRegistry().latest("noise-complaint").pages[0]
 CHECK_FOR_UPDATE = "navigator.serviceWorker.getRegistration().then((r) => r.update())"
 HAS_WAITING = "navigator.serviceWorker.getRegistration().then((r) => !!(r && r.waiting))"
+HEARD_INSTALLED = """navigator.serviceWorker.getRegistration()
+    .then((r) => !!(r && r.waiting && r.waiting.state === 'installed'))"""
+# Messages from one page to one worker arrive in order: the waiting worker answers a
+# pages message (pwa/sw/forms_precache.js) after any SKIP_WAITING posted before it.
+ROUND_TRIP_TO_WAITING = """() => navigator.serviceWorker.getRegistration().then((r) =>
+    new Promise((resolve) => {
+        const waiting = r.waiting;
+        navigator.serviceWorker.addEventListener('message', (event) => {
+            if (event.data && event.data.type === 'tolbooth-pages-precached') {
+                resolve(r.waiting === waiting ? waiting.state : 'replaced');
+            }
+        });
+        waiting.postMessage({ type: 'tolbooth-precache-pages', lang: 'en' });
+    }))"""
 
 
 def serve_new_build(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
@@ -48,8 +62,9 @@ def test_update_is_offered_not_forced_and_old_caches_go(page: Page, base_url, mo
     expect(banner).to_contain_text(READY, timeout=90_000)
     assert banner.get_attribute("role") == "status"
     # Offered, not forced: the new worker waits, the old caches are still there, and
-    # the page has not reloaded.
-    page.wait_for_timeout(1000)
+    # the page has not reloaded. Only a SKIP_WAITING message makes it take over; a
+    # round trip to it after the banner shows means any such message was handled.
+    assert page.evaluate(ROUND_TRIP_TO_WAITING) == "installed"
     assert page.evaluate(HAS_WAITING)
     assert page.evaluate("window.tbNotReloaded") is True
     names = list(cache_contents(page))
@@ -79,8 +94,8 @@ def test_update_waits_while_a_form_has_unsent_input(page: Page, base_url, monkey
     old = cache_version(list(cache_contents(page)))
     serve_new_build(monkeypatch, old, "5f4e3d2c1b0a")
     page.evaluate(CHECK_FOR_UPDATE)
-    wait_until(lambda: page.evaluate(HAS_WAITING), "the new worker to be waiting")
-    page.wait_for_timeout(1000)
+    # The page hears "installed" (and would offer it then) after it sees it waiting.
+    wait_until(lambda: page.evaluate(HEARD_INSTALLED), "the page to hear it installed")
     expect(page.locator(BANNER)).to_be_empty()
     # The next page load, with nothing unsent, offers it.
     page.goto(f"{base_url}/services/noise-complaint")

@@ -4,6 +4,7 @@ import uuid
 import pytest
 
 from server.db import requests as requests_db
+from tests import queries
 
 
 def new(request_id: str | None = None, **overrides):
@@ -27,7 +28,7 @@ def test_same_submission_twice_stores_one_request(store):
     again = store.write_sync(requests_db.create_request, submission, make)
     assert not first.duplicate and again.duplicate
     assert again.request.reference == first.request.reference
-    assert store.read_sync(requests_db.count) == 1
+    assert store.read_sync(queries.request_count) == 1
 
 
 def test_reference_collision_draws_again(store):
@@ -70,7 +71,7 @@ def test_failed_transaction_leaves_nothing(store):
         raise RuntimeError("crash mid-way")
     with pytest.raises(RuntimeError):
         store.write_sync(half_then_fail)
-    assert store.read_sync(requests_db.count) == 0
+    assert store.read_sync(queries.request_count) == 0
     assert store.read_sync(lambda db: db.execute(
         "SELECT COUNT(*) FROM request_events").fetchone()[0]) == 0
 

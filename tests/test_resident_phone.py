@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 
 from server.db import Store
 from server.db import requests as requests_db
+from tests import queries
 from tests.journey_answers import page_fields
 from tests.notify_stub import NotifyStub
 from tests.passkey_authenticator import csrf, resident, sign_in_with_new_passkey
@@ -187,9 +188,8 @@ def test_a_notify_refusal_is_logged_and_not_retried(world, notify, caplog):
     notify.fail_next(1, status=400)
     with signed_in(world, FIRST) as client:
         ask_for_link(client)
-        from server.db import sms_outbox
         for _ in range(100):
-            status = world.store.read_sync(sms_outbox.text_status, 1)
+            status = world.store.read_sync(queries.text_status, 1)
             if status[0] != "queued":
                 break
             time.sleep(0.05)
@@ -255,7 +255,9 @@ def test_opening_the_link_signed_out_says_to_sign_in_first(world, notify):
 def test_a_text_queued_while_the_app_was_stopped_is_sent_when_it_starts(world, notify):
     client = signed_in(world, FIRST)  # no lifespan: nothing sends texts
     assert ask_for_link(client).status_code == 303
-    time.sleep(0.5)
+    # The text waits in the queue, untried, and there is no sender to try it.
+    assert world.store.read_sync(queries.text_status, 1) == ("queued", 0, None)
+    assert world.app.state.texts._task is None
     assert notify.answered == []
     with TestClient(world.app, base_url=ORIGIN):
         assert "/account/phone/verify/" in notify.wait_for(MOBILE).body

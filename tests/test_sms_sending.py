@@ -11,6 +11,8 @@ import httpx
 import jwt
 import pytest
 
+from tests import queries
+
 MOBILE = "+447912345678"
 
 
@@ -63,4 +65,4 @@ def test_without_a_notify_key_texts_are_logged_only_in_development(
         worker.start()
         worker.join(30)
     assert ("secret-token" in caplog.text) is logged_link
-    assert store.read_sync(sms_outbox.text_status, text_id)[0] == status
+    assert store.read_sync(queries.text_status, text_id)[0] == status

@@ -15,8 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.db import Store, sync_ledger
+from server.db import Store
 from server.db import requests as requests_db
+from tests import queries
 from tests.support import TEST_SECRET, free_socket
 from tests.sync_support import Device, mutation, push_body
 
@@ -110,7 +111,11 @@ def test_sigkill_mid_stream_loses_and_duplicates_nothing(tmp_path):
             assert progress.acquire(timeout=60)
         server.kill()
         killed_at = sum(len(s.acked) for s in streams)
-        time.sleep(0.5)  # the devices fail for a while
+        failed = [s.failures for s in streams]
+        deadline = time.monotonic() + 30
+        while not all(s.failures > before for s, before in zip(streams, failed, strict=True)):
+            assert time.monotonic() < deadline, "the devices did not notice the kill"
+            time.sleep(0.02)  # until every device has failed to push at least once
         server.start()
         for stream in streams:
             stream.join(timeout=120)
@@ -125,11 +130,11 @@ def test_sigkill_mid_stream_loses_and_duplicates_nothing(tmp_path):
         for stream in streams:
             assert not stream.queue
             assert len(stream.acked) == PER_DEVICE
-            assert store.read_sync(sync_ledger.mutation_count, stream.device.client_id) \
+            assert store.read_sync(queries.mutation_count, stream.device.client_id) \
                 == PER_DEVICE
             for entity_id, reference in stream.acked.items():
-                assert store.read_sync(sync_ledger.requests_with_id, entity_id) == 1
+                assert store.read_sync(queries.requests_with_id, entity_id) == 1
                 assert store.read_sync(requests_db.by_id, entity_id).reference == reference
-        assert store.read_sync(requests_db.count) == DEVICES * PER_DEVICE
+        assert store.read_sync(queries.request_count) == DEVICES * PER_DEVICE
     finally:
         store.close()

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from server.db import requests as requests_db
-from server.db import sync_ledger
+from tests import queries
 from tests.sync_support import Device, mutation, push_body
 
 
@@ -46,8 +46,8 @@ def test_five_identical_pushes_in_parallel_apply_once(http, live_server, base_ur
     assert len({r["reference"] for r in results}) == 1
     store = _store(live_server)
     assert store.read_sync(requests_db.by_id, sent["id"]).reference == results[0]["reference"]
-    assert store.read_sync(sync_ledger.requests_with_id, sent["id"]) == 1
-    assert store.read_sync(sync_ledger.conflicts_for, sent["id"]) == []
+    assert store.read_sync(queries.requests_with_id, sent["id"]) == 1
+    assert store.read_sync(queries.conflicts_for, sent["id"]) == []
 
 
 def test_five_parallel_copies_of_one_push_from_one_device_apply_once(http, live_server,
@@ -68,7 +68,7 @@ def test_five_parallel_copies_of_one_push_from_one_device_apply_once(http, live_
     assert statuses == [("applied", "applied")] + [("duplicate", "duplicate")] * 4
     assert len({tuple(r["reference"] for r in json.loads(a)["results"]) for a in answers}) == 1
     store = _store(live_server)
-    assert store.read_sync(sync_ledger.mutation_count, device.client_id) == 2
+    assert store.read_sync(queries.mutation_count, device.client_id) == 2
     for result in json.loads(answers[0])["results"]:
         assert store.read_sync(requests_db.by_id, result["id"]) is not None
 
@@ -101,8 +101,8 @@ def test_commit_then_lost_answer_then_retry_gives_one_request(http, live_server)
     assert retried["reference"] == store.read_sync(requests_db.by_id, sent["id"]).reference
     again = device.results(dict(sent, mutation_id=2))[0]  # queued twice by mistake
     assert again["status"] == "duplicate" and again["reference"] == retried["reference"]
-    assert store.read_sync(sync_ledger.mutation_count, device.client_id) == 2
-    assert store.read_sync(sync_ledger.requests_with_id, sent["id"]) == 1
+    assert store.read_sync(queries.mutation_count, device.client_id) == 2
+    assert store.read_sync(queries.requests_with_id, sent["id"]) == 1
 
 
 def test_unknown_device_cannot_learn_anything(http):

@@ -11,9 +11,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.db import sync_ledger
 from sync.canonical import payload_sha256
 from sync.messages import parse_json, parse_push
+from tests import queries
 from tests.sync_support import Device, mutation, push_body
 
 json_values = st.recursive(
@@ -82,12 +82,12 @@ def test_broken_pushes_never_500_and_change_nothing_unless_valid(client, store, 
     for _ in range(3):
         body, _rehashed = data.draw(broken_pushes(device.client_id, last + 1))
         raw = json.dumps(body).encode()
-        before = store.read_sync(sync_ledger.row_counts)
+        before = store.read_sync(queries.row_counts)
         response = send(device, raw)
         assert response.status_code in (200, 400), response.text
         if response.status_code == 400:
             assert response.json()["error"] and response.json()["message"]
-            assert store.read_sync(sync_ledger.row_counts) == before
+            assert store.read_sync(queries.row_counts) == before
         else:
             parse_push(parse_json(raw))  # accepted only because it is a valid push
             last = response.json()["last_mutation_id"]
@@ -97,10 +97,10 @@ def test_broken_pushes_never_500_and_change_nothing_unless_valid(client, store, 
 @given(body=json_values)
 def test_any_json_body_gets_a_4xx_and_changes_nothing(client, store, body):
     device = Device(client)
-    before = store.read_sync(sync_ledger.row_counts)
+    before = store.read_sync(queries.row_counts)
     response = send(device, json.dumps(body).encode())
     assert response.status_code == 400, response.text
-    assert store.read_sync(sync_ledger.row_counts) == before
+    assert store.read_sync(queries.row_counts) == before
 
 
 @PROPERTY
@@ -108,10 +108,10 @@ def test_any_json_body_gets_a_4xx_and_changes_nothing(client, store, body):
 def test_truncated_or_garbled_bytes_get_400_and_change_nothing(client, store, cut, noise):
     device = Device(client)
     good = json.dumps(push_body(device.client_id, mutation(1))).encode()
-    before = store.read_sync(sync_ledger.row_counts)
+    before = store.read_sync(queries.row_counts)
     response = send(device, good[: int(len(good) * cut)] + noise)
     assert response.status_code == 400, response.text
-    assert store.read_sync(sync_ledger.row_counts) == before
+    assert store.read_sync(queries.row_counts) == before
 
 
 def test_the_unbroken_push_is_applied(client, store):
@@ -119,4 +119,4 @@ def test_the_unbroken_push_is_applied(client, store):
     device = Device(client)
     response = send(device, json.dumps(push_body(device.client_id, mutation(1))).encode())
     assert response.json()["results"][0]["status"] == "applied"
-    assert copy.deepcopy(store.read_sync(sync_ledger.row_counts))["requests"] == 1
+    assert copy.deepcopy(store.read_sync(queries.row_counts))["requests"] == 1

@@ -9,9 +9,10 @@ import uuid
 import pytest
 
 from server.db import requests as requests_db
-from server.db import sync_clients, sync_ledger
+from server.db import sync_clients
 from server.forms.registry import DEFINITIONS_DIR, FormRegistry
 from sync.canonical import canonical_json
+from tests import queries
 from tests.sync_support import Device, mutation, payload, pest_answers, push_body
 
 
@@ -21,7 +22,7 @@ def device(client):
 
 
 def counts(store):
-    return store.read_sync(sync_ledger.row_counts)
+    return store.read_sync(queries.row_counts)
 
 
 def test_push_same_mutation_twice_applies_once(device, store):
@@ -32,7 +33,7 @@ def test_push_same_mutation_twice_applies_once(device, store):
     # The stored result, saying it was not applied again.
     assert again.json() == {**first.json(), "results": [
         {**first.json()["results"][0], "status": "duplicate"}]}
-    assert store.read_sync(requests_db.count) == 1
+    assert store.read_sync(queries.request_count) == 1
 
 
 def test_applied_request_is_stored_as_offline_with_the_web_event(device, store):
@@ -57,7 +58,7 @@ def test_lost_response_retry_gets_the_stored_result_and_one_request(device, stor
     requeued = device.results(dict(sent, mutation_id=2))[0]
     assert requeued["status"] == "duplicate"
     assert requeued["reference"] == committed["reference"]
-    assert store.read_sync(requests_db.count) == 1
+    assert store.read_sync(queries.request_count) == 1
 
 
 def test_out_of_order_stops_the_batch_with_the_expected_id(device, store):
@@ -66,7 +67,7 @@ def test_out_of_order_stops_the_batch_with_the_expected_id(device, store):
     assert [r["mutation_id"] for r in body["results"]] == [1, 2]
     assert body["stopped"] == {"reason": "out_of_order", "expected": 3}
     assert body["last_mutation_id"] == 2
-    assert store.read_sync(requests_db.count) == 2
+    assert store.read_sync(queries.request_count) == 2
 
 
 def test_replayed_older_mutation_returns_its_stored_result(device, store):
@@ -74,7 +75,7 @@ def test_replayed_older_mutation_returns_its_stored_result(device, store):
     first = device.results(one, two)
     device.results(mutation(3))
     assert device.results(one) == [{**first[0], "status": "duplicate"}]
-    assert store.read_sync(requests_db.count) == 3
+    assert store.read_sync(queries.request_count) == 3
 
 
 def test_different_payload_same_entity_is_a_conflict_and_both_are_kept(device, store):
@@ -84,9 +85,9 @@ def test_different_payload_same_entity_is_a_conflict_and_both_are_kept(device, s
     applied, conflict = device.results(first, second)
     assert applied["status"] == "applied" and conflict["status"] == "conflict"
     assert store.read_sync(requests_db.by_id, entity).answers["pest_type"] == "rats"
-    kept = store.read_sync(sync_ledger.conflicts_for, entity)
+    kept = store.read_sync(queries.conflicts_for, entity)
     assert [k.payload for k in kept] == [second["payload"]]
-    assert store.read_sync(requests_db.count) == 1
+    assert store.read_sync(queries.request_count) == 1
 
 
 def test_invalid_answers_are_rejected_in_gaelic_then_fixed_under_a_new_id(device, store):
@@ -96,7 +97,7 @@ def test_invalid_answers_are_rejected_in_gaelic_then_fixed_under_a_new_id(device
     assert rejected["status"] == "rejected" and rejected["reason"] == "invalid_answers"
     assert rejected["errors"] == [
         {"field": "pest_type", "message": "Taghaibh dè an seòrsa plàigh a th’ agaibh"}]
-    assert store.read_sync(requests_db.count) == 0
+    assert store.read_sync(queries.request_count) == 0
     # The id is used up: sending mutation 1 again only repeats the rejection.
     assert device.results(mutation(1, entity, payload(locale="gd")))[0] == rejected
     fixed = device.results(mutation(2, entity, payload(locale="gd")))[0]

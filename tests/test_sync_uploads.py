@@ -13,8 +13,9 @@ import pytest
 from PIL import Image
 
 from server.auth.signed_links import tracking_url
-from server.db import attachments, sync_slots
+from server.db import sync_slots
 from server.handlers.sync import uploads as sync_uploads
+from tests import queries
 from tests.sync_support import Device, mutation, payload, tree_answers
 
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -99,9 +100,9 @@ def test_upload_in_chunks_fills_the_slot_and_strips_the_location(device, store, 
 
     assert not store.read_sync(sync_slots.is_incomplete, request_id)
     assert "Incomplete" not in client.get(track).text
-    files = store.read_sync(attachments.request_files, request_id)
+    files = store.read_sync(queries.request_files, request_id)
     assert [(f.id, f.media_type) for f in files] == [(slot["id"], "image/jpeg")]
-    kept = store.read_sync(attachments.file_data, slot["id"])
+    kept = store.read_sync(queries.file_data, slot["id"])
     assert b"Exif" not in kept and b"PhoneMaker" not in kept
     assert not Image.open(io.BytesIO(kept)).getexif()
 
@@ -149,7 +150,7 @@ def test_non_image_declared_as_image_is_refused_and_the_request_stays_incomplete
     answer = patch(device, url, 0, data)
     assert answer.status_code == 422 and answer.json()["error"] == "file_type"
     assert store.read_sync(sync_slots.is_incomplete, request_id)
-    assert store.read_sync(attachments.request_files, request_id) == []
+    assert store.read_sync(queries.request_files, request_id) == []
 
 
 def test_bytes_that_are_not_the_declared_file_are_refused(device, store):
@@ -229,3 +230,21 @@ def test_residents_own_request_page_shows_incomplete(device, store, settings):
                                  resident(store, "ann@example.com"))
         page = ann.get(f"/account/requests/{request_id}")
         assert page.status_code == 200 and "Incomplete" in page.text
+
+
+@pytest.mark.parametrize("size, refused", [(10 * 1024 * 1024, False),
+                                           (10 * 1024 * 1024 + 1, True),
+                                           (25 * 1024 * 1024, True)])
+def test_a_declared_file_over_the_questions_limit_is_refused_as_the_web_form_does(
+        device, size, refused):
+    """The form's 10MB, as on the web and offline (not the 20 MB an upload may be)."""
+    slot = {**slot_for(b"x"), "size": size}
+    sent = mutation(1, body=payload(tree_answers([slot["id"]]), journey="tree-enquiry"),
+                    attachments=[slot])
+    [result] = device.results(sent)
+    if not refused:
+        assert result["status"] == "applied", result
+        return
+    assert result["status"] == "rejected"
+    assert result["errors"] == [{"field": "photos",
+                                 "message": "The selected file must be smaller than 10MB"}]

@@ -75,3 +75,16 @@ def test_decompression_bomb_is_refused():
     Image.new("1", (10000, 10000)).save(out, "PNG")
     with pytest.raises(UploadRejected):
         clean_upload("bomb.png", out.getvalue())
+
+
+def test_a_web_upload_between_10mb_and_the_body_limit_gets_the_size_error(client):
+    """Answered 500: the size error was made without its %(max)s (issue 9)."""
+    from tests.support import ORIGIN, csrf
+    url = "/services/food-safety-complaint/photos"
+    token = csrf(client.get(url).text)
+    big = b"\xff\xd8\xff" + b"\0" * (11 * 1024 * 1024)  # under the 12 MiB body limit
+    response = client.post(url, data={"csrf_token": token}, headers={"Origin": ORIGIN},
+                           files={"photos": ("big.jpg", big, "image/jpeg")})
+    assert response.status_code == 200
+    assert "The selected file must be smaller than 10MB" in response.text
+    assert 'href="#photos"' in response.text  # in the error summary, linked to the field

@@ -20,8 +20,8 @@ ROOT = str(Path(__file__).resolve().parents[2])
 if ROOT not in sys.path:
     sys.path.append(ROOT)
 from tests.journey_answers import CONTACT, page_fields  # noqa: E402
+from tests.support import CSRF  # noqa: E402
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 SUBMISSION = re.compile(r'name="submission_id" value="([^"]+)"')
 TRACK_LINK = re.compile(r'href="https?://[^"/]+(/track/[^"]+)"')
 

@@ -1,27 +1,18 @@
 """The app on a free port on http://localhost, the way tests/conftest.py runs it: a temp
-data dir, migrated and seeded, uvicorn in a thread."""
+data dir, migrated and seeded, uvicorn in a thread (tests/support.py live_app)."""
 
 from __future__ import annotations
 
 import logging
-import socket
 import tempfile
-import threading
-import time
 from pathlib import Path
 
-import uvicorn
 from starlette.applications import Starlette
 
-from server.app import create_app
-from server.db import Store
-from server.db.schema import migrate
-from server.db.seed import seed
 from server.errors import Forbidden
-from server.settings import Settings
 from server.web.ratelimit import RateLimiter
+from tests.support import live_app
 
-SECRET = "audit-secret-key-that-is-long-enough-0123456789"
 TEST_ONLY_PATHS = ("/__test__/boom", "/__test__/forbidden")
 
 
@@ -47,50 +38,25 @@ def add_test_only_routes(app: Starlette) -> None:
     app.add_route("/__test__/forbidden", _forbidden)
 
 
-def audit_settings(data_dir: Path, port: int) -> Settings:
-    return Settings.from_env({"TOLBOOTH_DATA_DIR": str(data_dir),
-                              "TOLBOOTH_SECRET_KEY": SECRET,
-                              "TOLBOOTH_ORIGIN": f"http://localhost:{port}"})
-
-
 class LiveApp:
-    """Start with `with LiveApp() as live:`; `live.url` is http://localhost:PORT."""
-
-    def __init__(self) -> None:
-        self._tmp = tempfile.TemporaryDirectory(prefix="tolbooth-audit-")
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://localhost:{self.port}"
-        self.settings = audit_settings(Path(self._tmp.name) / "data", self.port)
-        self.store = Store(self.settings.db_path)
-        migrate(self.store)
-        self.store.write_sync(seed)
-        self.app = create_app(self.settings, self.store)
-        add_test_only_routes(self.app)
-        # The audit submits /track many times (every language, several error states);
-        # the real limit (10 in 10 minutes per address) is tested elsewhere.
-        from server.handlers.public import track
-        track.ATTEMPTS = RateLimiter(limit=100_000, window_seconds=600)
-        config = uvicorn.Config(self.app, log_level="warning", access_log=False,
-                                lifespan="on")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run,
-                                       kwargs={"sockets": [self.sock]}, daemon=True)
+    """Start with `with LiveApp() as live:`; `live.url` is http://localhost:PORT. The
+    app is made and served by tests/support.py's live_app, as the browser tests' is."""
 
     def __enter__(self) -> LiveApp:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the app did not start")
-            time.sleep(0.02)
+        self._tmp = tempfile.TemporaryDirectory(prefix="tolbooth-audit-")
+        self._serving = live_app(Path(self._tmp.name) / "data")
+        built, server = self._serving.__enter__()
+        self.url, self.app, self.store, self.settings = (server.url, built.app, built.store,
+                                                         built.settings)
+        add_test_only_routes(self.app)
+        # The audit submits /track many times (every language, several error states);
+        # the real limits are tested elsewhere. (This once replaced a module-level
+        # limiter that no longer existed: limits live on app.state now.)
+        limits = self.app.state.rate_limits
+        for name in ("track_reference", "track_address"):
+            limits._limiters[name] = RateLimiter(limit=100_000, window_seconds=600)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.store.close()
-        self.sock.close()
+        self._serving.__exit__(*exc)
         self._tmp.cleanup()

@@ -8,12 +8,13 @@ request (WCAG 2.2.1: the page warns them first and lets them stay, see timeout.j
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.db import people
+from server.db.clock import age
 from server.db.people import Person
 from server.web import csrf
 from server.web import visitor_session as sessions
@@ -25,9 +26,6 @@ RESIDENT_IDLE = timedelta(days=7)
 TOUCH_EVERY = timedelta(seconds=30)
 SKIP_PREFIXES = ("/static/", "/sync/", "/healthz")
 
-
-def _age(iso: str) -> timedelta:
-    return datetime.now(UTC) - datetime.fromisoformat(iso.replace("Z", "+00:00"))
 
 
 def idle_limit(person: Person, staff_idle_minutes: int) -> timedelta:
@@ -57,13 +55,13 @@ class AuthMiddleware:
         if person is None:
             session.pop(AUTH_KEY, None)
             return
-        age = _age(person.last_seen_at)
-        if age > idle_limit(person, settings.staff_idle_minutes):
+        idle = age(person.last_seen_at)
+        if idle > idle_limit(person, settings.staff_idle_minutes):
             await store.write(people.end_session, auth_id, "idle")
             session.pop(AUTH_KEY, None)
             state["timed_out"] = True
             return
-        if age > TOUCH_EVERY:
+        if idle > TOUCH_EVERY:
             await store.write(people.touch_session, auth_id)
         state["person"] = person
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from server import i18n
 from server.casework.status import STATUS
+from server.db.clock import parse_iso
 from server.db.requests import Event
 from server.i18n import lazy as _
 
@@ -22,7 +22,7 @@ def timeline(events: list[Event], code: str) -> list[dict[str, Any]]:
     text = i18n.Gettext(code)
     return [{
         "at": e.at,
-        "when": i18n.format_datetime(datetime.fromisoformat(e.at.replace("Z", "+00:00")), code),
+        "when": i18n.format_datetime(parse_iso(e.at), code),
         "title": (text.gettext("Status changed to: %(status)s") % {
             "status": text.gettext(STATUS.get(e.status or "", e.status or ""))}
                   if e.kind == "status_changed" else text.gettext(EVENT_TITLES.get(

@@ -57,17 +57,3 @@ def attach_to_request(db: sqlite_utils.Database, sid: str, journey: str, request
             " AND journey = ? AND request_id IS NULL",
             [request_id, attachment_id, sid, journey],
         )
-
-
-def request_files(db: sqlite_utils.Database, request_id: str) -> list[Attachment]:
-    rows = db.execute(
-        "SELECT id, question_id, filename, media_type, size FROM attachments"
-        " WHERE request_id = ? ORDER BY created_at, id",
-        [request_id],
-    ).fetchall()
-    return [Attachment(*row) for row in rows]
-
-
-def file_data(db: sqlite_utils.Database, attachment_id: str) -> bytes | None:
-    row = db.execute("SELECT data FROM attachments WHERE id = ?", [attachment_id]).fetchone()
-    return bytes(row[0]) if row else None

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import sqlite_utils
 
 from server.db import audit
-from server.db.clock import now_iso
+from server.db.clock import iso_in, now_iso
 
 CHALLENGE_LIFETIME = timedelta(minutes=5)
 
@@ -34,9 +34,6 @@ class Challenge:
     owner_id: str | None
 
 
-def _later(delta: timedelta) -> str:
-    return (datetime.now(UTC) + delta).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
 
 def save_challenge(db: sqlite_utils.Database, challenge: str, sid: str, purpose: str,
                    owner_kind: str | None = None, owner_id: str | None = None) -> None:
@@ -44,7 +41,7 @@ def save_challenge(db: sqlite_utils.Database, challenge: str, sid: str, purpose:
     db.execute(
         "INSERT INTO webauthn_challenges (challenge, sid, purpose, owner_kind, owner_id,"
         " expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [challenge, sid, purpose, owner_kind, owner_id, _later(CHALLENGE_LIFETIME)],
+        [challenge, sid, purpose, owner_kind, owner_id, iso_in(CHALLENGE_LIFETIME)],
     )
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import sqlite_utils
 
 from server.db import audit
-from server.db.clock import now_iso
+from server.db.clock import iso_in, now_iso
 from server.db.staff import token_hash
 
 EMAIL_LINK_LIFETIME = timedelta(minutes=15)
@@ -32,9 +32,6 @@ class Person:
     def actor(self) -> str:
         return f"{self.kind}:{self.id}"
 
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def resident_for_email(db: sqlite_utils.Database, email: str) -> str:
@@ -109,7 +106,7 @@ def create_email_link(db: sqlite_utils.Database, email: str) -> str:
     db.execute(
         "INSERT INTO email_links (token_hash, email, created_at, expires_at)"
         " VALUES (?, ?, ?, ?)",
-        [token_hash(token), email, now_iso(), _iso(datetime.now(UTC) + EMAIL_LINK_LIFETIME)])
+        [token_hash(token), email, now_iso(), iso_in(EMAIL_LINK_LIFETIME)])
     return token
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -123,29 +122,34 @@ def request_row(new: NewRequest, reference: str, now: str) -> tuple[Any, ...]:
 
 def insert_request(db: sqlite_utils.Database, new: NewRequest,
                    make_reference: Callable[[], str], now: str) -> str:
-    """Insert a new request (status received, no event yet) and return its reference,
-    drawing another reference when one is already taken."""
-    row = list(request_row(new, "", now))
-    for _attempt in range(10):
-        row[1] = reference = make_reference()
-        try:
-            batch.insert_rows(db, _INSERT_INTO, [row])
-            return reference
-        except sqlite3.IntegrityError as exc:
-            if "requests.reference" not in str(exc):
-                raise
-    # 31^7 references make this practically impossible
-    raise RuntimeError("could not find a free reference")  # pragma: no cover
+    """Insert a new request (status received, no event yet) and return its reference."""
+    [reference] = free_references(db, make_reference, 1)
+    batch.insert_rows(db, _INSERT_INTO, [request_row(new, reference, now)])
+    return reference
 
 
 def insert_requests(db: sqlite_utils.Database, rows: Sequence[Sequence[Any]]) -> None:
     """Rows made by request_row, in one statement: their references must be free (see
-    taken_references), since a clash undoes them all."""
+    free_references), since a clash undoes them all."""
     batch.insert_rows(db, _INSERT_INTO, rows)
 
 
-def taken_references(db: sqlite_utils.Database, references: Collection[str]) -> set[str]:
-    """Which of these references requests already have."""
+def free_references(db: sqlite_utils.Database, make_reference: Callable[[], str],
+                    count: int) -> list[str]:
+    """`count` references no request has and no two alike: drawn, checked in one query,
+    and those already taken drawn again. The web path and the sync path both come here;
+    they run in a write transaction on the single writer, so nothing takes one meanwhile."""
+    free: set[str] = set()
+    for _attempt in range(10):
+        drawn = {make_reference() for _ in range(count - len(free))} - free
+        free |= drawn - _taken_references(db, drawn)
+        if len(free) == count:
+            return sorted(free)
+    # 31^7 references make this practically impossible
+    raise RuntimeError("could not find free references")  # pragma: no cover
+
+
+def _taken_references(db: sqlite_utils.Database, references: Collection[str]) -> set[str]:
     if not references:
         return set()
     found = db.conn.execute(
@@ -209,10 +213,6 @@ def public_events(db: sqlite_utils.Database, request_id: str) -> list[Event]:
         [request_id],
     ).fetchall()
     return [Event(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6]) for r in rows]
-
-
-def count(db: sqlite_utils.Database) -> int:
-    return int(db.execute("SELECT COUNT(*) FROM requests").fetchone()[0])
 
 
 def for_service(db: sqlite_utils.Database, service: str | None,

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from enum import Enum
 
 import sqlite_utils
 
 from server.db import audit
-from server.db.clock import now_iso
+from server.db.clock import iso_in, now_iso
 from server.db.staff import token_hash
 
 PHONE_LINK_LIFETIME = timedelta(minutes=30)  # texts can arrive later than emails
@@ -46,9 +46,6 @@ def masked(phone: str) -> str:
     return f"…{phone[-3:]}"
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
 
 def phone_of(db: sqlite_utils.Database, resident_id: str) -> ResidentPhone:
     row = db.execute("SELECT phone, phone_verified_at FROM residents WHERE id = ?",
@@ -72,7 +69,7 @@ def create_phone_link(db: sqlite_utils.Database, resident_id: str, phone: str) -
         "INSERT INTO phone_links (token_hash, resident_id, phone, created_at, expires_at)"
         " VALUES (?, ?, ?, ?, ?)",
         [token_hash(token), resident_id, phone, now,
-         _iso(datetime.now(UTC) + PHONE_LINK_LIFETIME)])
+         iso_in(PHONE_LINK_LIFETIME)])
     audit.record(db, f"resident:{resident_id}", "phone_link_sent", f"resident:{resident_id}",
                  {"phone": masked(phone)})
     return token

@@ -4,12 +4,12 @@ references a session has sent. Expires a day after it was last touched."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import sqlite_utils
 
-from server.db.clock import now_iso
+from server.db.clock import iso_in, now_iso
 
 LIFETIME = timedelta(hours=24)
 
@@ -37,16 +37,18 @@ def delete(db: sqlite_utils.Database, sid: str, key: str) -> None:
 
 
 def purge_expired(db: sqlite_utils.Database) -> int:
-    """Remove expired session data and the draft files that belonged to it."""
+    """Delete expired session data (drafts, contact details offered again) and the draft
+    files that belonged to it: gone, not only hidden by get(). Returns the rows deleted.
+    Run by server/journeys/expiry.py and `tolbooth purge`."""
     cutoff = _cutoff()
-    db.execute(
+    files = db.execute(
         "DELETE FROM attachments WHERE request_id IS NULL AND sid IS NOT NULL AND sid NOT IN"
         " (SELECT sid FROM session_data WHERE updated_at > ?) AND created_at < ?",
         [cutoff, cutoff],
-    )
-    return db.execute("DELETE FROM session_data WHERE updated_at <= ?", [cutoff]).rowcount
+    ).rowcount
+    rows = db.execute("DELETE FROM session_data WHERE updated_at <= ?", [cutoff]).rowcount
+    return int(files) + int(rows)
 
 
 def _cutoff() -> str:
-    moment = datetime.now(UTC) - LIFETIME
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso_in(-LIFETIME)

@@ -7,11 +7,11 @@ when Notify has accepted it, refused it for good (a 4xx), or it is no longer wor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import sqlite_utils
 
-from server.db.clock import now_iso
+from server.db.clock import iso_in, now_iso
 
 
 @dataclass(frozen=True)
@@ -24,17 +24,15 @@ class QueuedText:
     send_before: str | None
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
 
 def queue_text(db: sqlite_utils.Database, phone: str, body: str, purpose: str,
-               send_before: datetime | None = None) -> int:
+               send_within: timedelta | None = None) -> int:
+    """Queue a text; one that has not gone within `send_within` is no use and is dropped."""
     now = now_iso()
     cursor = db.execute(
         "INSERT INTO sms_outbox (phone, body, purpose, created_at, next_attempt_at,"
         " send_before) VALUES (?, ?, ?, ?, ?, ?)",
-        [phone, body, purpose, now, now, _iso(send_before) if send_before else None])
+        [phone, body, purpose, now, now, iso_in(send_within) if send_within else None])
     return int(cursor.lastrowid or 0)
 
 
@@ -47,7 +45,7 @@ def claim_due_texts(db: sqlite_utils.Database, lease: timedelta,
         "SELECT id, phone, body, purpose, attempts, send_before FROM sms_outbox"
         " WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id"
         " LIMIT ?", [now, limit]).fetchall()
-    later = _iso(datetime.now(UTC) + lease)
+    later = iso_in(lease)
     for row in rows:
         db.execute("UPDATE sms_outbox SET next_attempt_at = ? WHERE id = ?", [later, row[0]])
     return [QueuedText(*row) for row in rows]
@@ -68,7 +66,7 @@ def mark_sent(db: sqlite_utils.Database, text_id: int, notify_id: str) -> None:
 def mark_retry(db: sqlite_utils.Database, text_id: int, wait: timedelta, error: str) -> None:
     db.execute("UPDATE sms_outbox SET attempts = attempts + 1, next_attempt_at = ?,"
                " last_error = ? WHERE id = ?",
-               [_iso(datetime.now(UTC) + wait), error[:500], text_id])
+               [iso_in(wait), error[:500], text_id])
 
 
 def mark_given_up(db: sqlite_utils.Database, text_id: int, status: str, error: str) -> None:
@@ -76,10 +74,3 @@ def mark_given_up(db: sqlite_utils.Database, text_id: int, status: str, error: s
     db.execute("UPDATE sms_outbox SET status = ?, body = NULL, attempts = attempts + 1,"
                " last_error = ?, done_at = ? WHERE id = ?",
                [status, error[:500], now_iso(), text_id])
-
-
-def text_status(db: sqlite_utils.Database, text_id: int) -> tuple[str, int, str | None]:
-    """(status, attempts, last error): what the queue did with one text."""
-    row = db.execute("SELECT status, attempts, last_error FROM sms_outbox WHERE id = ?",
-                     [text_id]).fetchone()
-    return (str(row[0]), int(row[1]), row[2]) if row else ("unknown", 0, None)

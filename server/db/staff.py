@@ -6,12 +6,12 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import sqlite_utils
 
 from server.db import audit
-from server.db.clock import now_iso
+from server.db.clock import iso_in, now_iso
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def create_invite(db: sqlite_utils.Database, email: str, role: str, name: str,
     """
     staff = upsert_staff(db, email, name, role)
     token = secrets.token_urlsafe(32)
-    expires = (datetime.now(UTC) + valid_for).isoformat(timespec="seconds").replace("+00:00", "Z")
+    expires = iso_in(valid_for)
     db.execute(
         "INSERT INTO staff_invites (token_hash, staff_id, created_at, expires_at)"
         " VALUES (?, ?, ?, ?)",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
@@ -21,14 +20,6 @@ from server.db.clock import now_iso
 from sync.apply import Created, Entity, Rejection, apply_push
 from sync.canonical import canonical_json
 from sync.messages import Mutation, Push
-
-
-@dataclass(frozen=True)
-class KeptConflict:
-    client_id: str
-    mutation_id: int
-    payload: dict[str, Any]
-    payload_sha256: str
 
 
 class SqliteLedger:
@@ -87,8 +78,8 @@ class SqliteLedger:
         assert not isinstance(checked, Rejection)
         if not self._references:
             self.flush()  # so references already handed out count as taken
-            self._references = _free_references(self.db, self.make_reference,
-                                                max(len(self._looked_up), 1))
+            self._references = requests_db.free_references(
+                self.db, self.make_reference, max(len(self._looked_up), 1))
         reference, now = self._references.pop(), now_iso()
         # entity() said this id is new: create_request's look-ups before and after its
         # insert would find nothing, then what was just written.
@@ -128,20 +119,6 @@ class SqliteLedger:
         self._results.clear()
 
 
-def _free_references(db: sqlite_utils.Database, make_reference: Callable[[], str],
-                     count: int) -> list[str]:
-    """`count` references no request has and no two alike: drawn, checked in one query,
-    and those already taken drawn again."""
-    free: set[str] = set()
-    for _attempt in range(10):
-        drawn = {make_reference() for _ in range(count - len(free))} - free
-        free |= drawn - requests_db.taken_references(db, drawn)
-        if len(free) == count:
-            return list(free)
-    # 31^7 references make this practically impossible
-    raise RuntimeError("could not find free references")  # pragma: no cover
-
-
 def _stored_entities(db: sqlite_utils.Database, entity_ids: Collection[str]
                      ) -> dict[str, tuple[str | None, str]]:
     """id -> (payload hash, reference) of the requests with these ids. A request made by
@@ -166,32 +143,3 @@ def apply_push_in(db: sqlite_utils.Database, push: Push,
     ledger.flush()
     sync_clients.seen(db, push.client_id, push.app_version, ledger.last_mutation_id())
     return response
-
-
-def mutation_count(db: sqlite_utils.Database, client_id: str | None = None) -> int:
-    if client_id is None:
-        return int(db.execute("SELECT COUNT(*) FROM sync_mutations").fetchone()[0])
-    return int(db.execute("SELECT COUNT(*) FROM sync_mutations WHERE client_id = ?",
-                          [client_id]).fetchone()[0])
-
-
-def conflicts_for(db: sqlite_utils.Database, entity_id: str) -> list[KeptConflict]:
-    rows = db.execute("SELECT client_id, mutation_id, payload, payload_sha256 FROM"
-                      " sync_conflicts WHERE entity_id = ? ORDER BY id", [entity_id]).fetchall()
-    return [KeptConflict(r[0], r[1], json.loads(r[2]), r[3]) for r in rows]
-
-
-def row_counts(db: sqlite_utils.Database) -> dict[str, int]:
-    """How many rows the tables a push can change hold: a refused push changes none."""
-    tables = ("requests", "request_events", "sync_mutations", "sync_conflicts",
-              "attachment_slots")
-    counts = {t: int(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in tables}
-    counts["last_mutation_ids"] = int(db.execute(
-        "SELECT COALESCE(SUM(last_mutation_id), 0) FROM sync_clients").fetchone()[0])
-    return counts
-
-
-def requests_with_id(db: sqlite_utils.Database, request_id: str) -> int:
-    """Rows for one request id (the primary key makes it 0 or 1; tests count anyway)."""
-    return int(db.execute("SELECT COUNT(*) FROM requests WHERE id = ?",
-                          [request_id]).fetchone()[0])

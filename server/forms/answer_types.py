@@ -35,9 +35,11 @@ Read = tuple[Any, Problem | None]
 
 class Fields:
     """Posted form fields, held as a mapping of name to list of strings (or one string,
-    or a Starlette FormData). Anything that is not a string is ignored."""
+    or a Starlette FormData). Anything that is not a string is ignored. `file_sizes`:
+    attachment id -> bytes, for the files the caller knows the size of."""
 
-    def __init__(self, posted: Any) -> None:
+    def __init__(self, posted: Any, file_sizes: Any = None) -> None:
+        self.file_sizes = _sizes(file_sizes)
         # A plain dict (every stored answer goes through here) skips the slower ABC check.
         self._posted = posted if type(posted) is dict or isinstance(posted, Mapping) else {}
         getlist = getattr(self._posted, "getlist", None)
@@ -61,9 +63,10 @@ class StoredFields(Fields):
     """The fields a stored answer stands for (validate._stored_fields): already a dict of
     lists of strings, so they are read as they are, without Fields' checks and copies."""
 
-    def __init__(self, posted: dict[str, list[str]]) -> None:
+    def __init__(self, posted: dict[str, list[str]], file_sizes: Any = None) -> None:
         self._posted = posted
         self._getlist = None
+        self.file_sizes = _sizes(file_sizes)
 
     def all(self, name: str) -> list[str]:
         return self._posted.get(name) or []
@@ -71,6 +74,29 @@ class StoredFields(Fields):
     def one(self, name: str) -> str:
         values = self._posted.get(name)
         return values[0] if values else ""
+
+
+def _sizes(file_sizes: Any) -> Mapping[str, int]:
+    if not isinstance(file_sizes, Mapping):
+        return {}
+    return {k: v for k, v in file_sizes.items() if type(v) is int}
+
+
+MIB = 1024 * 1024
+
+
+def size_limit(max_bytes: int) -> str:
+    """A file size limit as messages show it: 10MB, 1.5MB, 500KB (binary units, as
+    devices count them; rounded down, so a file the message allows is allowed)."""
+    if max_bytes < MIB:
+        return f"{max(max_bytes // 1024, 1)}KB"
+    tenths = max_bytes * 10 // MIB
+    return f"{tenths // 10}MB" if tenths % 10 == 0 else f"{tenths // 10}.{tenths % 10}MB"
+
+
+def too_large(question: Question, max_bytes: int | None = None) -> Problem:
+    """`max_bytes`: a lower limit than the question's (the sync upload limit)."""
+    return Problem("size", params={"max": size_limit(max_bytes or question.max_bytes)})
 
 
 def _blank(question: Question, empty: Any = None) -> Read:
@@ -171,6 +197,8 @@ def _file(question: Question, fields: Fields, today: date) -> Read:
         return _blank(question, [])
     if len(ids) > question.max_files:
         return None, Problem("count", params={"max": question.max_files})
+    if any(fields.file_sizes.get(i, 0) > question.max_bytes for i in ids):
+        return None, too_large(question)
     return ids, None
 
 

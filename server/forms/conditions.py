@@ -61,37 +61,3 @@ def _shown_questions(page: Page, answers: Mapping[str, Any],
 def visible_pages(journey: Journey, answers: Mapping[str, Any]) -> list[Page]:
     """The pages in order, without skipped ones (page or all its questions hidden)."""
     return [page for page, _ in _walk(journey, answers)]
-
-
-def visible_questions(page: Page, answers: Mapping[str, Any]) -> list[Question]:
-    """The page's questions that show: same-page conditions read the answers of shown
-    questions earlier on the page; conditions on earlier pages read `answers` as given."""
-    own = {q.id for q in page.questions}
-    context = {k: v for k, v in answers.items() if k not in own} \
-        if isinstance(answers, Mapping) else {}
-    return _shown_questions(page, answers, context)
-
-
-def next_page(journey: Journey, page_id: str, answers: Mapping[str, Any]) -> Page | None:
-    """The next page to show after `page_id`, or None when check-your-answers is next."""
-    ids = [p.id for p in journey.pages]
-    if page_id not in ids:
-        return None
-    after = set(ids[ids.index(page_id) + 1:])
-    return next((p for p in visible_pages(journey, answers) if p.id in after), None)
-
-
-def previous_page(journey: Journey, page_id: str, answers: Mapping[str, Any]
-                  ) -> Page | None:
-    """The page shown before `page_id`, or None when it is the first (back to start)."""
-    ids = [p.id for p in journey.pages]
-    if page_id not in ids:
-        return None
-    before = set(ids[:ids.index(page_id)])
-    earlier = [p for p in visible_pages(journey, answers) if p.id in before]
-    return earlier[-1] if earlier else None
-
-
-def first_page(journey: Journey, answers: Mapping[str, Any]) -> Page | None:
-    pages = visible_pages(journey, answers)
-    return pages[0] if pages else None

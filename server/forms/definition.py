@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 from server.forms.definition_reader import DefinitionError, Reader
 from server.forms.questions import Condition, Option, Question, parse_condition, parse_question
 
-__all__ = ["Condition", "DefinitionError", "Journey", "Option", "Page", "Question", "Start",
-           "SERVICES", "parse_definition"]
+__all__ = ["Condition", "DefinitionError", "Form", "Journey", "Option", "Page", "Question",
+           "Start", "SERVICES", "parse_definition", "parse_pages"]
 
 FORMAT = 1
 SERVICES = ("planning", "environmental-health", "social-work")  # the services index order
@@ -35,6 +35,16 @@ class Page:
     title: str | None = None
     intro: str | None = None
     show_if: Condition | None = None
+
+
+class Form(Protocol):
+    """What answers are checked against: a journey, or a plain one-page form
+    (one_page.py)."""
+
+    @property
+    def pages(self) -> tuple[Page, ...]: ...
+
+    def question(self, question_id: str) -> Question | None: ...
 
 
 @dataclass(frozen=True)
@@ -120,7 +130,7 @@ def parse_definition(data: Any, *, slug: str | None = None,
     contact = top.choice("contact", ("required", "optional"), default="required")
     if anonymous and contact != "optional":
         top.child("contact").fail('must be "optional" when the journey is anonymous')
-    pages = _parse_pages(top.child("pages"))
+    pages = parse_pages(top.child("pages"))
     return Journey(
         journey=journey_slug, version=number, service=service,
         title=top.text("title"), summary=top.text("summary"),
@@ -146,7 +156,7 @@ def _parse_start(start: Reader) -> Start:
                  start.text("warning", required=False))
 
 
-def _parse_pages(pages: Reader) -> tuple[Page, ...]:
+def parse_pages(pages: Reader) -> tuple[Page, ...]:
     items = pages.items(minimum=1)
     page_ids: set[str] = set()
     known: dict[str, Question] = {}  # questions on earlier pages, then earlier on this one

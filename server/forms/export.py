@@ -8,6 +8,7 @@ from typing import Any
 
 from server.forms.definition import Journey
 from server.forms.messages import DEFAULT_MESSAGES
+from server.forms.one_page import OnePageForm
 from server.forms.texts import map_texts
 
 
@@ -15,7 +16,7 @@ def _unchanged(text: str) -> str:
     return text
 
 
-def export_definition(journey: Journey, translate: Callable[[str], str] = _unchanged
+def export_definition(journey: Journey | OnePageForm, translate: Callable[[str], str] = _unchanged
                       ) -> dict[str, Any]:
     """`translate` is applied to every text (gettext of the reader's locale, say); the
     key "messages" (the default error messages, see messages.py) is added."""

@@ -24,9 +24,10 @@ from server.forms.answer_types import (
     StoredFields,
     coordinates,
     read_answer,
+    too_large,
 )
 from server.forms.conditions import is_met, shown
-from server.forms.definition import Journey, Page
+from server.forms.definition import Form, Page
 from server.forms.messages import DEFAULT_MESSAGES, message_for
 from server.forms.normalise import council_today
 from server.forms.questions import Question
@@ -66,10 +67,6 @@ class PageResult:
     values: dict[str, Any]  # question id -> stored answer, for each shown question that passed
     errors: dict[str, FieldError]  # question id -> its first error
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
 
 def field_error(question: Question, problem: Problem) -> FieldError:
     where = question.field_id(problem.part) if problem.part else question.first_field
@@ -77,17 +74,25 @@ def field_error(question: Question, problem: Problem) -> FieldError:
                       {"label": question.label, **problem.params})
 
 
-def upload_error(question: Question, key: str, **params: Any) -> FieldError:
-    """For the web layer, which checks files by content: key is type, size or count."""
-    return field_error(question, Problem(key, params=params))
+def upload_error(question: Question, key: str, *, max_bytes: int | None = None
+                 ) -> FieldError:
+    """For the web and sync layers, which check files by content and count them as they
+    arrive: key is type, size, count or upload. The message's numbers come from the
+    question (`max_bytes` only when a lower limit than its own applies)."""
+    if key == "size":
+        return field_error(question, too_large(question, max_bytes))
+    if key == "count":
+        return field_error(question, Problem("count", params={"max": question.max_files}))
+    return field_error(question, Problem(key))
 
 
-def validate_page(journey: Journey, page: Page, posted: Any, answers: Any, *,
-                  today: date | None = None) -> PageResult:
+def validate_page(journey: Form, page: Page, posted: Any, answers: Any, *,
+                  today: date | None = None, file_sizes: Any = None) -> PageResult:
     """`posted`: field name -> list of strings. `answers`: the journey's answers so far.
+    `file_sizes`: attachment id -> bytes, of the files a file question's answer names.
     A question hidden by its condition is neither checked nor returned."""
     today = today or council_today()
-    fields = Fields(posted)
+    fields = Fields(posted, file_sizes)
     own = {q.id for q in page.questions}
     seen = {k: v for k, v in answers.items() if k not in own} \
         if isinstance(answers, Mapping) else {}
@@ -104,8 +109,8 @@ def validate_page(journey: Journey, page: Page, posted: Any, answers: Any, *,
     return PageResult(values, errors)
 
 
-def clean_answers(journey: Journey, answers: Any, *, today: date | None = None
-                  ) -> tuple[dict[str, Any], dict[str, FieldError]]:
+def clean_answers(journey: Form, answers: Any, *, today: date | None = None,
+                  file_sizes: Any = None) -> tuple[dict[str, Any], dict[str, FieldError]]:
     """The answers a submission keeps (normalised; every shown question, None or [] when
     an optional one was left out; answers to hidden questions dropped), and the errors.
     An id that is not a question of this journey version is an error."""
@@ -120,7 +125,7 @@ def clean_answers(journey: Journey, answers: Any, *, today: date | None = None
         for question in page.questions:
             if question.show_if is not None and not is_met(question.show_if, cleaned):
                 continue
-            value, problem = _read_stored(question, given.get(question.id), today)
+            value, problem = _read_stored(question, given.get(question.id), today, file_sizes)
             if problem is not None:
                 errors[question.id] = field_error(question, problem)
             else:
@@ -128,12 +133,7 @@ def clean_answers(journey: Journey, answers: Any, *, today: date | None = None
     return cleaned, errors
 
 
-def validate_answers(journey: Journey, answers: Any, *, today: date | None = None
-                     ) -> dict[str, FieldError]:
-    return clean_answers(journey, answers, today=today)[1]
-
-
-def _read_stored(question: Question, value: Any, today: date) -> Read:
+def _read_stored(question: Question, value: Any, today: date, file_sizes: Any) -> Read:
     """A stored answer goes back through the reader of its type, as the fields that would
     have produced it, so a stored answer passes exactly when a posted one would."""
     if question.type == "location":
@@ -141,7 +141,7 @@ def _read_stored(question: Question, value: Any, today: date) -> Read:
     posted = _stored_fields(question, value)
     if posted is None:
         return None, Problem("invalid")
-    return read_answer(question, StoredFields(posted), today)
+    return read_answer(question, StoredFields(posted, file_sizes), today)
 
 
 def _stored_fields(question: Question, value: Any) -> dict[str, list[str]] | None:

@@ -1,11 +1,15 @@
 """Turns stored answers into what a page shows: form field values to fill inputs with,
-and the rows of check-your-answers."""
+and the rows of check-your-answers. pwa/scripts/forms/answers_display.js does the same in
+the browser (offline check-your-answers); server/forms/display_examples/ holds the two
+to the same output."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import phonenumbers
@@ -16,6 +20,11 @@ from server.i18n import lazy as _
 
 YES_NO = ({"value": "yes", "label": _("Yes"), "hint": None},
           {"value": "no", "label": _("No"), "hint": None})
+# The words answer_lines adds of its own; the browser gets them translated in the page
+# (pwa/templates/outbox/status.html), under the same keys.
+WORDS = {"yes": _("Yes"), "no": _("No"), "file": _("File"),
+         "location": _("Your location (%(lat)s, %(lng)s)")}
+_UK_E164 = re.compile(r"^\+44[0-9]{9,10}\Z")
 
 
 def fields_from_answer(question: Question, value: Any) -> dict[str, Any]:
@@ -38,7 +47,7 @@ def fields_from_answer(question: Question, value: Any) -> dict[str, Any]:
     if question.type == "checkboxes":
         return {q: list(value)}
     if question.type == "location" and isinstance(value, Mapping):
-        return {f"{q}-lat": str(value.get("lat", "")), f"{q}-lng": str(value.get("lng", ""))}
+        return {f"{q}-{part}": _number_text(value.get(part)) for part in ("lat", "lng")}
     if question.type == "phone":
         return {q: phone_display(value)}
     if question.type == "file":
@@ -60,7 +69,27 @@ def fields_from_post(posted: Mapping[str, Sequence[str]], questions: Sequence[Qu
     return fields
 
 
+def _number_text(value: Any) -> str:
+    """A number as JavaScript's String() writes it (55 not 55.0), for an input's value."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = repr(value)
+    return format(Decimal(text), "f") if "e" in text and abs(value) >= 1e-6 else text
+
+
+def _coordinate(value: float) -> str:
+    """Five decimal places (about a metre), halves away from zero, as JavaScript's
+    toFixed(5) rounds; Python's format() rounds halves to even (0.015625: 0.01562)."""
+    exact = Decimal(value + 0.0)  # + 0.0: no "-0.00000"
+    return str(exact.quantize(Decimal("0.00001"), rounding=ROUND_HALF_UP))
+
+
 def phone_display(e164: str) -> str:
+    """A UK number written the national way (0131 270 7500); anything else as stored."""
+    if not _UK_E164.match(e164):
+        return e164
     try:
         number = phonenumbers.parse(e164, "GB")
     except phonenumbers.NumberParseException:
@@ -92,12 +121,12 @@ def answer_lines(question: Question, value: Any, gettext: Callable[[str], str],
     if kind == "checkboxes":
         return [gettext(o.label) for o in question.options if o.value in value]
     if kind == "yesno":
-        return [gettext("Yes") if value == "yes" else gettext("No")]
+        return [gettext(WORDS["yes"]) if value == "yes" else gettext(WORDS["no"])]
     if kind == "file":
-        return [filenames.get(i, gettext("File")) for i in value]
+        return [filenames.get(i, gettext(WORDS["file"])) for i in value]
     if kind == "location":
-        return [gettext("Your location (%(lat)s, %(lng)s)") % {
-            "lat": f"{value['lat']:.5f}", "lng": f"{value['lng']:.5f}"}]
+        return [gettext(WORDS["location"]) % {
+            "lat": _coordinate(value["lat"]), "lng": _coordinate(value["lng"])}]
     if kind == "phone":
         return [phone_display(value)]
     return [str(value)]

@@ -1,14 +1,15 @@
 """The shared contact details page every journey ends with, asked once per session.
 
-It is a small form definition run by the same engine as the journeys, so its questions
-validate, render and translate like any other.
+It is a plain one-page form (server/forms/one_page.py) run by the same engine as the
+journeys, so its questions validate, render and translate like any other.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from server.forms.definition import Journey, parse_definition
+from server.forms.definition import Journey
+from server.forms.one_page import OnePageForm, parse_one_page_form
 from server.i18n import lazy as _
 
 PAGE_ID = "contact"
@@ -22,19 +23,8 @@ def _definition(anonymous: bool) -> dict[str, Any]:
     if anonymous:
         options.append({"value": "none", "label": _("Do not contact me")})
     return {
-        "format": 1,
-        "journey": "contact-anonymous" if anonymous else "contact",
-        "version": 1,
-        "service": "planning",
-        "title": _("Your contact details"),
-        "summary": _("How we can reach you about your request."),
-        "keywords": [],
-        "start": {"paragraphs": [], "before_you_start": []},
-        "special_category": False,
-        "anonymous": anonymous,
-        "contact": "optional" if anonymous else "required",
-        "next_steps": [],
-        "pages": [{
+        "id": "contact-anonymous" if anonymous else "contact",
+        "page": {
             "id": PAGE_ID,
             "title": _("Your contact details"),
             "intro": (_("You do not have to tell us who you are. If you do, we can tell you "
@@ -58,15 +48,15 @@ def _definition(anonymous: bool) -> dict[str, Any]:
                  "show_if": {"question": "how", "equals": "phone"},
                  "errors": {"required": _("Enter your phone number")}},
             ],
-        }],
+        },
     }
 
 
-CONTACT = parse_definition(_definition(anonymous=False))
-CONTACT_ANONYMOUS = parse_definition(_definition(anonymous=True))
+CONTACT = parse_one_page_form(_definition(anonymous=False))
+CONTACT_ANONYMOUS = parse_one_page_form(_definition(anonymous=True))
 
 
-def contact_form(journey: Journey) -> Journey:
+def contact_form(journey: Journey) -> OnePageForm:
     return CONTACT_ANONYMOUS if journey.anonymous else CONTACT
 
 

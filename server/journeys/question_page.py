@@ -12,6 +12,7 @@ from starlette.responses import Response
 from server.casework.status import quick_exit
 from server.db import attachments
 from server.forms.definition import Journey, Page
+from server.forms.one_page import OnePageForm
 from server.i18n import Gettext
 from server.journeys import answers_display
 from server.journeys.contact import PAGE_ID as CONTACT_PAGE
@@ -21,7 +22,7 @@ from server.rendering import locale_of, renderer
 
 
 async def render_question(request: Request, sid: str, journey: Journey, draft: Draft,
-                          form: Journey, page: Page, fields: dict[str, Any],
+                          form: Journey | OnePageForm, page: Page, fields: dict[str, Any],
                           errors: dict[str, Any],
                           saved_contact: dict[str, Any] | None = None) -> Response:
     text = Gettext(locale_of(request))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from server.forms.conditions import visible_pages
-from server.forms.definition import Journey, Page
+from server.forms.definition import Form, Journey, Page
 from server.journeys.contact import PAGE_ID as CONTACT_PAGE
 from server.journeys.drafts import Draft
 
@@ -14,8 +14,8 @@ CHECK_PAGE = "check"
 RESERVED_PAGE_IDS = {CONTACT_PAGE, CHECK_PAGE, "done"}
 
 
-def page_by_id(journey: Journey, page_id: str) -> Page | None:
-    return next((p for p in journey.pages if p.id == page_id), None)
+def page_by_id(form: Form, page_id: str) -> Page | None:
+    return next((p for p in form.pages if p.id == page_id), None)
 
 
 def flow(journey: Journey, answers: dict[str, Any]) -> list[str]:

@@ -34,8 +34,10 @@ def check_submission(forms: FormRegistry, mutation: Mutation, max_upload_bytes: 
         return _refuse("unknown_form_version", "form_version",
                        _translate(payload, UNKNOWN_VERSION))
     today = council_today()  # one day for both checks, as a person filled them in
-    answers, errors = clean_answers(journey, payload.answers, today=today)
-    errors.update(_slot_errors(journey, mutation, answers, max_upload_bytes))
+    sizes = {slot.id: slot.size for slot in mutation.attachments}
+    answers, errors = clean_answers(journey, payload.answers, today=today, file_sizes=sizes)
+    for key, error in _slot_errors(journey, mutation, answers, max_upload_bytes).items():
+        errors.setdefault(key, error)  # a file too large is not also "not uploaded"
     contact, contact_errors = clean_answers(contact_form(journey), payload.contact,
                                             today=today)
     found = [(key, e) for key, e in errors.items()] + \
@@ -59,8 +61,9 @@ def _refuse(reason: str, field: str, message: str) -> Rejection:
 
 def _slot_errors(journey: Journey, mutation: Mutation, answers: dict[str, Any],
                  max_upload_bytes: int) -> dict[str, FieldError]:
-    """Each declared file is a slot of a file question, and each file question lists
-    exactly the files declared for it."""
+    """Each declared file is a slot of a file question, no larger than an app may
+    upload, and each file question lists exactly the files declared for it (their sizes
+    against the question's own limit are clean_answers' to check)."""
     errors: dict[str, FieldError] = {}
     declared: dict[str, set[str]] = {}
     for slot in mutation.attachments:
@@ -69,9 +72,8 @@ def _slot_errors(journey: Journey, mutation: Mutation, answers: dict[str, Any],
             errors[slot.question_id] = FieldError(slot.question_id, "unknown", UNKNOWN_SLOT)
             continue
         declared.setdefault(question.id, set()).add(slot.id)
-        if slot.size > max_upload_bytes:
-            errors[question.id] = upload_error(
-                question, "size", max=f"{max_upload_bytes // (1024 * 1024)}MB")
+        if slot.size > max_upload_bytes:  # lower than the question's own limit
+            errors[question.id] = upload_error(question, "size", max_bytes=max_upload_bytes)
     for question in journey.file_questions:
         if question.id in errors:
             continue

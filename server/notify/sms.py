@@ -15,12 +15,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from notifications_python_client.errors import HTTPError
 from notifications_python_client.notifications import NotificationsAPIClient
 
 from server.db import Store, sms_outbox
+from server.db.clock import seconds_until
 from server.db.resident_phones import masked
 from server.settings import Settings
 
@@ -35,10 +36,6 @@ def backoff(attempts: int) -> timedelta:
     """1 s, 2 s, 4 s … up to 15 minutes between tries."""
     return min(FIRST_RETRY * (2 ** min(attempts, 20)), LONGEST_WAIT)
 
-
-def _seconds_until(iso: str) -> float:
-    moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    return (moment - datetime.now(UTC)).total_seconds()
 
 
 class TextSender:
@@ -80,7 +77,7 @@ class TextSender:
             except Exception:  # noqa: BLE001 - the sender must outlive any one failure
                 log.exception("text message sender failed; trying again shortly")
                 next_at = None
-            wait = IDLE_CHECK_SECONDS if next_at is None else _seconds_until(next_at)
+            wait = IDLE_CHECK_SECONDS if next_at is None else seconds_until(next_at)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(woken.wait(),
                                        timeout=min(max(wait, 0.05), IDLE_CHECK_SECONDS))
@@ -90,7 +87,7 @@ class TextSender:
             await self._send(text)
 
     async def _send(self, text: sms_outbox.QueuedText) -> None:
-        if text.send_before and _seconds_until(text.send_before) < 0:
+        if text.send_before and seconds_until(text.send_before) < 0:
             await self.store.write(sms_outbox.mark_given_up, text.id, "expired",
                                    "no longer worth sending")
             return

@@ -77,8 +77,8 @@ def precache_list(app: Any, lang: str) -> dict[str, Any]:
              and not name.endswith(".map")]
     shell += [copy_url(code, "/offline") for code in i18n.OFFERED_CODES]
     paths = public_paths(app) + [p for j in forms.journeys() for p in journey_paths(j)]
-    data = [f"/forms/{j.journey}/v{j.version}.{lang}.json"
-            for j in (*forms.journeys(), CONTACT, CONTACT_ANONYMOUS)]
+    data = [f"/forms/{j.journey}/v{j.version}.{lang}.json" for j in forms.journeys()]
+    data += [f"/forms/{f.id}/v{f.version}.{lang}.json" for f in (CONTACT, CONTACT_ANONYMOUS)]
     data.append(f"/manifest.webmanifest?lang={lang}")
     return {"lang": lang, "revision": _revision(tuple(shell), tuple(
                 (j.journey, j.version) for j in forms.journeys())), "shell": shell,

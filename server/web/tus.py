@@ -8,11 +8,12 @@ import binascii
 import hashlib
 import hmac
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email.utils import format_datetime
 
 from starlette.requests import Request
 
+from server.db.clock import iso_in, parse_iso
 from server.errors import SyncRefused, SyncTooLarge, TusVersionRequired
 
 TUS_VERSION = "1.0.0"
@@ -75,10 +76,9 @@ def checksum_matches(expected: tuple[str, bytes], data: bytes) -> bool:
 
 def expiry(lifetime: timedelta) -> tuple[str, str]:
     """When an upload made or moved on now expires: (stored ISO time, HTTP date)."""
-    when = datetime.now(UTC) + lifetime
-    return (when.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-            format_datetime(when, usegmt=True))
+    stored = iso_in(lifetime)
+    return stored, http_date(stored)
 
 
 def http_date(iso: str) -> str:
-    return format_datetime(datetime.fromisoformat(iso.replace("Z", "+00:00")), usegmt=True)
+    return format_datetime(parse_iso(iso), usegmt=True)

@@ -1,8 +1,8 @@
 // How each question type reads its form fields into the answer it stores, or the first
 // rule the input breaks: server/forms/answer_types.py in JavaScript, line for line.
 import {
-    ADDRESS_MAX_LENGTH, ADDRESS_PARTS, DATE_PARTS, fieldId, isOptional, maxFiles, maxLength,
-    minChoices, optionValues, when,
+    ADDRESS_MAX_LENGTH, ADDRESS_PARTS, DATE_PARTS, fieldId, isOptional, maxBytes, maxFiles,
+    maxLength, minChoices, optionValues, when,
 } from './definition.js';
 import { normaliseEmail, normalisePostcode, normaliseUkPhone } from './formats.js';
 import { asciiDigits, cleanText, hasOwn, length } from './normalise.js';
@@ -18,10 +18,12 @@ export function problem(rule, part = null, variant = null, params = {}) {
 }
 
 // Posted form fields: an object of name -> array of strings (or one string), or a
-// FormData / URLSearchParams. Anything that is not a string is ignored.
+// FormData / URLSearchParams. Anything that is not a string is ignored. fileSizes:
+// attachment id -> bytes, for the files the caller knows the size of.
 export class Fields {
-    constructor(posted) {
+    constructor(posted, fileSizes) {
         this.posted = posted !== null && typeof posted === 'object' ? posted : {};
+        this.fileSizes = sizes(fileSizes);
     }
 
     all(name) {
@@ -36,6 +38,29 @@ export class Fields {
         const values = this.all(name);
         return values.length ? values[0] : '';
     }
+}
+
+function sizes(fileSizes) {
+    const known = new Map();
+    if (fileSizes === null || typeof fileSizes !== 'object') return known;
+    for (const [id, size] of Object.entries(fileSizes)) {
+        if (Number.isInteger(size)) known.set(id, size);
+    }
+    return known;
+}
+
+const MIB = 1024 * 1024;
+
+// A file size limit as messages show it: 10MB, 1.5MB, 500KB (binary units, as devices
+// count them; rounded down, so a file the message allows is allowed).
+export function sizeLimit(bytes) {
+    if (bytes < MIB) return `${Math.max(Math.floor(bytes / 1024), 1)}KB`;
+    const tenths = Math.floor((bytes * 10) / MIB);
+    return tenths % 10 === 0 ? `${tenths / 10}MB` : `${Math.floor(tenths / 10)}.${tenths % 10}MB`;
+}
+
+export function tooLarge(question) {
+    return problem('size', null, null, { max: sizeLimit(maxBytes(question)) });
 }
 
 function blank(question, empty = null) {
@@ -137,6 +162,9 @@ function readFile(question, fields) {
     if (!ids.length) return blank(question, []);
     if (ids.length > maxFiles(question)) {
         return [null, problem('count', null, null, { max: maxFiles(question) })];
+    }
+    if (ids.some((id) => (fields.fileSizes.get(id) || 0) > maxBytes(question))) {
+        return [null, tooLarge(question)];
     }
     return [ids, null];
 }

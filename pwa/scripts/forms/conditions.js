@@ -45,37 +45,3 @@ function walk(definition, answers) {
 export function visiblePages(definition, answers) {
     return walk(definition, answers);
 }
-
-// The page's questions that show; conditions on earlier pages read `answers` as given.
-export function visibleQuestions(page, answers) {
-    const own = new Set(page.questions.map((q) => q.id));
-    const context = {};
-    for (const key of Object.keys(answers || {})) {
-        if (!own.has(key)) put(context, key, answers[key]);
-    }
-    return shownQuestions(page, answers || {}, context);
-}
-
-// The page after pageId that shows, or null when check-your-answers comes next.
-export function nextPage(definition, pageId, answers) {
-    const ids = definition.pages.map((p) => p.id);
-    const at = ids.indexOf(pageId);
-    if (at < 0) return null;
-    const after = new Set(ids.slice(at + 1));
-    return visiblePages(definition, answers).find((p) => after.has(p.id)) || null;
-}
-
-// The page shown before pageId, or null when it is the first (back to the start page).
-export function previousPage(definition, pageId, answers) {
-    const ids = definition.pages.map((p) => p.id);
-    const at = ids.indexOf(pageId);
-    if (at < 0) return null;
-    const before = new Set(ids.slice(0, at));
-    const earlier = visiblePages(definition, answers).filter((p) => before.has(p.id));
-    return earlier.length ? earlier[earlier.length - 1] : null;
-}
-
-export function firstPage(definition, answers) {
-    const pages = visiblePages(definition, answers);
-    return pages.length ? pages[0] : null;
-}

@@ -1,5 +1,5 @@
 // A question of an exported definition, with the defaults of SCHEMA.md applied: the same
-// defaults as server/forms/definition_parts.py.
+// defaults as server/forms/questions.py.
 import { hasOwn } from './normalise.js';
 
 export const ADDRESS_PARTS = ['line1', 'line2', 'town', 'postcode'];
@@ -7,6 +7,7 @@ export const DATE_PARTS = ['day', 'month', 'year'];
 export const ADDRESS_MAX_LENGTH = 100;
 const DEFAULT_MAX_LENGTH = { text: 200, textarea: 2000 };
 const DEFAULT_MAX_FILES = 5;
+const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 
 export function isOptional(question) {
     return question.type === 'location' || question.optional === true;
@@ -22,6 +23,10 @@ export function minChoices(question) {
 
 export function maxFiles(question) {
     return hasOwn(question, 'max_files') ? question.max_files : DEFAULT_MAX_FILES;
+}
+
+export function maxBytes(question) {
+    return hasOwn(question, 'max_bytes') ? question.max_bytes : DEFAULT_MAX_BYTES;
 }
 
 export function when(question) {

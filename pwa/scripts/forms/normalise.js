@@ -66,12 +66,3 @@ export function length(value) {
     for (const _ of value) count += 1;
     return count;
 }
-
-// Today's date where the council is, as YYYY-MM-DD.
-export function councilToday(now = new Date()) {
-    const parts = new Intl.DateTimeFormat('en-GB', {
-        timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit',
-    }).formatToParts(now);
-    const get = (type) => parts.find((p) => p.type === type).value;
-    return `${get('year')}-${get('month')}-${get('day')}`;
-}

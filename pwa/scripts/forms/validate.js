@@ -3,17 +3,17 @@
 // server/forms/validate.py in JavaScript; server/forms/examples/ holds the two to the
 // same results. Total: whatever arrives becomes errors, never an exception.
 //
-//   validatePage(definition, pageId, posted, answers, { today }) -> { values, errors }
-//   cleanAnswers(definition, answers, { today }) -> { values, errors }
-//   validateAnswers(definition, answers, { today }) -> errors
+//   validatePage(definition, pageId, posted, answers, { today, fileSizes }) -> { values, errors }
+//   cleanAnswers(definition, answers, { today, fileSizes }) -> { values, errors }
 // errors: { questionId: { field, key, message, params } }; message is already in the
 // page's language (the export translated it): show it with formatMessage(message, params).
 import { coordinates, Fields, problem, readAnswer } from './answer_types.js';
 import { isMet, pageShown } from './conditions.js';
 import { ADDRESS_PARTS, fieldId, findPage, firstField, questionsById } from './definition.js';
-import { councilToday, hasOwn, isPlainObject, put } from './normalise.js';
+import { councilToday } from '../time/clock.js';
+import { hasOwn, isPlainObject, put } from './normalise.js';
 
-export { firstPage, isMet, nextPage, previousPage, visiblePages, visibleQuestions } from './conditions.js';
+export { isMet, visiblePages } from './conditions.js';
 
 const ISO_DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
 
@@ -45,7 +45,7 @@ export function validatePage(definition, pageId, posted, answers, options = {}) 
     const page = findPage(definition, pageId);
     if (page === null) throw new Error(`no page ${pageId} in ${definition.journey}`);
     const today = options.today || councilToday();
-    const fields = new Fields(posted);
+    const fields = new Fields(posted, options.fileSizes);
     const own = new Set(page.questions.map((q) => q.id));
     const seen = {};
     if (isPlainObject(answers)) {
@@ -83,7 +83,7 @@ export function cleanAnswers(definition, answers, options = {}) {
         for (const question of page.questions) {
             if (hasOwn(question, 'show_if') && !isMet(question.show_if, values)) continue;
             const stored = hasOwn(given, question.id) ? given[question.id] : null;
-            const [value, found] = readStored(question, stored, today);
+            const [value, found] = readStored(question, stored, today, options.fileSizes);
             if (found) put(errors, question.id, fieldError(definition, question, found));
             else put(values, question.id, value);
         }
@@ -91,17 +91,14 @@ export function cleanAnswers(definition, answers, options = {}) {
     return { values, errors };
 }
 
-export function validateAnswers(definition, answers, options = {}) {
-    return cleanAnswers(definition, answers, options).errors;
-}
 
 // A stored answer goes back through its type's reader as the fields that would have
 // produced it, so a stored answer passes exactly when a posted one would.
-function readStored(question, value, today) {
+function readStored(question, value, today, fileSizes) {
     if (question.type === 'location') return storedLocation(value);
     const posted = storedFields(question, value);
     if (posted === null) return [null, problem('invalid')];
-    return readAnswer(question, new Fields(posted), today);
+    return readAnswer(question, new Fields(posted, fileSizes), today);
 }
 
 function storedFields(question, value) {

@@ -1,28 +1,14 @@
-// Check-your-answers from the offline draft (the rows of server/handlers/check.py), and
-// "Send": the submission goes to the outbox and the page shows a local receipt.
+// Check-your-answers from the offline draft (the rows of server/handlers/public/check.py,
+// written by the same display rules: forms/answers_display.js), and "Send": the
+// submission goes to the outbox and the page shows a local receipt.
+import { answerLines } from '../forms/answers_display.js';
 import { cleanAnswers, visiblePages } from '../forms/validate.js';
+import { pageFormats } from '../time/dates.js';
 import { hasOwn } from '../forms/normalise.js';
 import { contactDefinition, deleteDraft, loadDefinition, loadDraft } from './drafts.js';
 import { CONTACT_PAGE, copyPrefix, stepUrl } from './flow.js';
-import { fill, phoneDisplay, readText } from './page_view.js';
+import { fill, readText } from './page_view.js';
 import { getItem, listSent, queueSubmission, resendFixed } from './store.js';
-
-function answerLines(question, value, text, draft, lang) {
-    if (value === null || value === undefined || value === '') return [];
-    switch (question.type) {
-    case 'textarea': return String(value).split('\n').filter((line) => line.trim());
-    case 'address': return ['line1', 'line2', 'town', 'postcode'].filter((p) => value[p]).map((p) => value[p]);
-    case 'date': return [new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
-        .format(new Date(`${value}T00:00:00Z`))];
-    case 'radios': return (question.options || []).filter((o) => o.value === value).map((o) => o.label);
-    case 'checkboxes': return (question.options || []).filter((o) => value.includes(o.value)).map((o) => o.label);
-    case 'yesno': return [value === 'yes' ? text.yes : text.no];
-    case 'file': return value.map((id) => (draft.files.find((f) => f.id === id) || { filename: text.file }).filename);
-    case 'location': return [fill(text.location, { lat: value.lat, lng: value.lng })];
-    case 'phone': return [phoneDisplay(value)];
-    default: return [String(value)];
-    }
-}
 
 function row(id, label, lines, changeUrl, text) {
     const item = document.createElement('li');
@@ -96,18 +82,22 @@ export async function renderCheck(holder, journey, lang) {
     }
     const text = readText();
     const { draft, definition, cleaned, contact } = ready;
+    const display = {
+        words: text, dates: pageFormats(),
+        filenames: Object.fromEntries(draft.files.map((f) => [f.id, f.filename])),
+    };
     const rows = [];
     for (const page of visiblePages(definition, cleaned)) {
         for (const q of page.questions) {
             if (hasOwn(cleaned, q.id) || q.optional) {
-                rows.push(row(q.id, q.label, answerLines(q, cleaned[q.id], text, draft, lang),
+                rows.push(row(q.id, q.label, answerLines(q, cleaned[q.id], display),
                     stepUrl(journey, page.id, true), text));
             }
         }
     }
     const contactRows = contact.pages[0].questions
         .filter((q) => draft.contact[q.id] !== null && draft.contact[q.id] !== undefined && draft.contact[q.id] !== '')
-        .map((q) => row(`contact-${q.id}`, q.label, answerLines(q, draft.contact[q.id], text, draft, lang),
+        .map((q) => row(`contact-${q.id}`, q.label, answerLines(q, draft.contact[q.id], { ...display, filenames: {} }),
             stepUrl(journey, CONTACT_PAGE, true), text));
     holder.replaceChildren(...section(null, rows), ...section(contact.title, contactRows));
     return ready;

@@ -1,4 +1,4 @@
-// Where to go next in a journey: server/journey_flow.py in JavaScript (visible pages in
+// Where to go next in a journey: server/journeys/steps.py in JavaScript (visible pages in
 // order, then the contact page, then check-your-answers).
 import { visiblePages } from '../forms/validate.js';
 import { hasOwn } from '../forms/normalise.js';

@@ -1,7 +1,7 @@
 // The journey without a network (DESIGN.md, data flow step 4): the question page's form
 // is checked here with the same interpreter and definition as the server, the answers
-// kept as a draft in IndexedDB, and the next page chosen as server/journey_flow.py does.
-import { findPage } from '../forms/definition.js';
+// kept as a draft in IndexedDB, and the next page chosen as server/journeys/steps.py does.
+import { findPage, maxBytes } from '../forms/definition.js';
 import { validatePage } from '../forms/validate.js';
 import { contactDefinition, loadDefinition, loadDraft, newDraft, saveDraft } from './drafts.js';
 import { CONTACT_PAGE, nextStep, stepUrl } from './flow.js';
@@ -70,6 +70,14 @@ function takeFiles(form, page, draft) {
     }
 }
 
+// As the server, which never keeps a file over the limit: the person chooses another.
+function dropTooLarge(page, draft, errors) {
+    const refused = new Set(page.questions.filter((q) => q.type === 'file' && errors[q.id]
+        && errors[q.id].key === 'size').map((q) => q.id));
+    draft.files = draft.files.filter((f) => !refused.has(f.question_id)
+        || f.blob.size <= maxBytes(page.questions.find((q) => q.id === f.question_id)));
+}
+
 function withFiles(fields, page, draft) {
     for (const question of page.questions.filter((q) => q.type === 'file')) {
         fields[question.id] = draft.files.filter((f) => f.question_id === question.id).map((f) => f.id);
@@ -90,10 +98,13 @@ export async function submitOffline(form) {
         result = validatePage(formDefinition, page.id, posted(form), {});
     } else {
         takeFiles(form, page, draft);
-        result = validatePage(definition, page.id, withFiles(posted(form), page, draft), draft.answers);
+        const fileSizes = Object.fromEntries(draft.files.map((f) => [f.id, f.blob.size]));
+        result = validatePage(definition, page.id, withFiles(posted(form), page, draft), draft.answers,
+            { fileSizes });
     }
     if (Object.keys(result.errors).length) {
         if (context.page !== CONTACT_PAGE) {
+            dropTooLarge(page, draft, result.errors);
             await saveDraft(draft);
             page.questions.filter((q) => q.type === 'file').forEach((q) => fileList(form, q, draft));
         }

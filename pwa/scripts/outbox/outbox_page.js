@@ -2,6 +2,7 @@
 // way to fix it in the journey pages) and what was sent, read from IndexedDB.
 import { loadDefinition, saveDraft } from './drafts.js';
 import { stepUrl } from './flow.js';
+import { formatDateTime, pageFormats } from '../time/dates.js';
 import { readText } from './page_view.js';
 import { listOutbox, listSent } from './store.js';
 import { onOutboxChange } from './status.js';
@@ -64,7 +65,7 @@ async function render(root, lang) {
         titles[slug] = titles[slug] || await journeyTitle(slug, item.form_version || 1, lang);
     }
     waiting.replaceChildren(...items.filter((i) => i.state !== 'attention').map((i) => described(
-        titles[i.payload.journey], [[text.receipt, i.receipt], [text.saved_at, new Date(i.queued_at).toLocaleString(lang)]])));
+        titles[i.payload.journey], [[text.receipt, i.receipt], [text.saved_at, formatDateTime(i.queued_at, pageFormats())]])));
     attention.replaceChildren(...items.filter((i) => i.state === 'attention').map((i) => {
         const node = described(titles[i.payload.journey], [[text.receipt, i.receipt]]);
         const reasons = element('ul', 'ds_error-summary__list tb-outbox-item__reasons');

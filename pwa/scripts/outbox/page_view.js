@@ -1,5 +1,6 @@
 // Filling a clean (offline) question page from the draft, and the error summary pattern
 // of pwa/templates/journeys/error_summary.html and forms/questions.html, built in the DOM.
+import { fieldsFromAnswer } from '../forms/answers_display.js';
 import { formatMessage } from '../forms/validate.js';
 
 export function readText() {
@@ -13,30 +14,6 @@ export function readText() {
 
 export function fill(template, values) {
     return String(template || '').replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
-}
-
-export function phoneDisplay(e164) {
-    return /^\+44[0-9]{9,10}$/.test(e164) ? `0${e164.slice(3)}` : e164;
-}
-
-// server/answers_display.fields_from_answer: the form fields that show a stored answer.
-export function fieldsFromAnswer(question, value) {
-    const q = question.id;
-    if (value === null || value === undefined) return {};
-    switch (question.type) {
-    case 'address':
-        return Object.fromEntries(['line1', 'line2', 'town', 'postcode'].map((p) => [`${q}-${p}`, value[p] || '']));
-    case 'date': {
-        const [year, month, day] = String(value).split('-');
-        return { [`${q}-day`]: String(Number(day)), [`${q}-month`]: String(Number(month)), [`${q}-year`]: year };
-    }
-    case 'radios': case 'yesno': return { [q]: [value] };
-    case 'checkboxes': return { [q]: value };
-    case 'location': return { [`${q}-lat`]: String(value.lat), [`${q}-lng`]: String(value.lng) };
-    case 'phone': return { [q]: phoneDisplay(value) };
-    case 'file': return {};
-    default: return { [q]: value };
-    }
 }
 
 export function fillForm(form, questions, answers) {

@@ -12,6 +12,7 @@ let attempts = 0;
 let timer = null;
 let sending = false;
 let lastSent = null;
+let pressedOffline = false; // "Send now" pressed with no network: say why nothing went
 const listeners = [];
 
 export function onOutboxChange(listener) {
@@ -38,6 +39,7 @@ export async function refreshStatus() {
     else if (waiting) parts.push(fill(text.waiting, { count: waiting }));
     if (attention) parts.push(fill(text.attention, { count: attention }));
     if (!parts.length && lastSent) parts.push(fill(text.sent, { reference: lastSent }));
+    if (pressedOffline && !navigator.onLine && waiting) parts.push(text.offline);
     const live = holder.querySelector('[data-tb-outbox-live]');
     const message = parts.join(' ');
     if (live.textContent !== message) live.textContent = message;
@@ -62,11 +64,13 @@ function schedule(summary) {
     timer = setTimeout(() => sendNow(), delay * 1000);
 }
 
-export async function sendNow() {
+export async function sendNow({ pressed = false } = {}) {
     if (!navigator.onLine) {
+        pressedOffline = pressedOffline || pressed;
         await refreshStatus();
         return null;
     }
+    pressedOffline = false;
     const summary = await drainOutbox({ origin: location.origin, wait: false });
     if (!summary.busy) schedule(summary);
     return summary;
@@ -83,7 +87,7 @@ export function initStatus() {
     const holder = region();
     if (!holder || holder.dataset.tbOutboxReady) return;
     holder.dataset.tbOutboxReady = '1';
-    holder.querySelector('[data-tb-send-now]').addEventListener('click', () => sendNow());
+    holder.querySelector('[data-tb-send-now]').addEventListener('click', () => sendNow({ pressed: true }));
     const heard = (data) => {
         sending = data.type === 'sending';
         if (data.type === 'drained' && data.summary.sent.length) {

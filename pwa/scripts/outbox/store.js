@@ -4,6 +4,7 @@
 import { payloadSha256, sha256Hex } from './canonical.js';
 import { getAll, request, transact } from './idb.js';
 import { outcome } from './results.js';
+import { nowIso } from '../time/clock.js';
 
 const NEXT_ID = 'next_mutation_id';
 const CLIENT = 'client';
@@ -58,7 +59,7 @@ export async function queueSubmission(submission) {
         answers: submission.answers,
         contact: submission.contact || {},
         locale: submission.locale,
-        client_created_at: new Date().toISOString(),
+        client_created_at: nowIso(),
         receipt: submission.receipt || localReceipt(),
     };
     const hash = await payloadSha256(payload);
@@ -155,7 +156,7 @@ export function recordResult(result) {
             const pending = new Set(found.attachmentsPending);
             const record = {
                 id: item.id, reference: found.reference, receipt: item.receipt,
-                journey: item.payload.journey, sent_at: new Date().toISOString(),
+                journey: item.payload.journey, sent_at: nowIso(),
                 attachments: item.attachments.map((a) => ({ ...a, uploaded: !pending.has(a.id),
                     blob: pending.has(a.id) ? a.blob : null })),
             };

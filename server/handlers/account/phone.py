@@ -7,7 +7,6 @@ opening it only shows a button, so link scanners in messaging apps cannot use it
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import phonenumbers
@@ -103,7 +102,7 @@ async def phone_send(request: Request) -> Response:
         token = resident_phones.create_phone_link(db, person.id, phone)
         code = people.account_locale(db, "resident", person.id) or page_locale
         sms_outbox.queue_text(db, phone, link_text(settings, code, token), "phone_link",
-                              send_before=datetime.now(UTC) + PHONE_LINK_LIFETIME)
+                              send_within=PHONE_LINK_LIFETIME)
 
     await request.app.state.store.write(link_and_text)
     request.app.state.texts.wake()

@@ -12,7 +12,7 @@ from server import i18n
 from server.auth.roles import STAFF_ROLES
 from server.auth.session import current_person
 from server.db import staff
-from server.forms.definition import parse_definition
+from server.forms.one_page import parse_one_page_form
 from server.forms.validate import validate_page
 from server.i18n import lazy as _
 from server.journeys.answers_display import fields_from_post
@@ -29,12 +29,8 @@ ROLE_LABELS = {
 ALREADY_STAFF = _("There is already a member of staff with this email address. To give "
                   "them a new link, use “Revoke passkeys and re-invite” on the staff list.")
 
-INVITE_FORM = parse_definition({
-    "format": 1, "journey": "invite-staff", "version": 1, "service": "planning",
-    "title": _("Invite a member of staff"), "summary": _("Invite a member of staff"),
-    "keywords": [], "start": {"paragraphs": [], "before_you_start": []},
-    "special_category": False, "anonymous": False, "contact": "optional", "next_steps": [],
-    "pages": [{"id": "invite", "title": _("Invite a member of staff"), "questions": [
+INVITE_FORM = parse_one_page_form({"id": "invite-staff", "page": {
+    "id": "invite", "title": _("Invite a member of staff"), "questions": [
         {"id": "name", "type": "text", "label": _("Full name"), "max_length": 100,
          "autocomplete": "off", "errors": {"required": _("Enter their full name")}},
         {"id": "email", "type": "email", "label": _("Work email address"),
@@ -45,9 +41,8 @@ INVITE_FORM = parse_definition({
          "options": [{"value": role.replace("_", "-"), "label": ROLE_LABELS[role]}
                      for role in STAFF_ROLES],
          "errors": {"required": _("Choose their role")}},
-    ]}],
-})
-PAGE = INVITE_FORM.pages[0]
+    ]}})
+PAGE = INVITE_FORM.page
 FIELD_IDS = {q.id: q.first_field for q in PAGE.questions}
 
 

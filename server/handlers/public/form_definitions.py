@@ -15,7 +15,7 @@ from server.journeys.contact import CONTACT, CONTACT_ANONYMOUS
 
 FILE = re.compile(r"^v([1-9][0-9]{0,3})\.([a-z]{2})\.json$")
 # The shared contact page is a small form of its own; the offline pages validate it too.
-CONTACT_FORMS = {(form.journey, form.version): form for form in (CONTACT, CONTACT_ANONYMOUS)}
+CONTACT_FORMS = {(form.id, form.version): form for form in (CONTACT, CONTACT_ANONYMOUS)}
 
 
 async def form_definition(request: Request) -> JSONResponse:

@@ -12,6 +12,7 @@ from server.db import attachments
 from server.db import session_data as session_db
 from server.errors import NotFound
 from server.forms.definition import Journey, Page
+from server.forms.one_page import OnePageForm
 from server.forms.questions import Question
 from server.forms.validate import FieldError, upload_error, validate_page
 from server.handlers.public.services import journey_or_404
@@ -25,7 +26,8 @@ from server.journeys.steps import next_step, page_by_id, step_url
 from server.web.visitor_session import session_id
 
 
-async def _context(request: Request) -> tuple[str, Journey, Draft, Journey, Page]:
+async def _context(request: Request
+                   ) -> tuple[str, Journey, Draft, Journey | OnePageForm, Page]:
     """The session, the journey at the draft's version, the draft, and the form and
     page being shown (the contact page is a small form of its own)."""
     latest = journey_or_404(request)
@@ -60,7 +62,7 @@ async def question_submit(request: Request) -> Response:
     returning = request.query_params.get("change") == "1"
     posted_form = await request.form(max_files=20, max_fields=200)
     try:
-        if form is not journey:
+        if isinstance(form, OnePageForm):
             return await _submit_contact(request, sid, journey, draft, form, page,
                                          posted_form, returning)
         remove = posted_form.get("remove_file")
@@ -85,7 +87,7 @@ async def question_submit(request: Request) -> Response:
 
 
 async def _submit_contact(request: Request, sid: str, journey: Journey, draft: Draft,
-                          form: Journey, page: Page, posted_form: FormData,
+                          form: OnePageForm, page: Page, posted_form: FormData,
                           returning: bool) -> Response:
     store = request.app.state.store
     if posted_form.get("use_saved_contact") == "yes":
@@ -139,8 +141,6 @@ async def _store_uploads(request: Request, sid: str, journey: Journey, page: Pag
 
 
 def _upload_error(question: Question, rejected: UploadRejected) -> FieldError:
-    if rejected.key == "count":
-        return upload_error(question, "count", max=question.max_files)
     if rejected.key == "empty":
         return FieldError(question.first_field, "type", rejected.message, {})
     return upload_error(question, rejected.key)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import phonenumbers
@@ -15,27 +14,23 @@ from server.casework.status import status_label
 from server.casework.timeline import timeline
 from server.db import requests as requests_db
 from server.db import sync_slots
+from server.db.clock import parse_iso
 from server.errors import NotFound
-from server.forms.definition import parse_definition
+from server.forms.one_page import parse_one_page_form
 from server.forms.references import normalise_reference
 from server.i18n import lazy as _
 from server.rendering import locale_of, renderer
 from server.web import ratelimit
 
-TRACK_FORM = parse_definition({
-    "format": 1, "journey": "track", "version": 1, "service": "planning",
-    "title": _("Track a request"), "summary": _("Track a request"), "keywords": [],
-    "start": {"paragraphs": [], "before_you_start": []}, "special_category": False,
-    "anonymous": False, "contact": "optional", "next_steps": [],
-    "pages": [{"id": "track", "title": _("Track a request"), "questions": [
+TRACK_FORM = parse_one_page_form({"id": "track", "page": {
+    "id": "track", "title": _("Track a request"), "questions": [
         {"id": "reference", "type": "text", "label": _("Reference"), "max_length": 20,
          "hint": _("For example, MLC-7K3P-Q9XD"), "autocomplete": "off",
          "errors": {"required": _("Enter your reference")}},
         {"id": "contact", "type": "text", "label": _("Email address or phone number"),
          "max_length": 200, "errors": {"required": _("Enter your email address or phone "
                                                      "number")}},
-    ]}],
-})
+    ]}})
 NOT_FOUND = _("We could not find a request with that reference and email address or phone "
               "number. Check them and try again.")
 BAD_REFERENCE = _("Enter the reference in the right format, like MLC-7K3P-Q9XD")
@@ -43,7 +38,7 @@ BAD_REFERENCE = _("Enter the reference in the right format, like MLC-7K3P-Q9XD")
 def _form(request: Request, fields: dict[str, str], errors: dict[str, Any],
           status_code: int = 200) -> Response:
     return renderer(request).render(request, "track/form.html", {
-        "track_questions": TRACK_FORM.pages[0].questions, "fields": fields, "errors": errors,
+        "track_questions": TRACK_FORM.page.questions, "fields": fields, "errors": errors,
         "has_errors": bool(errors)}, status_code=status_code)
 
 
@@ -67,7 +62,7 @@ async def track_submit(request: Request) -> Response:
     fields = {k: str(form.get(k, ""))[:200] for k in ("reference", "contact")}
     text = i18n.Gettext(locale_of(request))
     errors: dict[str, Any] = {}
-    for q in TRACK_FORM.pages[0].questions:
+    for q in TRACK_FORM.page.questions:
         if not fields[q.id].strip():
             required = q.errors["required"]
             errors[q.id] = {"field": q.id, "message": text.gettext(required)}
@@ -107,7 +102,7 @@ async def _result(request: Request, found: requests_db.StoredRequest) -> Respons
         "request": found, "journey_title": journey.title, "events": shown,
         "incomplete": incomplete,
         "status_label": status_label(found.status, code),
-        "created": datetime.fromisoformat(found.created_at.replace("Z", "+00:00")),
+        "created": parse_iso(found.created_at),
     })
     response.headers["X-Robots-Tag"] = "noindex"
     return response
