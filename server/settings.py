@@ -40,7 +40,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TOLBOOTH_COUNCIL_NAME", "Midlothian Council",
             "Name of the council shown in the header, titles and messages."),
     Setting("TOLBOOTH_COUNCIL_PREFIX", "MLC",
-            "Two to four capital letters that start every request reference (MLC-7K3P-Q9XD)."),
+            "Two to four capital letters that start every request reference (MLC-7K3P-Q9X2)."),
     Setting("TOLBOOTH_CONTACT_PHONE", "0131 270 7500",
             "Phone number for help, shown in the same place on every page."),
     Setting("TOLBOOTH_CONTACT_EMAIL", "enquiries@midlothian.gov.uk",

@@ -76,7 +76,19 @@ class LocalisedCharacterCount extends CharacterCount {
 
     init() {
         super.init();
-        if (!this.tbMessages || !this.isInitialised) {
+        if (!this.isInitialised) {
+            return;
+        }
+        // The count now says the limit under the box: the sentence above it, for pages
+        // without JavaScript, would say it a second time (issue 15).
+        const limit = document.getElementById(`${this.inputElement.id}-limit`);
+        if (limit) {
+            limit.hidden = true;
+            const ids = (this.inputElement.getAttribute('aria-describedby') || '').split(/\s+/)
+                .filter((id) => id && id !== limit.id);
+            this.inputElement.setAttribute('aria-describedby', ids.join(' '));
+        }
+        if (!this.tbMessages) {
             return;
         }
         this.emptyMessage = this.tbFormat(this.tbMessages.empty, this.maxLength);

@@ -4,6 +4,9 @@ the journey's own handlers and by the offline copies."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from starlette.requests import Request
@@ -12,6 +15,8 @@ from starlette.responses import Response
 from server.casework.status import quick_exit
 from server.db import attachments
 from server.forms.definition import Journey, Page
+from server.forms.normalise import council_today
+from server.forms.questions import Question
 from server.i18n import Gettext
 from server.journeys import answers_display
 from server.journeys.contact import PAGE_ID as CONTACT_PAGE
@@ -40,7 +45,7 @@ async def render_question(request: Request, sid: str, journey: Journey, draft: D
     if saved_contact:
         saved_contact = {**saved_contact, "phone_display": answers_display.phone_display(
             saved_contact["phone"]) if saved_contact.get("phone") else ""}
-    translated_errors = {qid: {"field": e.field, "message": e.text(text.gettext)}
+    translated_errors = {qid: {"field": e.field, "key": e.key, "message": e.text(text.gettext)}
                          for qid, e in errors.items()}
     template = "journeys/contact.html" if page.id == CONTACT_PAGE else "journeys/question.html"
     return renderer(request).render(request, template, {
@@ -54,8 +59,27 @@ async def render_question(request: Request, sid: str, journey: Journey, draft: D
         "back_url": step_url(journey, "check") if returning else step_url(journey, back),
         "change": returning, "saved_contact": saved_contact,
         "yes_no": answers_display.YES_NO, "counter_messages": counter_messages(text),
+        "date_examples": date_examples(page.questions, council_today()),
         "quick_exit": quick_exit(journey.service),
     }, block="main")
+
+
+# A date written the way the date inputs take it: "27 3 2026".
+DATE_IN_TEXT = re.compile(r"(?<!\d)\d{1,2} \d{1,2} \d{4}(?!\d)")
+
+
+def date_example(question: Question, today: date) -> str | None:
+    """The one example a date question shows, or None when its hint gives one of its own
+    (a date of birth's "27 3 1950"): two examples contradicted each other (issue 15). The
+    generic one is on the right side of today for the question's rule."""
+    if question.hint and DATE_IN_TEXT.search(question.hint):
+        return None
+    year = today.year + 1 if question.when == "future" else today.year - 1
+    return f"27 3 {year}"
+
+
+def date_examples(questions: Iterable[Question], today: date) -> dict[str, str | None]:
+    return {q.id: date_example(q, today) for q in questions if q.type == "date"}
 
 
 def counter_messages(text: Gettext) -> dict[str, Any]:
