@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlite_utils
 
+from server.db import continue_links
 from server.db.clock import now_iso
 
 LIFETIME = timedelta(hours=24)
@@ -39,9 +40,12 @@ def delete(db: sqlite_utils.Database, sid: str, key: str) -> None:
 def purge_expired(db: sqlite_utils.Database) -> int:
     """Remove expired session data and the draft files that belonged to it."""
     cutoff = _cutoff()
+    continue_links.purge(db)
+    # A draft saved behind a "continue later" link keeps its files for the link's life.
     db.execute(
         "DELETE FROM attachments WHERE request_id IS NULL AND sid IS NOT NULL AND sid NOT IN"
-        " (SELECT sid FROM session_data WHERE updated_at > ?) AND created_at < ?",
+        " (SELECT sid FROM session_data WHERE updated_at > ?) AND sid NOT IN"
+        " (SELECT sid FROM continue_links) AND created_at < ?",
         [cutoff, cutoff],
     )
     return db.execute("DELETE FROM session_data WHERE updated_at <= ?", [cutoff]).rowcount

@@ -60,6 +60,7 @@ async def render_question(request: Request, sid: str, journey: Journey, draft: D
         "change": returning, "saved_contact": saved_contact,
         "yes_no": answers_display.YES_NO, "counter_messages": counter_messages(text),
         "date_examples": date_examples(page.questions, council_today()),
+        "can_save": bool(draft.answers) and sid != "",
         "quick_exit": quick_exit(journey.service),
     }, block="main")
 

@@ -14,7 +14,7 @@ from server.errors import NotFound
 from server.forms.definition import Journey, Page
 from server.forms.questions import Question
 from server.forms.validate import FieldError, upload_error, validate_page
-from server.handlers.public.services import journey_or_404
+from server.handlers.public.services import already_sent, journey_or_404
 from server.journeys import answers_display
 from server.journeys.contact import PAGE_ID as CONTACT_PAGE
 from server.journeys.contact import contact_form
@@ -22,6 +22,7 @@ from server.journeys.drafts import CONTACT_KEY, Draft, journey_for_draft, load_d
 from server.journeys.files import UploadRejected, clean_upload
 from server.journeys.question_page import render_question
 from server.journeys.steps import next_step, page_by_id, step_url
+from server.journeys.submission import sent_and_no_new_draft
 from server.web.visitor_session import session_id
 
 
@@ -43,6 +44,10 @@ async def _context(request: Request) -> tuple[str, Journey, Draft, Journey, Page
 
 async def question_page(request: Request) -> Response:
     sid, journey, draft, form, page = await _context(request)
+    if request.query_params.get("new") != "1":
+        sent = await request.app.state.store.read(sent_and_no_new_draft, sid, journey.journey)
+        if sent is not None:
+            return already_sent(request, journey, sent)
     answers = draft.answers if form is journey else (draft.contact or {})
     fields: dict[str, Any] = {}
     for question in page.questions:

@@ -12,7 +12,9 @@ from server.casework.status import quick_exit
 from server.errors import NotFound
 from server.forms.definition import Journey
 from server.journeys.catalogue import SERVICE_TEXT
+from server.auth.signed_links import tracking_url
 from server.journeys.drafts import has_draft
+from server.journeys.submission import AlreadySent, sent_and_no_new_draft
 from server.rendering import locale_of, renderer
 from server.web.visitor_session import session_id
 
@@ -44,6 +46,15 @@ async def services_index(request: Request) -> Response:
         "query": query, "groups": groups, "total": total}, block="results", public=True)
 
 
+def already_sent(request: Request, journey: Journey, sent: AlreadySent) -> Response:
+    """Back after sending: the request was sent, so say so (and offer a new one), not an
+    empty form that invites sending it twice."""
+    return renderer(request).render(request, "journeys/already_sent.html", {
+        "journey": journey, "sent": sent, "first_page": journey.pages[0].id,
+        "tracking_url": tracking_url(request.app.state.settings, sent.request_id),
+        "quick_exit": quick_exit(journey.service)}, block="main")
+
+
 def journey_or_404(request: Request) -> Journey:
     try:
         return request.app.state.forms.latest(request.path_params["journey"])
@@ -53,12 +64,13 @@ def journey_or_404(request: Request) -> Journey:
 
 async def journey_start(request: Request) -> Response:
     journey = journey_or_404(request)
-    started = await request.app.state.store.read(has_draft, session_id(request),
-                                                 journey.journey)
+    sid = session_id(request)
+    started = await request.app.state.store.read(has_draft, sid, journey.journey)
+    sent = await request.app.state.store.read(sent_and_no_new_draft, sid, journey.journey)
     return renderer(request).render(request, "journeys/start.html", {
         "journey": journey,
         "service_name": SERVICE_TEXT[journey.service].name,
-        "first_page": journey.pages[0].id,
+        "first_page": journey.pages[0].id + ("?new=1" if sent else ""),
         "has_draft": started,
         "quick_exit": quick_exit(journey.service),
-    }, public=not started)
+    }, public=not (started or sent))
