@@ -96,8 +96,9 @@ def answer_lines(question: Question, value: Any, gettext: Callable[[str], str],
     if kind == "file":
         return [filenames.get(i, gettext("File")) for i in value]
     if kind == "location":
-        return [gettext("Your location (%(lat)s, %(lng)s)") % {
-            "lat": f"{value['lat']:.5f}", "lng": f"{value['lng']:.5f}"}]
+        # Never raw coordinates: nobody can read them (issue 15). The address given on the
+        # same page says where it is in words.
+        return [gettext("Location recorded, accurate to about 20 metres")]
     if kind == "phone":
         return [phone_display(value)]
     return [str(value)]

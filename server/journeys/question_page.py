@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from server.casework.status import quick_exit
+from server.councils import FIND_YOUR_COUNCIL
 from server.db import attachments
 from server.forms.definition import Journey, Page
 from server.forms.normalise import council_today
@@ -28,7 +29,8 @@ from server.rendering import locale_of, renderer
 async def render_question(request: Request, sid: str, journey: Journey, draft: Draft,
                           form: Journey, page: Page, fields: dict[str, Any],
                           errors: dict[str, Any],
-                          saved_contact: dict[str, Any] | None = None) -> Response:
+                          saved_contact: dict[str, Any] | None = None,
+                          outside: list[Any] | None = None) -> Response:
     text = Gettext(locale_of(request))
     layout = answers_display.page_layout(page.questions,
                                          draft.answers if form is journey else {})
@@ -61,6 +63,7 @@ async def render_question(request: Request, sid: str, journey: Journey, draft: D
         "yes_no": answers_display.YES_NO, "counter_messages": counter_messages(text),
         "date_examples": date_examples(page.questions, council_today()),
         "can_save": bool(draft.answers) and sid != "",
+        "outside": outside or [], "find_your_council": FIND_YOUR_COUNCIL,
         "quick_exit": quick_exit(journey.service),
     }, block="main")
 

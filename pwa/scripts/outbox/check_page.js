@@ -18,7 +18,7 @@ function answerLines(question, value, text, draft, lang) {
     case 'checkboxes': return (question.options || []).filter((o) => value.includes(o.value)).map((o) => o.label);
     case 'yesno': return [value === 'yes' ? text.yes : text.no];
     case 'file': return value.map((id) => (draft.files.find((f) => f.id === id) || { filename: text.file }).filename);
-    case 'location': return [fill(text.location, { lat: value.lat, lng: value.lng })];
+    case 'location': return [text.location];
     case 'phone': return [phoneDisplay(value)];
     default: return [String(value)];
     }

@@ -18,6 +18,7 @@ from server.handlers.public.services import already_sent, journey_or_404
 from server.journeys import answers_display
 from server.journeys.contact import PAGE_ID as CONTACT_PAGE
 from server.journeys.contact import contact_form
+from server.journeys.council_area import outside_area
 from server.journeys.drafts import CONTACT_KEY, Draft, journey_for_draft, load_draft, save_draft
 from server.journeys.files import UploadRejected, clean_upload
 from server.journeys.question_page import render_question
@@ -79,6 +80,11 @@ async def question_submit(request: Request) -> Response:
         if errors:
             fields = answers_display.fields_from_post(posted, page.questions)
             return await render_question(request, sid, journey, draft, form, page, fields, errors)
+        outside = outside_area(request.app.state.council, page, result.values, posted)
+        if outside:
+            fields = answers_display.fields_from_post(posted, page.questions)
+            return await render_question(request, sid, journey, draft, form, page, fields, {},
+                                         outside=outside)
         draft.answers.update(result.values)
         await store.write(save_draft, sid, draft)
         step = next_step(journey, page.id, draft, returning)

@@ -8,11 +8,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from server import i18n
+from server.auth.signed_links import tracking_url
 from server.casework.status import quick_exit
 from server.errors import NotFound
 from server.forms.definition import Journey
 from server.journeys.catalogue import SERVICE_TEXT
-from server.auth.signed_links import tracking_url
 from server.journeys.drafts import has_draft
 from server.journeys.submission import AlreadySent, sent_and_no_new_draft
 from server.rendering import locale_of, renderer
