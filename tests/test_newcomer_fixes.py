@@ -243,3 +243,29 @@ def test_feedback_needs_no_sign_in_asks_nothing_personal_and_admins_see_it(clien
     too_long = post(client, "/feedback", {"satisfaction": "neutral", "comment": "a" * 1300},
                     form)
     assert too_long.status_code == 400
+
+
+# --- service search -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query, journey", [
+    ("nosie", "noise-complaint"), ("mum needs help at home", "care-needs-assessment"),
+    ("peests", "pest-control"), ("tree", "tree-enquiry"),
+])
+def test_search_forgives_typos_and_plain_words(client, query, journey):
+    html = client.get(f"/services?q={query}").text
+    found = re.findall(r'class="tb-journey-list__link" href="/services/([\w-]+)"', html)
+    assert found == [journey]
+    assert "midlothian.gov.uk" not in html  # nothing this service does elsewhere
+
+
+def test_search_points_to_the_main_website_for_what_it_does_not_do(client):
+    html = client.get("/services?q=my bin was not collected").text
+    assert "On the council’s main website" in html and "bins_and_recycling" in html
+    assert "Council Tax" not in html
+
+
+def test_search_works_in_the_persons_language(client):
+    client.cookies.set("tolbooth_lang", "pl")
+    html = client.get("/services?q=hałas").text
+    assert 'href="/services/noise-complaint"' in html
