@@ -22,6 +22,7 @@ import SiteNavigation from '@scottish-government/design-system/src/components/si
 import skipLinks from '@scottish-government/design-system/src/components/skip-links/skip-links';
 import { initLocation } from './location.js';
 import { initOutbox } from './outbox/loader.js';
+import { mirrorDraft } from './outbox/mirror.js';
 import { initPasskeys } from './passkeys.js';
 import { initTimeout } from './timeout.js';
 import './sw_register.js';
@@ -245,6 +246,9 @@ export function initAll(scope) {
     }
 
     initLocation(root);
+    if (navigator.onLine) {
+        mirrorDraft(root);
+    }
     initPasskeys(root);
     initTimeout();
     syncReveals(root);

@@ -63,6 +63,7 @@ async def render_question(request: Request, sid: str, journey: Journey, draft: D
         "yes_no": answers_display.YES_NO, "counter_messages": counter_messages(text),
         "date_examples": date_examples(page.questions, council_today()),
         "can_save": bool(draft.answers) and sid != "",
+        "mirror": offline_mirror(journey, draft) if sid else None,
         "outside": outside or [], "find_your_council": FIND_YOUR_COUNCIL,
         "quick_exit": quick_exit(journey.service),
     }, block="main")
@@ -84,6 +85,16 @@ def date_example(question: Question, today: date) -> str | None:
 
 def date_examples(questions: Iterable[Question], today: date) -> dict[str, str | None]:
     return {q.id: date_example(q, today) for q in questions if q.type == "date"}
+
+
+def offline_mirror(journey: Journey, draft: Draft) -> dict[str, Any]:
+    """The draft as the offline journey keeps it (pwa/scripts/outbox/mirror.js), so losing
+    signal mid-form carries the answers on. Files stay on the server: their answers are
+    left out, and offline the photos are added again."""
+    files = {q.id for p in journey.pages for q in p.questions if q.type == "file"}
+    return {"journey": draft.journey, "version": draft.version,
+            "submission_id": draft.submission_id, "contact": draft.contact,
+            "answers": {k: v for k, v in draft.answers.items() if k not in files}}
 
 
 def counter_messages(text: Gettext) -> dict[str, Any]:
