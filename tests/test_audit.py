@@ -259,7 +259,8 @@ body { margin: 0; font: 16px/1.25 sans-serif; }
 .caption { display: block; }
 h1 { margin: -20px 0 0; font-size: 24px; }
 </style></head><body><main>
-<a href="/back">Back</a> <span class="caption">Report building work you think breaks the planning rules in your street</span>
+<a href="/back">Back</a>
+<span class="caption">Report building work you think breaks the planning rules in your street</span>
 <h1>How does it affect you?</h1>
 <div class="ds_question">
   <p class="ds_hint-text">You can enter up to 1000 characters</p>

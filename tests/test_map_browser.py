@@ -45,7 +45,8 @@ def test_the_tree_can_be_marked_on_the_map_by_keyboard(browser: Browser, map_ser
         container = page.locator("[data-tb-map].leaflet-container")
         expect(container).to_have_attribute("role", "application")
         expect(page.get_by_text("Move the map until the pin is on the place")).to_be_visible()
-        expect(page.get_by_label("Building and street", exact=True)).to_be_visible()  # the other way
+        # The address is always the other way.
+        expect(page.get_by_label("Building and street", exact=True)).to_be_visible()
         expect(page.locator(".leaflet-control-attribution")).to_contain_text("Crown copyright")
         # Keyboard only: Tab to the map, move it, zoom, Tab on to the button, Enter.
         for _ in range(40):

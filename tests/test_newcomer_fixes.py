@@ -83,7 +83,8 @@ def test_file_questions_do_not_state_their_limits_in_their_hints_too(app):
     in other words, was the photos page's contradiction."""
     said_twice = [f"{j.journey}/{q.id}" for j in app.state.forms.journeys()
                   for p in j.pages for q in p.questions
-                  if q.type == "file" and q.hint and re.search(r"\bMB\b|\d+ (photos|files)", q.hint)]
+                  if q.type == "file" and q.hint
+                  and re.search(r"\bMB\b|\d+ (photos|files)", q.hint)]
     assert not said_twice
 
 

@@ -27,7 +27,8 @@ def test_answers_given_online_carry_on_offline_with_a_banner(page: Page, base_ur
         const db = await new Promise((ok) => { const r = indexedDB.open('tolbooth-outbox');
                                                r.onsuccess = () => ok(r.result); });
         const d = await new Promise((ok) => { const r = db.transaction('drafts')
-            .objectStore('drafts').get('food-safety-complaint'); r.onsuccess = () => ok(r.result); });
+            .objectStore('drafts').get('food-safety-complaint');
+            r.onsuccess = () => ok(r.result); });
         return d && d.mirrored && d.answers.problem_type; }""")
     page.context.set_offline(True)
     page.fill("#visit_date-day", "3")
