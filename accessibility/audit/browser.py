@@ -281,6 +281,13 @@ class Auditor:
             raise SetupError(f"a {kind} token needs the running app")
         if kind == "email-link":
             return self.live.store.write_sync(people.create_email_link, RESIDENT_EMAIL)
+        if kind == "continue-link":
+            from server.db import continue_links
+            from server.journeys.continue_later import link_url
+            saved = self.live.store.write_sync(continue_links.create, "audit", "pest-control",
+                                               {"version": 1, "submission_id": "audit",
+                                                "answers": {}, "contact": None}, "email")
+            return link_url(self.live.settings, saved).rsplit("/", 1)[1]
         email, name = INVITEE
         return self.live.store.write_sync(staff.create_invite, email,
                                           roles.PLANNING_OFFICER, name, "audit")
