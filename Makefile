@@ -78,5 +78,5 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check server sync tests bench
 
 clean:
-	rm -rf $(VENV) pwa/node_modules pwa/static/vendor pwa/static/build
+	rm -rf $(VENV) pwa/node_modules pwa/static/vendor pwa/static/build pwa/static/maps
 	find locales -name '*.mo' -delete

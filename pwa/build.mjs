@@ -30,6 +30,9 @@ const root = dirname(fileURLToPath(import.meta.url));
 const modules = join(root, 'node_modules');
 const staticDir = join(root, 'static');
 const vendorDir = join(staticDir, 'vendor');
+// Leaflet (BSD-2-Clause), only for pages with a map when a tile service is set up
+// (TOLBOOTH_MAP_TILE_URL): outside vendor/ so the worker does not keep it for everyone.
+const mapsDir = join(staticDir, 'maps');
 const buildDir = join(staticDir, 'build');
 const sgds = join(modules, '@scottish-government', 'design-system');
 
@@ -74,6 +77,12 @@ function vendor() {
         join(sgds, 'dist', 'images', 'icons', 'icons.stack.svg'),
         join(vendorDir, 'images', 'icons', 'icons.stack.svg'),
     );
+    const leaflet = join(modules, 'leaflet', 'dist');
+    copy(join(leaflet, 'leaflet.js'), join(mapsDir, 'leaflet', 'leaflet.js'));
+    copy(join(leaflet, 'leaflet.css'), join(mapsDir, 'leaflet', 'leaflet.css'));
+    for (const image of readdirSync(join(leaflet, 'images'))) {
+        copy(join(leaflet, 'images', image), join(mapsDir, 'leaflet', 'images', image));
+    }
 }
 
 async function styles() {
@@ -207,6 +216,7 @@ function report() {
 
 async function main() {
     rmSync(vendorDir, { recursive: true, force: true });
+    rmSync(mapsDir, { recursive: true, force: true });
     rmSync(buildDir, { recursive: true, force: true });
     mkdirSync(vendorDir, { recursive: true });
     mkdirSync(buildDir, { recursive: true });

@@ -12,7 +12,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
-from server import errors
+from server import councils, errors
 from server.auth.session import AuthMiddleware
 from server.db import Store
 from server.db.schema import migrate
@@ -50,6 +50,9 @@ def create_app(settings: Settings, store: Store | None = None,
         "contact_email": settings.contact_email,
         "origin": settings.origin,
         "staff_idle_seconds": settings.staff_idle_minutes * 60,
+        "map_tiles": settings.map_tile_url or "",
+        "map_attribution": settings.map_attribution,
+        "map_centre": councils.load(settings.council).map_centre,
     }
 
     texts = TextSender(settings, store)
@@ -68,7 +71,8 @@ def create_app(settings: Settings, store: Store | None = None,
 
     middleware = [
         Middleware(AccessLogMiddleware),
-        Middleware(SecurityHeadersMiddleware, https=settings.https),
+        Middleware(SecurityHeadersMiddleware, https=settings.https,
+                   img_origin=settings.map_tile_origin),
         Middleware(GZipMiddleware, minimum_size=500),
         Middleware(SessionMiddleware, secret_key=settings.secret_key,
                    session_cookie=SESSION_COOKIE, same_site="lax",
@@ -92,6 +96,7 @@ def create_app(settings: Settings, store: Store | None = None,
     app.state.settings = settings
     app.state.store = store
     app.state.forms = forms
+    app.state.council = councils.load(settings.council)
     app.state.texts = texts
     app.state.rate_limits = RateLimits(settings)
     app.state.renderer = Renderer(make_environment(), assets, site)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import escape
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -29,7 +29,36 @@ def make_environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.newstyle_gettext = True  # type: ignore[attr-defined]
+    env.filters["tel_links"] = tel_links
     return env
+
+
+# UK numbers as people write them (0131 270 7500, 01875 820 630, +44 131 …) and 999. The
+# audit's probe (accessibility/audit/probe.js, point 20) looks for the same shapes.
+PHONE = re.compile(r"(?:\+44[\s-]?(?:\(0\)[\s-]?)?|(?<![\w+])0)\d(?:[\s-]?\d){8,9}(?!\d)"
+                   r"|(?<![\w.,-])999(?![\w-])")
+_TAG_OR_LINK = re.compile(r"(<a\b.*?</a>|<[^>]*>)", re.DOTALL | re.IGNORECASE)
+
+
+def tel_href(number: str) -> str:
+    digits = re.sub(r"[^\d+]", "", number)
+    if digits.startswith("+44"):
+        return "tel:" + digits
+    return "tel:+44" + digits[1:] if digits.startswith("0") and len(digits) > 3 else "tel:" + digits
+
+
+def tel_links(value: object) -> Markup:
+    """Text (or markup) with every phone number in it made a tel: link, so a phone dials it
+    with a tap (issue 15). Numbers already inside a link, and tags, are left alone."""
+    html = str(value) if isinstance(value, Markup) else str(escape(value))
+    out = []
+    for part in _TAG_OR_LINK.split(html):
+        if part.startswith("<"):
+            out.append(part)
+        else:
+            out.append(PHONE.sub(lambda m: f'<a class="tb-tel" href="{tel_href(m.group(0))}">'
+                                           f'{m.group(0)}</a>', part))
+    return Markup("".join(out))
 
 
 class Renderer:

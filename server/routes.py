@@ -11,10 +11,13 @@ from server.auth.access import ADMINS, OFFICERS, RESIDENTS, SIGNED_IN, require
 from server.handlers.account import passkeys, phone, sign_in
 from server.handlers.account import requests as my_requests
 from server.handlers.admin import audit, invites
+from server.handlers.admin import feedback as feedback_admin
 from server.handlers.admin import staff as staff_admin
 from server.handlers.public import (
     app_shell,
     check,
+    continue_later,
+    feedback,
     form_definitions,
     health,
     home,
@@ -49,6 +52,10 @@ def public() -> list[BaseRoute]:
         Route("/services/{journey}/check", check.check_submit, methods=POST,
               name="check_submit"),
         Route("/services/{journey}/done", check.confirmation, name="confirmation"),
+        # Save and come back later: a link by email or text (journeys/continue_later.py).
+        Route("/services/{journey}/save", continue_later.save_page, name="save_for_later"),
+        Route("/services/{journey}/save", continue_later.save_send, methods=POST,
+              name="save_for_later_send"),
         Route("/services/{journey}/{page}", questions.question_page, name="question"),
         Route("/services/{journey}/{page}", questions.question_submit, methods=POST,
               name="question_submit"),
@@ -58,6 +65,11 @@ def public() -> list[BaseRoute]:
         Route("/track", track.track_form, name="track"),
         Route("/track", track.track_submit, methods=POST, name="track_submit"),
         Route("/track/{token}", track.track_link, name="track_link"),
+        Route("/continue/{token}", continue_later.continue_page, name="continue_later"),
+        Route("/continue/{token}", continue_later.continue_use, methods=POST,
+              name="continue_later_use"),
+        Route("/feedback", feedback.feedback_form, name="feedback"),
+        Route("/feedback", feedback.feedback_send, methods=POST, name="feedback_send"),
         Route("/healthz", health.healthz, name="healthz"),
     ]
 
@@ -130,6 +142,8 @@ def admin() -> list[BaseRoute]:
     return [
         Route("/admin/audit", require(ADMINS, audit.audit_log), name="admin_audit"),
         Route("/admin/audit.csv", require(ADMINS, audit.audit_csv), name="admin_audit_csv"),
+        Route("/admin/feedback", require(ADMINS, feedback_admin.feedback_results),
+              name="admin_feedback"),
         Route("/admin/staff", require(ADMINS, staff_admin.staff_list), name="admin_staff"),
         Route("/admin/staff/invite", require(ADMINS, invites.invite_form),
               name="admin_invite"),

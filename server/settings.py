@@ -40,9 +40,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TOLBOOTH_COUNCIL_NAME", "Midlothian Council",
             "Name of the council shown in the header, titles and messages."),
     Setting("TOLBOOTH_COUNCIL_PREFIX", "MLC",
-            "Two to four capital letters that start every request reference (MLC-7K3P-Q9XD)."),
+            "Two to four capital letters that start every request reference (MLC-7K3P-Q9X2)."),
     Setting("TOLBOOTH_CONTACT_PHONE", "0131 270 7500",
             "Phone number for help, shown in the same place on every page."),
+    Setting("TOLBOOTH_COUNCIL", "midlothian",
+            "Which council's data file (server/councils/NAME.toml) to use: its postcode "
+            "districts and neighbours, where the map opens, and the links to its main website "
+            "for things this service does not do."),
+    Setting("TOLBOOTH_MAP_TILE_URL", None,
+            "Map tiles for location questions: a URL template with {z}, {x} and {y}, e.g. the "
+            "OS Maps API's https://api.os.uk/maps/raster/v1/zxy/Road_3857/{z}/{x}/{y}.png?key=KEY "
+            "(https; http only for localhost). When unset there is no map: a location question "
+            "offers the phone's location and says so."),
+    Setting("TOLBOOTH_MAP_ATTRIBUTION", "",
+            "The copyright line the tile service requires, shown on the map."),
     Setting("TOLBOOTH_CONTACT_EMAIL", "enquiries@midlothian.gov.uk",
             "Email address for help, shown on the help page."),
     Setting("TOLBOOTH_SECRET_KEY", None,
@@ -116,6 +127,16 @@ class Settings:
     notify_api_key: str | None = None
     notify_base_url: str = "https://api.notifications.service.gov.uk"
     notify_sms_template_id: str | None = None
+    council: str = "midlothian"
+    map_tile_url: str | None = None
+    map_attribution: str = ""
+
+    @property
+    def map_tile_origin(self) -> str | None:
+        if not self.map_tile_url:
+            return None
+        parts = urlsplit(self.map_tile_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     @property
     def db_path(self) -> Path:
@@ -178,6 +199,9 @@ class Settings:
                                          _positive_int),
             notify_api_key=notify_key, notify_sms_template_id=notify_template,
             notify_base_url=_parse(need, "TOLBOOTH_NOTIFY_BASE_URL", _origin),
+            council=_parse(need, "TOLBOOTH_COUNCIL", _council),
+            map_tile_url=_tile_url(get("TOLBOOTH_MAP_TILE_URL")),
+            map_attribution=get("TOLBOOTH_MAP_ATTRIBUTION") or "",
         )
 
 
@@ -218,6 +242,24 @@ def _origin(value: str) -> str:
     if parts.scheme == "http" and parts.hostname != "localhost":
         raise ValueError("plain http is only allowed on localhost")
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def _council(value: str) -> str:
+    from server import councils  # data files beside the code
+    if value not in councils.available():
+        raise ValueError(f"expected one of {', '.join(councils.available())}")
+    return value
+
+
+def _tile_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if not all(f"{{{k}}}" in value for k in "zxy"):
+        raise SettingsError("TOLBOOTH_MAP_TILE_URL must contain {z}, {x} and {y}")
+    if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname == "localhost"):
+        raise SettingsError("TOLBOOTH_MAP_TILE_URL must be https (http only for localhost)")
+    return value
 
 
 def _prefix(value: str) -> str:

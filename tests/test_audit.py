@@ -254,6 +254,55 @@ def test_the_probe_finds_planted_problems(browser):
         page.close()
 
 
+PLANTED_PHONE = """<!DOCTYPE html><html lang="en"><head><title>t</title><style>
+body { margin: 0; font: 16px/1.25 sans-serif; }
+.caption { display: block; }
+h1 { margin: -20px 0 0; font-size: 24px; }
+</style></head><body><main>
+<a href="/back">Back</a>
+<span class="caption">Report building work you think breaks the planning rules in your street</span>
+<h1>How does it affect you?</h1>
+<div class="ds_question">
+  <p class="ds_hint-text">You can enter up to 1000 characters</p>
+  <textarea>call 0131 496 0000</textarea>
+  <p class="ds_hint-text">You can enter up to 1000 characters</p>
+</div>
+<div class="ds_question"><fieldset><legend>Date of birth</legend>
+  <p class="ds_hint-text">For example, 27 3 1950.</p>
+  <p class="ds_hint-text">For example, 27 3 2026</p></fieldset></div>
+<p>Call 0131 496 0000 or, in an emergency, 999. Or <a href="tel:01314960000">0131 496 0000</a>.</p>
+<p>You can add up to 5 files, 10MB each; ask for reference MLC-7K3P-Q9XD.</p>
+</main></body></html>"""
+
+
+@pytest.mark.browser
+def test_the_probe_finds_overlapping_text_repeats_and_bare_phone_numbers(browser):
+    """Issue 15: a caption's second line drawn over the h1 at 375 px; a limit said above
+    and below a box; two example dates; phone numbers that cannot be tapped."""
+    from accessibility.audit.browser import PHONE, PROBE_SOURCE, Auditor
+    page = browser.new_page(viewport=PHONE)
+    try:
+        page.set_content(PLANTED_PHONE)
+        page.evaluate(PROBE_SOURCE)
+        auditor = Auditor(browser, "http://localhost", None, {"en"})
+        auditor.phone_layouts = [page.evaluate("window.__tbAudit.layout()")]
+        overlap, repeats, phones = auditor.check_phone_layout()
+        assert overlap.status == "fail"
+        assert any("Report building work" in d and "How does it affect you" in d
+                   for d in overlap.details), overlap.details
+        assert repeats.status == "fail"
+        assert any("You can enter up to 1000 characters" in d for d in repeats.details)
+        assert any("27 3 1950, 27 3 2026" in d for d in repeats.details)
+        assert phones.status == "fail"
+        assert sorted(d.split("”")[0] for d in phones.details) == ["“0131 496 0000", "“999"]
+        page.set_content(PLANTED)  # the other planted page: none of these problems
+        page.evaluate(PROBE_SOURCE)
+        auditor.phone_layouts = [page.evaluate("window.__tbAudit.layout()")]
+        assert [r.status for r in auditor.check_phone_layout()] == ["pass"] * 3
+    finally:
+        page.close()
+
+
 @pytest.mark.slow
 def test_the_html_checker_reports_errors_by_file(tmp_path):
     from accessibility.audit import vnu

@@ -308,7 +308,7 @@ def test_pages_are_accessible_without_scripts(browser: Browser, base_url: str,
 TRACK_CASES = {
     "empty": ({}, ["Enter your reference", "Enter your email address or phone number"]),
     "bad-reference": ({"Reference": "ABC", "Email address or phone number": "a@b.org"},
-                      ["Enter the reference in the right format, like MLC-7K3P-Q9XD"]),
+                      ["Enter the reference in the right format, like MLC-7K3P-Q9X2"]),
     "not-found": ({"Reference": "MLC-2222-2222", "Email address or phone number": "a@b.org"},
                   ["We could not find a request with that reference"]),
 }

@@ -84,6 +84,15 @@ METHOD = {
         "the Nu Html Checker (vnu-jar, --errors-only), all pages in one run.",
     16: "Every page's footer links to /accessibility, named 'Accessibility' in the page "
         "language; /accessibility has the model statement's sections, in the page language.",
+    18: "At 320 and 375 px wide (phones): the line boxes of every piece of visible text in "
+        "<main> (Range.getClientRects) are compared; two pieces of text sharing more than a "
+        "third of the smaller box (and at least 4×4 px) are drawn over each other.",
+    19: "In <main>: no visible block of text (paragraph, hint, label, legend, heading, list "
+        "item) says the same words twice within one question, no sentence of 60 characters "
+        "or more is shown twice on the page, and no question's hints give two different "
+        "example dates.",
+    20: "Text in <main> and the footer that reads as a UK phone number (0… or +44…, 10 or "
+        "11 digits) or 999 is inside an <a href=\"tel:…\">.",
 }
 
 

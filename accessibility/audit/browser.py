@@ -35,6 +35,7 @@ VIEWPORT = {"width": 1024, "height": 768}
 # Languages with the lighter checks are audited at 320 px throughout: the reflow check
 # needs no resizing, and every other check then also covers the narrowest layout.
 NARROW = {"width": 320, "height": 640}
+PHONE = {"width": 375, "height": 667}  # a common phone, where captions met headings
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
 PROBE_SOURCE = (Path(__file__).parent / "probe.js").read_text()
@@ -280,6 +281,13 @@ class Auditor:
             raise SetupError(f"a {kind} token needs the running app")
         if kind == "email-link":
             return self.live.store.write_sync(people.create_email_link, RESIDENT_EMAIL)
+        if kind == "continue-link":
+            from server.db import continue_links
+            from server.journeys.continue_later import link_url
+            saved = self.live.store.write_sync(continue_links.create, "audit", "pest-control",
+                                               {"version": 1, "submission_id": "audit",
+                                                "answers": {}, "contact": None}, "email")
+            return link_url(self.live.settings, saved).rsplit("/", 1)[1]
         email, name = INVITEE
         return self.live.store.write_sync(staff.create_invite, email,
                                           roles.PLANNING_OFFICER, name, "audit")
@@ -463,6 +471,7 @@ class Auditor:
         t = result.timed("errors", t)
         result.checks[7], narrow = self.check_reflow(page, slot.viewport)
         t = result.timed("reflow", t)
+        result.checks[18], result.checks[19], result.checks[20] = self.check_phone_layout()
         result.checks[8] = self.check_text_spacing(page, narrow, slot.viewport["width"])
         t = result.timed("spacing", t)
         if visit.js and visit.state == "empty" and facts["characterCounts"]:
@@ -805,16 +814,20 @@ class Auditor:
         narrow layout is where spacing runs out of room)."""
         narrow = viewport["width"] <= NARROW["width"]
         spacing = None
+        self.phone_layouts = []
         if not narrow:
             page.set_viewport_size(NARROW)
         try:
             width = page.evaluate("document.documentElement.scrollWidth")
             culprits = page.evaluate("window.__tbAudit.overflowing(320)") if width > 320 else []
+            # While the page is phone-sized: points 18-20, at 320 px and at 375 px.
+            self.phone_layouts.append(page.evaluate("window.__tbAudit.layout()"))
             if not narrow:
                 spacing = page.evaluate("window.__tbAudit.textSpacing()")
+            page.set_viewport_size(PHONE)
+            self.phone_layouts.append(page.evaluate("window.__tbAudit.layout()"))
         finally:
-            if not narrow:
-                page.set_viewport_size(viewport)
+            page.set_viewport_size(viewport)
         problems = []
         if width > 320:
             problems.append("the page scrolls sideways at 320px")
@@ -822,6 +835,17 @@ class Auditor:
                             + ("; ".join(culprits) or "(nothing found to the right or left)"))
         return verdict(7, problems, f"{width}px wide at 320px: no horizontal scrolling",
                        "horizontal scrolling at 320px"), spacing
+
+    def check_phone_layout(self) -> tuple[Result, Result, Result]:
+        """Points 18-20 from the layouts check_reflow measured at 320 and 375 px."""
+        found = rules.phone_layout_findings(getattr(self, "phone_layouts", []))
+        widths = " and ".join(f"{w}px" for w in found["widths"]) or "no width"
+        return (verdict(18, found["overlaps"], f"no text overlaps other text at {widths}",
+                        "text drawn over other text"),
+                verdict(19, found["repeats"], "no hint or sentence shown twice, one example "
+                        "date per question", "the same words shown twice"),
+                verdict(20, found["phones"], "every phone number is a tel: link",
+                        "phone numbers that are not tel: links"))
 
     def check_text_spacing(self, page: Page, narrow: dict[str, Any] | None = None,
                            width: int = 0) -> Result:

@@ -502,6 +502,164 @@
     return { applied: applied !== '0px' && applied !== 'normal', clipped: after, wider, culprits };
   };
 
+  // --- what a reader sees at a phone's width: overlaps, repeats, phone links -----------
+  // Every check here reads the layout once; they run at 320 and 375 px (rules.py words
+  // the verdicts). Text is measured by its line boxes (Range.getClientRects), so a caption
+  // whose second line lands on a heading is found, whatever CSS put it there.
+  const shownText = (node) => {
+    const el = node.parentElement;
+    if (!el || !node.textContent.trim() || el.closest('select, textarea, script, style, template')) {
+      return false;
+    }
+    return A.isRendered(el) && !A.isVisuallyHidden(el) && getComputedStyle(el).opacity !== '0';
+  };
+
+  const textNodes = (root) => {
+    const out = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (shownText(n)) {
+        out.push(n);
+      }
+    }
+    return out;
+  };
+
+  const lineBoxes = (node) => {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    return Array.from(range.getClientRects()).filter((r) => r.width > 1 && r.height > 1);
+  };
+
+  // Two pieces of text drawn on top of each other: their line boxes share more than a
+  // third of the smaller one and at least 4 px each way (glyph boxes of one paragraph's
+  // consecutive lines touch by a pixel or two; that is not an overlap). Text in a sticky
+  // or fixed box (the quick exit) is left out: the page scrolls under it by design, and
+  // point 5 checks that it never hides what has focus.
+  const pinned = (el, root) => {
+    for (let e = el; e && e !== root; e = e.parentElement) {
+      if (['fixed', 'sticky'].includes(getComputedStyle(e).position)) {
+        return true;
+      }
+    }
+    return false;
+  };
+  A.overlaps = () => {
+    const main = document.querySelector('main');
+    if (!main) {
+      return [];
+    }
+    const boxes = [];
+    textNodes(main).filter((node) => !pinned(node.parentElement, main)).forEach((node, i) => {
+      for (const r of lineBoxes(node)) {
+        boxes.push({ i, node, r });
+      }
+    });
+    boxes.sort((a, b) => a.r.top - b.r.top);
+    const found = [];
+    const seen = new Set();
+    for (let a = 0; a < boxes.length; a += 1) {
+      for (let b = a + 1; b < boxes.length && boxes[b].r.top < boxes[a].r.bottom; b += 1) {
+        const x = boxes[a];
+        const y = boxes[b];
+        if (x.i === y.i) {
+          continue;
+        }
+        const w = Math.min(x.r.right, y.r.right) - Math.max(x.r.left, y.r.left);
+        const h = Math.min(x.r.bottom, y.r.bottom) - Math.max(x.r.top, y.r.top);
+        const smaller = Math.min(x.r.width * x.r.height, y.r.width * y.r.height);
+        if (w < 4 || h < 4 || w * h < smaller / 3) {
+          continue;
+        }
+        const key = `${x.i}|${y.i}`;
+        if (seen.has(key)) {
+          continue;
+        }
+        seen.add(key);
+        const name = (n) => `${A.describe(n.parentElement).split(' “')[0]} “${text(n).slice(0, 40)}”`;
+        found.push(`${name(x.node)} overlaps ${name(y.node)} (${Math.round(w)}×${Math.round(h)} px)`);
+      }
+    }
+    return found.slice(0, 6);
+  };
+
+  // The same words shown twice to one reader: the same visible block of text twice in one
+  // question (a limit above and below a box), any long sentence twice in <main>, or a
+  // question whose hints give two different example dates. The error summary repeats each
+  // field's message on purpose (GOV.UK's pattern), and a summary list's answers are the
+  // person's own words: neither counts.
+  const BLOCKS = 'p, li, label, legend, h1, h2, h3, h4, dt, dd, .ds_hint-text, ' +
+    '.ds_character-count__message, .ds_page-header__label';
+  const DATE_EXAMPLE = /(^|[^\d])(\d{1,2} \d{1,2} \d{4})(?!\d)/g;
+  A.repeats = () => {
+    const main = document.querySelector('main');
+    if (!main) {
+      return [];
+    }
+    const blocks = Array.from(main.querySelectorAll(BLOCKS)).filter((el) =>
+      !el.querySelector(BLOCKS) && !el.closest('.ds_error-summary, .ds_summary-list') &&
+      A.isRendered(el) && !A.isVisuallyHidden(el) && textNodes(el).length);
+    const found = [];
+    const byGroup = new Map();
+    for (const el of blocks) {
+      const words = textNodes(el).map((n) => n.textContent).join('').replace(/\s+/g, ' ').trim();
+      if (words.length < 12) {
+        continue;
+      }
+      const question = el.closest('.ds_question, fieldset');
+      if (!question && words.length < 60) {
+        continue;
+      }
+      const key = (question && words.length < 60 ? A.path(question) : 'main') + '|' + words;
+      if (byGroup.has(key)) {
+        found.push(`“${words.slice(0, 80)}” shown twice: ${A.describe(byGroup.get(key)).split(' “')[0]} and ${A.describe(el).split(' “')[0]}`);
+      } else {
+        byGroup.set(key, el);
+      }
+    }
+    for (const question of main.querySelectorAll('.ds_question')) {
+      if (question.parentElement.closest('.ds_question')) {
+        continue;
+      }
+      const hints = Array.from(question.querySelectorAll('.ds_hint-text'))
+        .filter((h) => !h.closest('.ds_question__sub') || h.closest('.ds_question__sub').closest('.ds_question') !== question)
+        .filter((h) => A.isRendered(h) && !A.isVisuallyHidden(h));
+      const dates = new Set();
+      for (const h of hints) {
+        for (const m of text(h).matchAll(DATE_EXAMPLE)) {
+          dates.add(m[2]);
+        }
+      }
+      if (dates.size > 1) {
+        found.push(`${A.describe(question).split(' “')[0]} gives ${dates.size} different example dates: ${Array.from(dates).join(', ')}`);
+      }
+    }
+    return found.slice(0, 6);
+  };
+
+  // UK phone numbers (0… or +44…, 10 or 11 digits) and 999, written in <main> or the
+  // footer but not inside a tel: link. What a person typed (fields) is not looked at.
+  const PHONE = /(?:\+44[\s-]?(?:\(0\)[\s-]?)?|(?<![\w+])0)\d(?:[\s-]?\d){8,9}(?!\d)|(?<![\w.,-])999(?![\w-])/g;
+  A.phoneText = () => {
+    const found = [];
+    for (const root of document.querySelectorAll('main, footer')) {
+      for (const node of textNodes(root)) {
+        const inLink = node.parentElement.closest('a[href^="tel:"]');
+        for (const m of node.textContent.matchAll(PHONE)) {
+          if (!inLink) {
+            found.push(`“${m[0]}” in ${A.describe(node.parentElement).slice(0, 90)} is not a tel: link`);
+          }
+        }
+      }
+    }
+    return found.slice(0, 8);
+  };
+
+  A.layout = () => ({
+    width: document.documentElement.clientWidth,
+    overlaps: A.overlaps(), repeats: A.repeats(), phones: A.phoneText(),
+  });
+
   // --- DOM facts for error pattern, language, help, live regions, statement -------------
   A.facts = () => {
     const html = document.documentElement;

@@ -27,6 +27,9 @@ POINTS = {
     14: "changes announced (live regions, focus)",
     15: "valid HTML after scripts (Nu Html Checker)",
     16: "accessibility statement linked; its sections",
+    18: "no text drawn over other text at 320 and 375 px",
+    19: "nothing said twice: no repeated hint or sentence, one example per question",
+    20: "every phone number a tel: link",
 }
 
 # Points that are not about a single page: where they are tested instead.
@@ -218,6 +221,23 @@ def keyboard_findings(start: dict[str, Any], log: list[dict[str, Any]]
             seen_obscured.add(i)
             obscured.append(f"{items[i]}: {rec['obscured']}")
     return {"order": order, "visible": visible, "obscured": obscured, "notes": notes}
+
+
+# --- 18-20: at a phone's width -------------------------------------------------------------
+
+
+def phone_layout_findings(layouts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Overlaps, repeats and phone numbers without tel: links from layouts measured at
+    several widths (probe.js layout()), each problem once, with the widths it was seen at."""
+    out: dict[str, Any] = {"widths": [], "overlaps": [], "repeats": [], "phones": []}
+    for layout in layouts:
+        out["widths"].append(layout["width"])
+        for kind in ("overlaps", "repeats", "phones"):
+            for problem in layout[kind]:
+                line = f"at {layout['width']}px: {problem}" if kind == "overlaps" else problem
+                if line not in out[kind]:
+                    out[kind].append(line)
+    return out
 
 
 # --- summary ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import SiteNavigation from '@scottish-government/design-system/src/components/si
 import skipLinks from '@scottish-government/design-system/src/components/skip-links/skip-links';
 import { initLocation } from './location.js';
 import { initOutbox } from './outbox/loader.js';
+import { mirrorDraft } from './outbox/mirror.js';
 import { initPasskeys } from './passkeys.js';
 import { initTimeout } from './timeout.js';
 import './sw_register.js';
@@ -76,7 +77,19 @@ class LocalisedCharacterCount extends CharacterCount {
 
     init() {
         super.init();
-        if (!this.tbMessages || !this.isInitialised) {
+        if (!this.isInitialised) {
+            return;
+        }
+        // The count now says the limit under the box: the sentence above it, for pages
+        // without JavaScript, would say it a second time (issue 15).
+        const limit = document.getElementById(`${this.inputElement.id}-limit`);
+        if (limit) {
+            limit.hidden = true;
+            const ids = (this.inputElement.getAttribute('aria-describedby') || '').split(/\s+/)
+                .filter((id) => id && id !== limit.id);
+            this.inputElement.setAttribute('aria-describedby', ids.join(' '));
+        }
+        if (!this.tbMessages) {
             return;
         }
         this.emptyMessage = this.tbFormat(this.tbMessages.empty, this.maxLength);
@@ -233,6 +246,9 @@ export function initAll(scope) {
     }
 
     initLocation(root);
+    if (navigator.onLine) {
+        mirrorDraft(root);
+    }
     initPasskeys(root);
     initTimeout();
     syncReveals(root);

@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlite_utils
 
+from server.db import continue_links
 from server.db.clock import iso_in, now_iso
 
 LIFETIME = timedelta(hours=24)
@@ -41,9 +42,12 @@ def purge_expired(db: sqlite_utils.Database) -> int:
     files that belonged to it: gone, not only hidden by get(). Returns the rows deleted.
     Run by server/journeys/expiry.py and `tolbooth purge`."""
     cutoff = _cutoff()
+    continue_links.purge(db)
+    # A draft saved behind a "continue later" link keeps its files for the link's life.
     files = db.execute(
         "DELETE FROM attachments WHERE request_id IS NULL AND sid IS NOT NULL AND sid NOT IN"
-        " (SELECT sid FROM session_data WHERE updated_at > ?) AND created_at < ?",
+        " (SELECT sid FROM session_data WHERE updated_at > ?) AND sid NOT IN"
+        " (SELECT sid FROM continue_links) AND created_at < ?",
         [cutoff, cutoff],
     ).rowcount
     rows = db.execute("DELETE FROM session_data WHERE updated_at <= ?", [cutoff]).rowcount

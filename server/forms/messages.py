@@ -17,7 +17,8 @@ DEFAULT_MESSAGES: dict[str, str] = {
     "invalid": _("Check your answer to: %(label)s"),
     "unknown": _("This question is not in the form"),
     "email.format": _("Enter an email address in the correct format, like name@example.com"),
-    "phone.format": _("Enter a UK phone number, like 01632 960 001 or 07700 900 982"),
+    "phone.format": _("Enter a UK phone number, like 0131 496 0000, or a mobile number "
+                       "starting 07"),
     "address.incomplete.line1": _("Enter address line 1, typically the building and street"),
     "address.incomplete.town": _("Enter town or city"),
     "address.incomplete.postcode": _("Enter postcode"),

@@ -1,4 +1,4 @@
-"""References a person can read aloud and type back: `MLC-7K3P-Q9XD`.
+"""References a person can read aloud and type back: `MLC-7K3P-Q9X2`.
 
 31 characters with none that look or sound alike (no 0/O, 1/I/L), 7 random ones and a
 check character. 31 is prime and the weights 1..8 are distinct and non-zero mod 31, so

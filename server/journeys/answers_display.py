@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import phonenumbers
@@ -23,7 +23,7 @@ YES_NO = ({"value": "yes", "label": _("Yes"), "hint": None},
 # The words answer_lines adds of its own; the browser gets them translated in the page
 # (pwa/templates/outbox/status.html), under the same keys.
 WORDS = {"yes": _("Yes"), "no": _("No"), "file": _("File"),
-         "location": _("Your location (%(lat)s, %(lng)s)")}
+         "location": _("Location recorded, accurate to about 20 metres")}
 _UK_E164 = re.compile(r"^\+44[0-9]{9,10}\Z")
 
 
@@ -79,13 +79,6 @@ def _number_text(value: Any) -> str:
     return format(Decimal(text), "f") if "e" in text and abs(value) >= 1e-6 else text
 
 
-def _coordinate(value: float) -> str:
-    """Five decimal places (about a metre), halves away from zero, as JavaScript's
-    toFixed(5) rounds; Python's format() rounds halves to even (0.015625: 0.01562)."""
-    exact = Decimal(value + 0.0)  # + 0.0: no "-0.00000"
-    return str(exact.quantize(Decimal("0.00001"), rounding=ROUND_HALF_UP))
-
-
 def phone_display(e164: str) -> str:
     """A UK number written the national way (0131 270 7500); anything else as stored."""
     if not _UK_E164.match(e164):
@@ -125,8 +118,9 @@ def answer_lines(question: Question, value: Any, gettext: Callable[[str], str],
     if kind == "file":
         return [filenames.get(i, gettext(WORDS["file"])) for i in value]
     if kind == "location":
-        return [gettext(WORDS["location"]) % {
-            "lat": _coordinate(value["lat"]), "lng": _coordinate(value["lng"])}]
+        # Never raw coordinates: nobody can read them (issue 15). The address given on the
+        # same page says where it is in words.
+        return [gettext(WORDS["location"])]
     if kind == "phone":
         return [phone_display(value)]
     return [str(value)]

@@ -4,15 +4,21 @@ the journey's own handlers and by the offline copies."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from server.casework.status import quick_exit
+from server.councils import FIND_YOUR_COUNCIL
 from server.db import attachments
 from server.forms.definition import Journey, Page
+from server.forms.normalise import council_today
 from server.forms.one_page import OnePageForm
+from server.forms.questions import Question
 from server.i18n import Gettext
 from server.journeys import answers_display
 from server.journeys.contact import PAGE_ID as CONTACT_PAGE
@@ -24,7 +30,8 @@ from server.rendering import locale_of, renderer
 async def render_question(request: Request, sid: str, journey: Journey, draft: Draft,
                           form: Journey | OnePageForm, page: Page, fields: dict[str, Any],
                           errors: dict[str, Any],
-                          saved_contact: dict[str, Any] | None = None) -> Response:
+                          saved_contact: dict[str, Any] | None = None,
+                          outside: list[Any] | None = None) -> Response:
     text = Gettext(locale_of(request))
     layout = answers_display.page_layout(page.questions,
                                          draft.answers if form is journey else {})
@@ -41,7 +48,7 @@ async def render_question(request: Request, sid: str, journey: Journey, draft: D
     if saved_contact:
         saved_contact = {**saved_contact, "phone_display": answers_display.phone_display(
             saved_contact["phone"]) if saved_contact.get("phone") else ""}
-    translated_errors = {qid: {"field": e.field, "message": e.text(text.gettext)}
+    translated_errors = {qid: {"field": e.field, "key": e.key, "message": e.text(text.gettext)}
                          for qid, e in errors.items()}
     template = "journeys/contact.html" if page.id == CONTACT_PAGE else "journeys/question.html"
     return renderer(request).render(request, template, {
@@ -55,8 +62,40 @@ async def render_question(request: Request, sid: str, journey: Journey, draft: D
         "back_url": step_url(journey, "check") if returning else step_url(journey, back),
         "change": returning, "saved_contact": saved_contact,
         "yes_no": answers_display.YES_NO, "counter_messages": counter_messages(text),
+        "date_examples": date_examples(page.questions, council_today()),
+        "can_save": bool(draft.answers) and sid != "",
+        "mirror": offline_mirror(journey, draft) if sid else None,
+        "outside": outside or [], "find_your_council": FIND_YOUR_COUNCIL,
         "quick_exit": quick_exit(journey.service),
     }, block="main")
+
+
+# A date written the way the date inputs take it: "27 3 2026".
+DATE_IN_TEXT = re.compile(r"(?<!\d)\d{1,2} \d{1,2} \d{4}(?!\d)")
+
+
+def date_example(question: Question, today: date) -> str | None:
+    """The one example a date question shows, or None when its hint gives one of its own
+    (a date of birth's "27 3 1950"): two examples contradicted each other (issue 15). The
+    generic one is on the right side of today for the question's rule."""
+    if question.hint and DATE_IN_TEXT.search(question.hint):
+        return None
+    year = today.year + 1 if question.when == "future" else today.year - 1
+    return f"27 3 {year}"
+
+
+def date_examples(questions: Iterable[Question], today: date) -> dict[str, str | None]:
+    return {q.id: date_example(q, today) for q in questions if q.type == "date"}
+
+
+def offline_mirror(journey: Journey, draft: Draft) -> dict[str, Any]:
+    """The draft as the offline journey keeps it (pwa/scripts/outbox/mirror.js), so losing
+    signal mid-form carries the answers on. Files stay on the server: their answers are
+    left out, and offline the photos are added again."""
+    files = {q.id for p in journey.pages for q in p.questions if q.type == "file"}
+    return {"journey": draft.journey, "version": draft.version,
+            "submission_id": draft.submission_id, "contact": draft.contact,
+            "answers": {k: v for k, v in draft.answers.items() if k not in files}}
 
 
 def counter_messages(text: Gettext) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from server.journeys.contact import PAGE_ID as CONTACT_PAGE
 from server.journeys.drafts import Draft
 
 CHECK_PAGE = "check"
-RESERVED_PAGE_IDS = {CONTACT_PAGE, CHECK_PAGE, "done"}
+RESERVED_PAGE_IDS = {CONTACT_PAGE, CHECK_PAGE, "done", "save"}
 
 
 def page_by_id(form: Form, page_id: str) -> Page | None:

@@ -69,3 +69,19 @@ def last_sent(db: sqlite_utils.Database, sid: str, slug: str) -> str | None:
 def was_sent(db: sqlite_utils.Database, sid: str, submission_id: str) -> bool:
     sent = session_data.get(db, sid, SENT_KEY) or []
     return any(s["id"] == submission_id for s in sent)
+
+
+@dataclass(frozen=True)
+class AlreadySent:
+    request_id: str
+    reference: str
+
+
+def sent_and_no_new_draft(db: sqlite_utils.Database, sid: str, slug: str) -> AlreadySent | None:
+    """The request this session last sent on this journey, when it has not started another
+    one since: going back after sending then shows that, not an empty form inviting the
+    same request twice (issue 15)."""
+    if session_data.get(db, sid, draft_key(slug)) is not None:
+        return None
+    sent = [s for s in session_data.get(db, sid, SENT_KEY) or [] if s["journey"] == slug]
+    return AlreadySent(sent[-1]["id"], sent[-1]["reference"]) if sent else None

@@ -63,6 +63,10 @@ def limits_for(settings: Settings) -> dict[str, Limit]:
         "sign_in_email": Limit(5, 600),
         "phone_link_account": Limit(3, 3600),
         "phone_link_number": Limit(3, 3600),
+        # A "continue later" link sends an email or a text: not a way to flood someone.
+        "continue_link_address": Limit(10, 3600),
+        "continue_link_destination": Limit(3, 3600),
+        "feedback_address": Limit(30, 3600),
         "sync_client": Limit(settings.sync_rate_per_client, 60),
         "sync_address": Limit(settings.sync_rate_per_address, 60),
     }

@@ -13,9 +13,12 @@ HSTS = "max-age=63072000; includeSubDomains"
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, https: bool) -> None:
+    def __init__(self, app: ASGIApp, https: bool, img_origin: str | None = None) -> None:
         self.app = app
         self.https = https
+        # Map tiles come from the tile service's origin (TOLBOOTH_MAP_TILE_URL).
+        self.csp = CSP.replace("img-src 'self' data:", f"img-src 'self' data: {img_origin}") \
+            if img_origin else CSP
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -25,7 +28,7 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers["Content-Security-Policy"] = CSP
+                headers["Content-Security-Policy"] = self.csp
                 headers["X-Content-Type-Options"] = "nosniff"
                 headers["Referrer-Policy"] = "same-origin"
                 headers["Permissions-Policy"] = PERMISSIONS_POLICY

@@ -33,10 +33,6 @@ export function phoneDisplay(e164) {
     return e164;
 }
 
-function coordinate(value) {
-    return value.toFixed(5); // five places, about a metre; halves away from zero
-}
-
 /** The form fields that show a stored answer (fields_from_answer). */
 export function fieldsFromAnswer(question, value) {
     const q = question.id;
@@ -81,7 +77,7 @@ export function answerLines(question, value, { words, filenames, dates }) {
     case 'checkboxes': return (question.options || []).filter((o) => value.includes(o.value)).map((o) => o.label);
     case 'yesno': return [value === 'yes' ? words.yes : words.no];
     case 'file': return value.map((id) => (Object.prototype.hasOwnProperty.call(filenames, id) ? filenames[id] : words.file));
-    case 'location': return [formatMessage(words.location, { lat: coordinate(value.lat), lng: coordinate(value.lng) })];
+    case 'location': return [words.location];
     case 'phone': return [phoneDisplay(value)];
     default: return [String(value)];
     }

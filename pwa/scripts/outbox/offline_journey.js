@@ -125,11 +125,27 @@ export async function submitOffline(form) {
     return { url };
 }
 
+/** Tells the person their connection went and their answers did not (once per page). */
+export function showCarriedOver(root, text) {
+    const content = root.querySelector('.ds_layout__content');
+    if (!content || content.querySelector('[data-tb-carried-over]')) return;
+    const banner = document.createElement('div');
+    banner.className = 'ds_inset-text';
+    banner.dataset.tbCarriedOver = '';
+    banner.setAttribute('role', 'status');
+    const words = document.createElement('p');
+    words.className = 'ds_inset-text__text';
+    words.textContent = text.carried_over || '';
+    banner.append(words);
+    content.prepend(banner);
+}
+
 /** On an offline copy of a question page: show what the draft already holds. */
 export async function restorePage(form) {
     const context = pageContext(form);
     const draft = await loadDraft(context.journey);
     if (!draft) return;
+    if (draft.mirrored) showCarriedOver(form.closest('main') || document, readText());
     const { form: formDefinition } = await definitions(context, draft);
     const page = findPage(formDefinition, context.page);
     if (!page) return;

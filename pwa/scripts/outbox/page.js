@@ -2,7 +2,8 @@
 // it is needed: offline, on an offline copy of a page, on /outbox, or while something is
 // queued. It keeps the first visit small (the 60 KB budget).
 import { renderCheck, sendFromCheck, showReceipt, updateReceipt } from './check_page.js';
-import { journeyForm, restorePage, submitOffline } from './offline_journey.js';
+import { journeyForm, restorePage, showCarriedOver, submitOffline } from './offline_journey.js';
+import { loadDraft } from './drafts.js';
 import { initOutboxPage } from './outbox_page.js';
 import { readText } from './page_view.js';
 import { getItem, listSent } from './store.js';
@@ -35,7 +36,11 @@ async function preparePage() {
         const receipt = new URLSearchParams(location.search).get('receipt');
         if (receipt && await showSavedReceipt(form, receipt)) return;
         const holder = document.querySelector('[data-tb-check-rows]');
-        if (offline() && holder) await renderCheck(holder, form.dataset.tbJourney, lang());
+        if (offline() && holder) {
+            const ready = await renderCheck(holder, form.dataset.tbJourney, lang());
+            const draft = ready && await loadDraft(form.dataset.tbJourney);
+            if (draft && draft.mirrored) showCarriedOver(form.closest('main'), readText());
+        }
     } else if (form && offline()) {
         await restorePage(form);
     }

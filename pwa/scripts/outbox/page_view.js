@@ -68,9 +68,22 @@ function markQuestion(questionId, error, text) {
     message.append(hidden, ` ${formatMessage(error.message || '', error.params || {})}`);
     const before = Array.from(container.children).find((child) => !child.matches('label, legend, .ds_hint-text, .ds_question__label'));
     container.insertBefore(message, before || null);
-    field.setAttribute('aria-invalid', 'true');
-    if (field.classList.contains('ds_input') || field.classList.contains('ds_file-upload')) field.classList.add('ds_input--error');
+    for (const input of inputsInError(field, error)) {
+        input.setAttribute('aria-invalid', 'true');
+        if (input.classList.contains('ds_input') || input.classList.contains('ds_file-upload')) input.classList.add('ds_input--error');
+    }
     describe(container.tagName === 'FIELDSET' ? container : field, message.id);
+}
+
+// forms/questions.html's rule for a date: the part that is not real, the parts left
+// blank, or all three when the date itself is wrong (in the future, say).
+export function inputsInError(field, error) {
+    const group = field.closest('[data-tb-date]');
+    if (!group) return [field];
+    const parts = Array.from(group.querySelectorAll('input'));
+    if (error.key === 'real') return [field];
+    if (error.key === 'incomplete') return parts.filter((input) => input === field || !input.value.trim());
+    return parts;
 }
 
 /** Shows `errors` ({questionId: {field, message, params}}) as the server would. */

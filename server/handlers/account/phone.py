@@ -92,7 +92,7 @@ async def phone_send(request: Request) -> Response:
     if phone is None:
         text = i18n.Gettext(locale_of(request))
         message = text.gettext("Enter your mobile phone number") if not typed else text.gettext(
-            "Enter a UK mobile phone number, like 07700 900 982")
+            "Enter a UK mobile phone number: 11 digits, starting 07")
         return await phone_page(request, typed, message, 400)
     ratelimit.check(request, "phone_link_account", person.id)
     ratelimit.check(request, "phone_link_number", phone)

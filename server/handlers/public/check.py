@@ -18,13 +18,13 @@ from server.forms.conditions import visible_pages
 from server.forms.definition import Journey
 from server.forms.references import new_reference
 from server.forms.validate import clean_answers
-from server.handlers.public.services import journey_or_404
+from server.handlers.public.services import already_sent, journey_or_404
 from server.journeys import answers_display
 from server.journeys.contact import PAGE_ID as CONTACT_PAGE
 from server.journeys.contact import contact_form
 from server.journeys.drafts import Draft, journey_for_draft, load_draft
 from server.journeys.steps import flow
-from server.journeys.submission import last_sent, submit, was_sent
+from server.journeys.submission import last_sent, sent_and_no_new_draft, submit, was_sent
 from server.rendering import locale_of, renderer
 from server.web.visitor_session import session_id
 
@@ -48,6 +48,9 @@ def _first_gap(journey: Journey, draft: Draft, errors: dict[str, Any]) -> str | 
 
 async def check_page(request: Request) -> Response:
     sid, journey, draft = await _draft(request)
+    sent = await request.app.state.store.read(sent_and_no_new_draft, sid, journey.journey)
+    if sent is not None:
+        return already_sent(request, journey, sent)
     cleaned, errors = clean_answers(journey, draft.answers)
     gap = _first_gap(journey, draft, errors)
     if gap is not None:

@@ -15,14 +15,16 @@ from server.forms.definition import Journey, Page
 from server.forms.one_page import OnePageForm
 from server.forms.questions import Question
 from server.forms.validate import FieldError, upload_error, validate_page
-from server.handlers.public.services import journey_or_404
+from server.handlers.public.services import already_sent, journey_or_404
 from server.journeys import answers_display
 from server.journeys.contact import PAGE_ID as CONTACT_PAGE
 from server.journeys.contact import contact_form
+from server.journeys.council_area import outside_area
 from server.journeys.drafts import CONTACT_KEY, Draft, journey_for_draft, load_draft, save_draft
 from server.journeys.files import UploadRejected, clean_upload
 from server.journeys.question_page import render_question
 from server.journeys.steps import next_step, page_by_id, step_url
+from server.journeys.submission import sent_and_no_new_draft
 from server.web.visitor_session import session_id
 
 
@@ -45,6 +47,10 @@ async def _context(request: Request
 
 async def question_page(request: Request) -> Response:
     sid, journey, draft, form, page = await _context(request)
+    if request.query_params.get("new") != "1":
+        sent = await request.app.state.store.read(sent_and_no_new_draft, sid, journey.journey)
+        if sent is not None:
+            return already_sent(request, journey, sent)
     answers = draft.answers if form is journey else (draft.contact or {})
     fields: dict[str, Any] = {}
     for question in page.questions:
@@ -76,6 +82,11 @@ async def question_submit(request: Request) -> Response:
         if errors:
             fields = answers_display.fields_from_post(posted, page.questions)
             return await render_question(request, sid, journey, draft, form, page, fields, errors)
+        outside = outside_area(request.app.state.council, page, result.values, posted)
+        if outside:
+            fields = answers_display.fields_from_post(posted, page.questions)
+            return await render_question(request, sid, journey, draft, form, page, fields, {},
+                                         outside=outside)
         draft.answers.update(result.values)
         await store.write(save_draft, sid, draft)
         step = next_step(journey, page.id, draft, returning)

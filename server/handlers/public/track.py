@@ -25,7 +25,7 @@ from server.web import ratelimit
 TRACK_FORM = parse_one_page_form({"id": "track", "page": {
     "id": "track", "title": _("Track a request"), "questions": [
         {"id": "reference", "type": "text", "label": _("Reference"), "max_length": 20,
-         "hint": _("For example, MLC-7K3P-Q9XD"), "autocomplete": "off",
+         "hint": _("For example, MLC-7K3P-Q9X2"), "autocomplete": "off",
          "errors": {"required": _("Enter your reference")}},
         {"id": "contact", "type": "text", "label": _("Email address or phone number"),
          "max_length": 200, "errors": {"required": _("Enter your email address or phone "
@@ -33,7 +33,7 @@ TRACK_FORM = parse_one_page_form({"id": "track", "page": {
     ]}})
 NOT_FOUND = _("We could not find a request with that reference and email address or phone "
               "number. Check them and try again.")
-BAD_REFERENCE = _("Enter the reference in the right format, like MLC-7K3P-Q9XD")
+BAD_REFERENCE = _("Enter the reference in the right format, like MLC-7K3P-Q9X2")
 
 def _form(request: Request, fields: dict[str, str], errors: dict[str, Any],
           status_code: int = 200) -> Response:

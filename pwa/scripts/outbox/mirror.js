@@ -1,0 +1,24 @@
+// Online, each question page carries the server's draft (data-tb-draft on the journey
+// form: answers so far, contact, submission id). It is copied into the IndexedDB draft the
+// offline journey uses, so losing signal mid-form loses nothing: the offline pages carry
+// on from the same answers, and send with the same submission id (sent once, whichever
+// way). Issue 15: without this the offline journey started again from question 1.
+import { request, transact } from './idb.js';
+
+export function mirrorDraft(root = document) {
+    const form = root.querySelector && root.querySelector('form[data-tb-journey][data-tb-draft]');
+    if (!form || !('indexedDB' in window)) return Promise.resolve(false);
+    let server;
+    try {
+        server = JSON.parse(form.dataset.tbDraft);
+    } catch (error) {
+        return Promise.resolve(false);
+    }
+    return transact(['drafts'], 'readwrite', ({ drafts }) => request(drafts.get(server.journey)).then((kept) => {
+        // A draft begun offline for another request is the person's own work: leave it.
+        if (kept && !kept.mirrored && kept.submission_id !== server.submission_id) return false;
+        const files = kept && kept.submission_id === server.submission_id ? kept.files || [] : [];
+        drafts.put({ ...server, files, mirrored: true });
+        return true;
+    })).catch(() => false);
+}
