@@ -23,6 +23,7 @@ import skipLinks from '@scottish-government/design-system/src/components/skip-li
 import { initLocation } from './location.js';
 import { initOutbox } from './outbox/loader.js';
 import { initPasskeys } from './passkeys.js';
+import { initPrint } from './print.js';
 import { initTimeout } from './timeout.js';
 import './sw_register.js';
 import { keepLanguageLinksCurrent } from './language_switcher.js';
@@ -234,6 +235,7 @@ export function initAll(scope) {
 
     initLocation(root);
     initPasskeys(root);
+    initPrint(root);
     initTimeout();
     syncReveals(root);
     focusErrorSummary(root);
