@@ -27,7 +27,9 @@ from server.handlers.public import (
     questions,
     services,
     track,
+    track_files,
 )
+from server.handlers.staff import files as staff_files
 from server.handlers.staff import requests as staff_requests
 from server.handlers.sync import clients, push, uploads
 from server.web.static import StaticAssets
@@ -70,6 +72,14 @@ def public() -> list[BaseRoute]:
               name="continue_later_use"),
         Route("/feedback", feedback.feedback_form, name="feedback"),
         Route("/feedback", feedback.feedback_send, methods=POST, name="feedback_send"),
+        # The signed link is the key: its resident adds to or withdraws the request, and
+        # opens its files (from their account too).
+        Route("/track/{token}/information", track.add_information, methods=POST,
+              name="track_add_information"),
+        Route("/track/{token}/withdraw", track.withdraw, methods=POST, name="track_withdraw"),
+        Route("/track/{token}/files/{file_id}", track_files.file_page, name="track_file"),
+        Route("/track/{token}/files/{file_id}/{variant}", track_files.file_download,
+              name="track_file_download"),
         Route("/healthz", health.healthz, name="healthz"),
     ]
 
@@ -111,6 +121,8 @@ def account() -> list[BaseRoute]:
         Route("/account/requests/{request_id}/information",
               require(RESIDENTS, my_requests.add_information), methods=POST,
               name="add_information"),
+        Route("/account/requests/{request_id}/withdraw",
+              require(RESIDENTS, my_requests.withdraw), methods=POST, name="withdraw"),
         Route("/account/phone", require(RESIDENTS, phone.phone_page), name="account_phone"),
         Route("/account/phone", require(RESIDENTS, phone.phone_send), methods=POST,
               name="account_phone_send"),
@@ -135,6 +147,14 @@ def staff() -> list[BaseRoute]:
         Route("/staff/requests/{request_id}/notes",
               require(OFFICERS, staff_requests.add_note), methods=POST,
               name="staff_add_note"),
+        Route("/staff/requests/{request_id}/seen",
+              require(OFFICERS, staff_requests.mark_seen), methods=POST,
+              name="staff_mark_seen"),
+        Route("/staff/requests/{request_id}/files/{file_id}",
+              require(OFFICERS, staff_files.file_page), name="staff_file"),
+        # {variant}: download or thumbnail; both sent by web/downloads.py.
+        Route("/staff/requests/{request_id}/files/{file_id}/{variant}",
+              require(OFFICERS, staff_files.file_download), name="staff_file_download"),
     ]
 
 

@@ -27,6 +27,7 @@ WHO = (ANON, *roles.ROLES)
 OFFICERS = {roles.PLANNING_OFFICER, roles.ENVIRONMENTAL_HEALTH_OFFICER,
             roles.SOCIAL_WORK_OFFICER, roles.ADMIN}
 SIGNED_IN = set(roles.ROLES)
+NO_FILE = "00000000-0000-4000-8000-000000000000"
 
 
 def everyone(status: int) -> dict[str, int]:
@@ -77,6 +78,15 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("GET", "/track"): ("/track", None, everyone(200)),
     ("POST", "/track"): ("/track", {}, everyone(200)),
     ("GET", "/track/{token}"): ("/track/not-a-token", None, everyone(404)),
+    # The signed link is the key, whoever holds it; a forged one opens nothing.
+    ("POST", "/track/{token}/information"): ("/track/not-a-token/information",
+                                             {"information": "More"}, everyone(404)),
+    ("POST", "/track/{token}/withdraw"): ("/track/not-a-token/withdraw", {"reason": "Done"},
+                                          everyone(404)),
+    ("GET", "/track/{token}/files/{file_id}"): ("/track/not-a-token/files/" + NO_FILE, None,
+                                                everyone(404)),
+    ("GET", "/track/{token}/files/{file_id}/{variant}"): (
+        "/track/not-a-token/files/" + NO_FILE + "/download", None, everyone(404)),
     ("GET", "/healthz"): ("/healthz", None, everyone(200)),
     ("GET", "/manifest.webmanifest"): ("/manifest.webmanifest", None, everyone(200)),
     ("GET", "/sw.js"): ("/sw.js", None, everyone(200)),
@@ -125,6 +135,9 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("POST", "/account/requests/{request_id}/information"): (
         "/account/requests/{own}/information", {"information": "More detail"},
         only({roles.RESIDENT}, 303, 403)),
+    # No reason given: the resident gets the error back (400), nothing is withdrawn.
+    ("POST", "/account/requests/{request_id}/withdraw"): (
+        "/account/requests/{own}/withdraw", {"reason": ""}, only({roles.RESIDENT}, 400, 403)),
     ("GET", "/account/phone"): ("/account/phone", None, only({roles.RESIDENT}, 200, 303)),
     # A number that is not a UK mobile: the resident gets the error back, no text is sent.
     ("POST", "/account/phone"): ("/account/phone", {"phone": "12345"},
@@ -147,6 +160,16 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("POST", "/staff/requests/{request_id}/notes"): (
         "/staff/requests/{request}/notes", {"note": "Called them"},
         only({roles.PLANNING_OFFICER, roles.ADMIN}, 303, 403)),
+    ("POST", "/staff/requests/{request_id}/seen"): (
+        "/staff/requests/{request}/seen", {},
+        only({roles.PLANNING_OFFICER, roles.ADMIN}, 303, 403)),
+    # A file the request does not have: 404 for those who may read it, 403 for the rest.
+    ("GET", "/staff/requests/{request_id}/files/{file_id}"): (
+        "/staff/requests/{request}/files/" + NO_FILE, None,
+        only({roles.PLANNING_OFFICER, roles.ADMIN}, 404, 303)),
+    ("GET", "/staff/requests/{request_id}/files/{file_id}/{variant}"): (
+        "/staff/requests/{request}/files/" + NO_FILE + "/download", None,
+        only({roles.PLANNING_OFFICER, roles.ADMIN}, 404, 303)),
     ("GET", "/admin/audit"): ("/admin/audit", None, only({roles.ADMIN}, 200, 303)),
     ("GET", "/admin/audit.csv"): ("/admin/audit.csv", None, only({roles.ADMIN}, 200, 303)),
     ("GET", "/admin/staff"): ("/admin/staff", None, only({roles.ADMIN}, 200, 303)),

@@ -24,6 +24,7 @@ import { initLocation } from './location.js';
 import { initOutbox } from './outbox/loader.js';
 import { mirrorDraft } from './outbox/mirror.js';
 import { initPasskeys } from './passkeys.js';
+import { initPrint } from './print.js';
 import { initTimeout } from './timeout.js';
 import './sw_register.js';
 import { keepLanguageLinksCurrent } from './language_switcher.js';
@@ -250,6 +251,7 @@ export function initAll(scope) {
         mirrorDraft(root);
     }
     initPasskeys(root);
+    initPrint(root);
     initTimeout();
     syncReveals(root);
     focusErrorSummary(root);

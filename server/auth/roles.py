@@ -1,5 +1,7 @@
 """The roles a person can hold. These exact names are used in the database and CLI."""
 
+from server.i18n import lazy as _
+
 RESIDENT = "resident"
 HUB_STAFF = "hub_staff"
 PLANNING_OFFICER = "planning_officer"
@@ -18,3 +20,13 @@ ROLES = (
     ADMIN,
 )
 STAFF_ROLES = tuple(r for r in ROLES if r != RESIDENT)
+
+# What each staff role is called where people read it (translated where shown).
+LABELS = {
+    HUB_STAFF: _("Library hub staff"),
+    PLANNING_OFFICER: _("Planning officer"),
+    ENVIRONMENTAL_HEALTH_OFFICER: _("Environmental health officer"),
+    SOCIAL_WORK_OFFICER: _("Social work officer"),
+    FIELD_WORKER: _("Field worker"),
+    ADMIN: _("Administrator"),
+}

@@ -1,33 +1,104 @@
-"""A request's timeline as people read it: each event titled in the reader's language."""
+"""A request's timeline as people read it: each event titled for what it is and who did
+it, in the reader's language. Staff see who by name and role; residents see the team
+(or "Council officer"), never an officer's name, and "you" for themselves."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+import sqlite_utils
+
 from server import i18n
-from server.casework.status import STATUS
+from server.auth.roles import (
+    ENVIRONMENTAL_HEALTH_OFFICER,
+    LABELS,
+    PLANNING_OFFICER,
+    SOCIAL_WORK_OFFICER,
+)
+from server.casework.status import OUTCOMES, STATUS
+from server.db import attachments as attachments_db
+from server.db import requests as requests_db
+from server.db import staff as staff_db
+from server.db.attachments import Attachment
 from server.db.clock import parse_iso
 from server.db.requests import Event
+from server.db.staff import Staff
 from server.i18n import lazy as _
 
-EVENT_TITLES = {"created": _("We received your request"),
-                "status_changed": _("Status changed"),
-                "message": _("Message from the council"),
-                "information_added": _("You added information")}
-INTERNAL_TITLES = {"note": _("Internal note")}
+RESIDENT_TITLES = {"created": _("We received your request"),
+                   "message": _("Message from the council"),
+                   "information_added": _("You added information"),
+                   "withdrawn": _("You withdrew this request")}
+STAFF_TITLES = {"created": _("Request received"),
+                "message": _("Message to the resident"),
+                "information_added": _("The resident added information"),
+                "withdrawn": _("The resident withdrew this request"),
+                "note": _("Internal note")}
+TEAMS = {PLANNING_OFFICER: _("Planning team"),
+         ENVIRONMENTAL_HEALTH_OFFICER: _("Environmental health team"),
+         SOCIAL_WORK_OFFICER: _("Social work team")}
+COUNCIL_OFFICER = _("Council officer")
 
 
-def timeline(events: list[Event], code: str) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class History:
+    events: list[Event]
+    staff: dict[str, Staff]  # the staff the events name, by id
+    files: list[Attachment]  # every file of the request, sent or added later
+
+
+def read_history(db: sqlite_utils.Database, request_id: str, for_staff: bool) -> History:
+    events = (requests_db.all_events if for_staff else requests_db.public_events)(
+        db, request_id)
+    ids = {e.actor.removeprefix("staff:") for e in events if e.actor.startswith("staff:")}
+    return History(events, staff_db.by_ids(db, ids),
+                   attachments_db.request_files(db, request_id))
+
+
+def _by(actor: str, staff: Mapping[str, Staff], text: i18n.Gettext, for_staff: bool) -> str:
+    if actor.startswith("staff:"):
+        who = staff.get(actor.removeprefix("staff:"))
+        if who is None:
+            return text.gettext(COUNCIL_OFFICER)
+        if for_staff:
+            return text.gettext("%(name)s, %(role)s", name=who.name,
+                                role=text.gettext(LABELS.get(who.role, who.role)))
+        return text.gettext(TEAMS.get(who.role, COUNCIL_OFFICER))
+    if actor == "resident" or actor.startswith("resident:"):
+        return text.gettext("The resident") if for_staff else text.gettext("You")
+    return actor if for_staff else text.gettext(COUNCIL_OFFICER)
+
+
+def _title(e: Event, text: i18n.Gettext, for_staff: bool) -> str:
+    if e.kind == "status_changed":
+        return text.gettext("Status changed to: %(status)s",
+                            status=text.gettext(STATUS.get(e.status or "", e.status or "")))
+    titles = STAFF_TITLES if for_staff else RESIDENT_TITLES
+    return text.gettext(titles.get(e.kind, e.kind))
+
+
+def timeline(history: History, code: str, for_staff: bool = False) -> list[dict[str, Any]]:
     """Events as the timeline template shows them, in the reader's language."""
     text = i18n.Gettext(code)
+    added: dict[int, list[Attachment]] = {}
+    for f in history.files:
+        if f.event_id is not None:
+            added.setdefault(f.event_id, []).append(f)
     return [{
         "at": e.at,
         "when": i18n.format_datetime(parse_iso(e.at), code),
-        "title": (text.gettext("Status changed to: %(status)s") % {
-            "status": text.gettext(STATUS.get(e.status or "", e.status or ""))}
-                  if e.kind == "status_changed" else text.gettext(EVENT_TITLES.get(
-                      e.kind, str(INTERNAL_TITLES.get(e.kind, e.kind))))),
+        "title": _title(e, text, for_staff),
+        "by": _by(e.actor, history.staff, text, for_staff),
+        "outcome": text.gettext(OUTCOMES.get(e.outcome, e.outcome)) if e.outcome else None,
         "message": e.message,
         "public": e.public,
         "actor": e.actor,
-    } for e in events]
+        "files": added.get(e.id, []),
+    } for e in history.events]
+
+
+def sent_files(history: History) -> dict[str, Attachment]:
+    """The files sent with the request (not those added later), by id."""
+    return {f.id: f for f in history.files if f.event_id is None}

@@ -64,6 +64,8 @@ class StoredRequest:
     payload_sha256: str
     created_at: str
     updated_at: str
+    outcome: str | None = None  # why it was closed (casework.status.OUTCOMES)
+    officer_flag: str | None = None  # what the resident did that an officer must see
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class Event:
     public: bool
     message: str | None
     actor: str
+    outcome: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,8 @@ class Created:
 _COLUMNS = ("id, reference, journey, service, form_version, answers, channel, status,"
             " special_category, contact_name, contact_email, contact_phone, locale,"
             " payload_sha256, created_at, updated_at")
+# What reads select: the inserted columns and those set later.
+_READ = f"{_COLUMNS}, outcome, officer_flag"
 
 
 def _row_to_request(row: tuple[Any, ...]) -> StoredRequest:
@@ -169,25 +174,33 @@ def add_created_events(db: sqlite_utils.Database, created: Sequence[tuple[str, s
 
 
 def add_event(db: sqlite_utils.Database, request_id: str, kind: str, status: str | None,
-              public: bool, message: str | None, actor: str) -> None:
+              public: bool, message: str | None, actor: str,
+              outcome: str | None = None) -> int:
+    """Append an event (its id returned); one with a status sets the request's status,
+    and its outcome (None unless the status closes it)."""
     now = now_iso()
-    db.execute(
-        "INSERT INTO request_events (request_id, at, kind, status, public, message, actor)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [request_id, now, kind, status, int(public), message, actor],
+    cursor = db.execute(
+        "INSERT INTO request_events (request_id, at, kind, status, public, message, actor,"
+        " outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [request_id, now, kind, status, int(public), message, actor, outcome],
     )
     if status is not None:
-        db.execute("UPDATE requests SET status = ?, updated_at = ? WHERE id = ?",
-                   [status, now, request_id])
+        db.execute("UPDATE requests SET status = ?, outcome = ?, updated_at = ? WHERE id = ?",
+                   [status, outcome, now, request_id])
+    return int(cursor.lastrowid)
+
+
+def set_officer_flag(db: sqlite_utils.Database, request_id: str, flag: str | None) -> None:
+    db.execute("UPDATE requests SET officer_flag = ? WHERE id = ?", [flag, request_id])
 
 
 def by_id(db: sqlite_utils.Database, request_id: str) -> StoredRequest | None:
-    row = db.execute(f"SELECT {_COLUMNS} FROM requests WHERE id = ?", [request_id]).fetchone()
+    row = db.execute(f"SELECT {_READ} FROM requests WHERE id = ?", [request_id]).fetchone()
     return _row_to_request(row) if row else None
 
 
 def by_reference(db: sqlite_utils.Database, reference: str) -> StoredRequest | None:
-    row = db.execute(f"SELECT {_COLUMNS} FROM requests WHERE reference = ?",
+    row = db.execute(f"SELECT {_READ} FROM requests WHERE reference = ?",
                      [reference]).fetchone()
     return _row_to_request(row) if row else None
 
@@ -208,11 +221,10 @@ def find_for_tracking(db: sqlite_utils.Database, reference: str, email: str | No
 
 def public_events(db: sqlite_utils.Database, request_id: str) -> list[Event]:
     rows = db.execute(
-        "SELECT id, at, kind, status, public, message, actor FROM request_events"
-        " WHERE request_id = ? AND public = 1 ORDER BY id",
+        f"SELECT {_EVENT} FROM request_events WHERE request_id = ? AND public = 1 ORDER BY id",
         [request_id],
     ).fetchall()
-    return [Event(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6]) for r in rows]
+    return [_row_to_event(r) for r in rows]
 
 
 def for_service(db: sqlite_utils.Database, service: str | None,
@@ -226,7 +238,7 @@ def for_service(db: sqlite_utils.Database, service: str | None,
         where.append("status = ?")
         params.append(status)
     clause = f"WHERE {' AND '.join(where)}" if where else ""
-    rows = db.execute(f"SELECT {_COLUMNS} FROM requests {clause}"
+    rows = db.execute(f"SELECT {_READ} FROM requests {clause}"
                       " ORDER BY created_at DESC, rowid DESC LIMIT ?", [*params, limit]).fetchall()
     return [_row_to_request(r) for r in rows]
 
@@ -235,7 +247,7 @@ def for_resident(db: sqlite_utils.Database, email: str,
                  phone: str | None) -> list[StoredRequest]:
     """Requests made with the resident's email, or with their phone once it is verified
     (the caller passes only a verified number)."""
-    rows = db.execute(f"SELECT {_COLUMNS} FROM requests WHERE contact_email = ?"
+    rows = db.execute(f"SELECT {_READ} FROM requests WHERE contact_email = ?"
                       " OR (? IS NOT NULL AND contact_phone = ?)"
                       " ORDER BY created_at DESC", [email, phone, phone]).fetchall()
     return [_row_to_request(r) for r in rows]
@@ -248,6 +260,13 @@ def belongs_to(found: StoredRequest, email: str, phone: str | None) -> bool:
 
 def all_events(db: sqlite_utils.Database, request_id: str) -> list[Event]:
     rows = db.execute(
-        "SELECT id, at, kind, status, public, message, actor FROM request_events"
-        " WHERE request_id = ? ORDER BY id", [request_id]).fetchall()
-    return [Event(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6]) for r in rows]
+        f"SELECT {_EVENT} FROM request_events WHERE request_id = ? ORDER BY id",
+        [request_id]).fetchall()
+    return [_row_to_event(r) for r in rows]
+
+
+_EVENT = "id, at, kind, status, public, message, actor, outcome"
+
+
+def _row_to_event(r: tuple[Any, ...]) -> Event:
+    return Event(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], r[7])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -66,6 +67,16 @@ def by_id(db: sqlite_utils.Database, staff_id: str) -> Staff | None:
     row = db.execute("SELECT id, email, name, role, hub_id FROM staff WHERE id = ?",
                      [staff_id]).fetchone()
     return Staff(*row) if row else None
+
+
+def by_ids(db: sqlite_utils.Database, staff_ids: Collection[str]) -> dict[str, Staff]:
+    """These staff, by id (those who left too: a timeline still names them)."""
+    ids = sorted(set(staff_ids))[:500]  # a timeline names a handful; stays under SQLite's limit
+    if not ids:
+        return {}
+    rows = db.execute("SELECT id, email, name, role, hub_id FROM staff"
+                      f" WHERE id IN ({', '.join('?' * len(ids))})", ids).fetchall()
+    return {r[0]: Staff(*r) for r in rows}
 
 
 def by_email(db: sqlite_utils.Database, email: str) -> Staff | None:

@@ -1,7 +1,8 @@
 """Turns stored answers into what a page shows: form field values to fill inputs with,
-and the rows of check-your-answers. pwa/scripts/forms/answers_display.js does the same in
-the browser (offline check-your-answers); server/forms/display_examples/ holds the two
-to the same output."""
+and the rows of check-your-answers, which are also how officers and the resident see a
+request once it is sent (the same labels, order and formatting).
+pwa/scripts/forms/answers_display.js does the same in the browser (offline
+check-your-answers); server/forms/display_examples/ holds the two to the same output."""
 
 from __future__ import annotations
 
@@ -14,9 +15,14 @@ from typing import Any
 
 import phonenumbers
 
-from server.forms.conditions import is_met
+from server import i18n
+from server.db.attachments import Attachment
+from server.forms.conditions import is_met, visible_pages
+from server.forms.definition import Journey
 from server.forms.questions import Condition, Question
 from server.i18n import lazy as _
+from server.journeys.contact import PAGE_ID as CONTACT_PAGE
+from server.journeys.contact import contact_form
 
 YES_NO = ({"value": "yes", "label": _("Yes"), "hint": None},
           {"value": "no", "label": _("No"), "hint": None})
@@ -95,7 +101,8 @@ class Row:
     id: str
     label: str
     lines: list[str]
-    change_url: str
+    change_url: str  # "" once the request is sent
+    files: tuple[Attachment, ...] = ()
 
 
 def answer_lines(question: Question, value: Any, gettext: Callable[[str], str],
@@ -124,6 +131,52 @@ def answer_lines(question: Question, value: Any, gettext: Callable[[str], str],
     if kind == "phone":
         return [phone_display(value)]
     return [str(value)]
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str | None
+    rows: list[Row]
+
+
+def summary_sections(journey: Journey, answers: dict[str, Any], contact: dict[str, Any],
+                     code: str, files: Mapping[str, Attachment],
+                     change: bool = True) -> list[Section]:
+    """Check your answers: the answers of the pages shown, in order, then the contact
+    details. `change`: with links back to each page (not once it is sent)."""
+    text = i18n.Gettext(code)
+
+    def fmt(value: date) -> str:
+        return i18n.format_date(value, code, "long")
+
+    def url(page_id: str) -> str:
+        return f"/services/{journey.journey}/{page_id}?change=1" if change else ""
+
+    names = {i: f.filename for i, f in files.items()}
+    rows = []
+    for page in visible_pages(journey, answers):
+        for q in page.questions:
+            if q.id in answers or q.optional:
+                value = answers.get(q.id)
+                attached = tuple(files[i] for i in value if i in files) \
+                    if q.type == "file" and isinstance(value, list) else ()
+                rows.append(Row(q.id, text.gettext(q.label),
+                                answer_lines(q, value, text.gettext, fmt, names),
+                                url(page.id), attached))
+    contact_rows = []
+    for q in contact_form(journey).pages[0].questions:
+        if q.id in contact and contact[q.id] not in (None, ""):
+            contact_rows.append(Row(
+                "contact-" + q.id, text.gettext(q.label),
+                answer_lines(q, contact[q.id], text.gettext, fmt, {}), url(CONTACT_PAGE)))
+    return [Section(None, rows), Section(text.gettext("Your contact details"), contact_rows)]
+
+
+def sent_contact(journey: Journey, name: str | None, email: str | None,
+                 phone: str | None) -> dict[str, Any]:
+    """A sent request's contact details as the contact page's answers were."""
+    how = "email" if email else "phone" if phone else "none" if journey.anonymous else None
+    return {"name": name, "how": how, "email": email, "phone": phone}
 
 
 def _refs(condition: Condition) -> set[str]:

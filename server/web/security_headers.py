@@ -28,7 +28,9 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers["Content-Security-Policy"] = self.csp
+                # A stored file's response carries a stricter one (web/downloads.py).
+                if "content-security-policy" not in headers:
+                    headers["Content-Security-Policy"] = self.csp
                 headers["X-Content-Type-Options"] = "nosniff"
                 headers["Referrer-Policy"] = "same-origin"
                 headers["Permissions-Policy"] = PERMISSIONS_POLICY

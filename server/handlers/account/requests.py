@@ -1,24 +1,24 @@
 """A signed-in person's account: overview, and for residents every request made with
-their verified email address or phone number, its public timeline, and adding information
-to it."""
+their verified email address or phone number: a copy of what they sent, its public
+timeline, adding information or files to it, and withdrawing it."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from server import i18n
 from server.auth.session import current_person
+from server.auth.signed_links import tracking_token
 from server.casework import actions as casework
-from server.casework.status import OPEN_STATUSES, quick_exit, status_label
-from server.casework.timeline import timeline
+from server.casework.request_view import request_view
+from server.casework.status import status_label
 from server.db import requests as requests_db
-from server.db import sync_slots
 from server.db.people import Person
 from server.errors import NotFound
+from server.journeys import later
 from server.rendering import locale_of, renderer
-
-INFORMATION_MAX = 5000
 
 
 def _person(request: Request) -> Person:
@@ -51,36 +51,45 @@ async def _own(request: Request, person: Person) -> requests_db.StoredRequest:
     return found
 
 
-async def my_request(request: Request, error: str | None = None,
+async def my_request(request: Request, errors: dict[str, Any] | None = None,
                      status_code: int = 200) -> Response:
     person = _person(request)
     found = await _own(request, person)
-    code = locale_of(request)
-    events = await request.app.state.store.read(requests_db.public_events, found.id)
-    journey = request.app.state.forms.get(found.journey, found.form_version)
-    errors = {"information": {"field": "information", "message": error}} if error else {}
-    incomplete = await request.app.state.store.read(sync_slots.is_incomplete, found.id)
-    response = renderer(request).render(request, "account/request.html", {
-        "found": found, "journey_title": journey.title, "events": timeline(events, code),
-        "status_label": status_label(found.status, code), "errors": errors,
-        "has_errors": bool(errors), "is_open": found.status in OPEN_STATUSES,
-        "quick_exit": quick_exit(found.service), "incomplete": incomplete},
+    store = request.app.state.store
+    if found.special_category:
+        await store.write(casework.read_by_resident, found, person.actor)
+    view = await request_view(store, request.app.state.forms, found, locale_of(request))
+    # Files open through the request's tracking link: one way for residents, signed.
+    token = tracking_token(request.app.state.settings, found.id)
+    return renderer(request).render(request, "account/request.html", {
+        **view, "file_base": f"/track/{token}/files", "errors": errors or {},
+        "has_errors": bool(errors), "action_base": f"/account/requests/{found.id}"},
         status_code=status_code)
-    return response
 
 
 async def add_information(request: Request) -> Response:
     person = _person(request)
     found = await _own(request, person)
-    form = await request.form()
-    message = str(form.get("information", "")).strip()[:INFORMATION_MAX]
-    text = i18n.Gettext(locale_of(request))
-    if not message:
-        return await my_request(request, text.gettext("Enter the information to add"), 400)
-    added = await request.app.state.store.write(casework.add_information, found, message,
-                                                person.actor)
+    addition, errors = await later.read_addition(request)
+    if errors:
+        return await my_request(request, errors, 400)
+    added = await request.app.state.store.write(casework.add_information, found,
+                                                addition.message, person.actor,
+                                                addition.files)
     if not added:
-        return await my_request(request, text.gettext(
-            "This request is closed, so you cannot add to it. Make a new request instead."),
-            400)
+        return await my_request(request, later.error(request, "information", later.CLOSED),
+                                400)
+    return RedirectResponse(f"/account/requests/{found.id}", status_code=303)
+
+
+async def withdraw(request: Request) -> Response:
+    person = _person(request)
+    found = await _own(request, person)
+    reason, errors = await later.read_reason(request)
+    if errors:
+        return await my_request(request, errors, 400)
+    if not await request.app.state.store.write(casework.withdraw, found, reason,
+                                               person.actor):
+        return await my_request(request, later.error(request, "reason",
+                                                     later.ALREADY_CLOSED), 400)
     return RedirectResponse(f"/account/requests/{found.id}", status_code=303)

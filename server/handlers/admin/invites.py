@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from server import i18n
+from server.auth import roles
 from server.auth.roles import STAFF_ROLES
 from server.auth.session import current_person
 from server.db import staff
@@ -18,14 +19,7 @@ from server.i18n import lazy as _
 from server.journeys.answers_display import fields_from_post
 from server.rendering import locale_of, renderer
 
-ROLE_LABELS = {
-    "hub_staff": _("Library hub staff"),
-    "planning_officer": _("Planning officer"),
-    "environmental_health_officer": _("Environmental health officer"),
-    "social_work_officer": _("Social work officer"),
-    "field_worker": _("Field worker"),
-    "admin": _("Administrator"),
-}
+ROLE_LABELS = roles.LABELS  # (the timeline names staff by role too)
 ALREADY_STAFF = _("There is already a member of staff with this email address. To give "
                   "them a new link, use “Revoke passkeys and re-invite” on the staff list.")
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from server import i18n
 from server.auth.signed_links import tracking_url
 from server.casework.status import quick_exit
 from server.db import attachments
@@ -21,7 +19,6 @@ from server.forms.validate import clean_answers
 from server.handlers.public.services import already_sent, journey_or_404
 from server.journeys import answers_display
 from server.journeys.contact import PAGE_ID as CONTACT_PAGE
-from server.journeys.contact import contact_form
 from server.journeys.drafts import Draft, journey_for_draft, load_draft
 from server.journeys.steps import flow
 from server.journeys.submission import last_sent, sent_and_no_new_draft, submit, was_sent
@@ -56,43 +53,16 @@ async def check_page(request: Request) -> Response:
     if gap is not None:
         return RedirectResponse(f"/services/{journey.journey}/{gap}", 303)
     files = await request.app.state.store.read(attachments.draft_files, sid, journey.journey)
-    code = locale_of(request)
-    text = i18n.Gettext(code)
     return renderer(request).render(request, "journeys/check.html", {
         "journey": journey,
-        "sections": summary_sections(journey, draft, cleaned, text, code,
-                                     {f.id: f.filename for f in files}),
+        "sections": answers_display.summary_sections(
+            journey, cleaned, draft.contact or {}, locale_of(request),
+            {f.id: f for f in files}),
         "submission_id": draft.submission_id,
         "action_url": f"/services/{journey.journey}/check",
         "back_url": f"/services/{journey.journey}/{flow(journey, draft.answers)[-2]}",
         "quick_exit": quick_exit(journey.service),
     }, block="main")
-
-
-def summary_sections(journey: Journey, draft: Draft, cleaned: dict[str, Any],
-                     text: i18n.Gettext, code: str, filenames: dict[str, str]) -> list[Any]:
-    def fmt(value: date) -> str:
-        return i18n.format_date(value, code, "long")
-
-    rows = []
-    for page in visible_pages(journey, cleaned):
-        for q in page.questions:
-            if q.id in cleaned or q.optional:
-                rows.append(answers_display.Row(
-                    q.id, text.gettext(q.label),
-                    answers_display.answer_lines(q, cleaned.get(q.id), text.gettext, fmt,
-                                                 filenames),
-                    f"/services/{journey.journey}/{page.id}?change=1"))
-    contact_rows = []
-    contact = draft.contact or {}
-    for q in contact_form(journey).pages[0].questions:
-        if q.id in contact and contact[q.id] not in (None, ""):
-            contact_rows.append(answers_display.Row(
-                "contact-" + q.id, text.gettext(q.label),
-                answers_display.answer_lines(q, contact[q.id], text.gettext, fmt, {}),
-                f"/services/{journey.journey}/{CONTACT_PAGE}?change=1"))
-    return [{"title": None, "rows": rows},
-            {"title": text.gettext("Your contact details"), "rows": contact_rows}]
 
 
 async def check_submit(request: Request) -> Response:

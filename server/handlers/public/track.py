@@ -1,4 +1,6 @@
-"""Track a request: by reference plus the email or phone used, or by a signed link."""
+"""Track a request: by reference plus the email or phone used, or by a signed link. The
+page shows a copy of what was sent and its timeline; while it is open its resident can
+add information or files and withdraw it (the forms post to the signed link)."""
 
 from __future__ import annotations
 
@@ -6,19 +8,18 @@ from typing import Any
 
 import phonenumbers
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from server import i18n
-from server.auth.signed_links import request_id_from_token
-from server.casework.status import status_label
-from server.casework.timeline import timeline
+from server.auth.signed_links import request_id_from_token, tracking_token
+from server.casework import actions as casework
+from server.casework.request_view import request_view
 from server.db import requests as requests_db
-from server.db import sync_slots
-from server.db.clock import parse_iso
 from server.errors import NotFound
 from server.forms.one_page import parse_one_page_form
 from server.forms.references import normalise_reference
 from server.i18n import lazy as _
+from server.journeys import later
 from server.rendering import locale_of, renderer
 from server.web import ratelimit
 
@@ -34,6 +35,7 @@ TRACK_FORM = parse_one_page_form({"id": "track", "page": {
 NOT_FOUND = _("We could not find a request with that reference and email address or phone "
               "number. Check them and try again.")
 BAD_REFERENCE = _("Enter the reference in the right format, like MLC-7K3P-Q9X2")
+RESIDENT = "resident"  # whoever holds the signed link: the timeline says "you"
 
 def _form(request: Request, fields: dict[str, str], errors: dict[str, Any],
           status_code: int = 200) -> Response:
@@ -82,27 +84,53 @@ async def track_submit(request: Request) -> Response:
     return await _result(request, found)
 
 
-async def track_link(request: Request) -> Response:
+async def tracked(request: Request) -> requests_db.StoredRequest:
+    """The request the signed link in the path is for."""
     request_id = request_id_from_token(request.app.state.settings,
                                        request.path_params["token"])
     found = await request.app.state.store.read(requests_db.by_id, request_id) \
         if request_id else None
     if found is None:
         raise NotFound()
-    return await _result(request, found)
+    return found
 
 
-async def _result(request: Request, found: requests_db.StoredRequest) -> Response:
-    code = locale_of(request)
-    events = await request.app.state.store.read(requests_db.public_events, found.id)
-    journey = request.app.state.forms.get(found.journey, found.form_version)
-    shown = timeline(events, code)
-    incomplete = await request.app.state.store.read(sync_slots.is_incomplete, found.id)
+async def track_link(request: Request) -> Response:
+    return await _result(request, await tracked(request))
+
+
+async def _result(request: Request, found: requests_db.StoredRequest,
+                  errors: dict[str, Any] | None = None, status_code: int = 200) -> Response:
+    store = request.app.state.store
+    if found.special_category:
+        await store.write(casework.read_by_resident, found, RESIDENT)
+    view = await request_view(store, request.app.state.forms, found, locale_of(request))
+    base = f"/track/{tracking_token(request.app.state.settings, found.id)}"
     response = renderer(request).render(request, "track/result.html", {
-        "request": found, "journey_title": journey.title, "events": shown,
-        "incomplete": incomplete,
-        "status_label": status_label(found.status, code),
-        "created": parse_iso(found.created_at),
-    })
+        **view, "file_base": f"{base}/files", "action_base": base, "errors": errors or {},
+        "has_errors": bool(errors)}, status_code=status_code)
     response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+async def add_information(request: Request) -> Response:
+    found = await tracked(request)
+    addition, errors = await later.read_addition(request)
+    if errors:
+        return await _result(request, found, errors, 400)
+    if not await request.app.state.store.write(casework.add_information, found,
+                                               addition.message, RESIDENT, addition.files):
+        return await _result(request, found, later.error(request, "information",
+                                                         later.CLOSED), 400)
+    return RedirectResponse(f"/track/{request.path_params['token']}", status_code=303)
+
+
+async def withdraw(request: Request) -> Response:
+    found = await tracked(request)
+    reason, errors = await later.read_reason(request)
+    if errors:
+        return await _result(request, found, errors, 400)
+    if not await request.app.state.store.write(casework.withdraw, found, reason, RESIDENT):
+        return await _result(request, found, later.error(request, "reason",
+                                                         later.ALREADY_CLOSED), 400)
+    return RedirectResponse(f"/track/{request.path_params['token']}", status_code=303)

@@ -1,5 +1,7 @@
-"""The first staff inbox: an officer's service's requests, one request, and the two
-things they can do to it (change its status with a public message, add a note)."""
+"""The first staff inbox: an officer's service's requests, one request (what the
+resident sent, as they saw it, and its timeline), and what they can do to it: change its
+status (with its outcome when closing) or send a message, add a note, mark what the
+resident did as seen."""
 
 from __future__ import annotations
 
@@ -10,8 +12,8 @@ from server import i18n
 from server.auth.access import SERVICE_OF_ROLE, may_read
 from server.auth.session import current_person
 from server.casework import actions as casework
-from server.casework.status import STATUS, quick_exit, status_label
-from server.casework.timeline import timeline
+from server.casework.request_view import request_view
+from server.casework.status import OFFICER_OUTCOMES, STATUS, outcome_label, status_label
 from server.db import requests as requests_db
 from server.db import sync_slots
 from server.db.people import Person
@@ -21,14 +23,14 @@ from server.rendering import locale_of, renderer
 NOTE_MAX = 5000
 
 
-def _officer(request: Request) -> Person:
+def officer(request: Request) -> Person:
     person = current_person(request)
     assert person is not None  # routes.py lets only officers in
     return person
 
 
 async def inbox(request: Request) -> Response:
-    person = _officer(request)
+    person = officer(request)
     status = request.query_params.get("status", "")
     status = status if status in STATUS else ""
     service = SERVICE_OF_ROLE[person.role]
@@ -38,11 +40,15 @@ async def inbox(request: Request) -> Response:
     incomplete = await request.app.state.store.read(sync_slots.incomplete, [r.id for r in rows])
     return renderer(request).render(request, "staff/inbox.html", {
         "rows": rows, "status": status, "status_label": lambda s: status_label(s, code),
+        "flag_tag": lambda f: i18n.Gettext(code).gettext(casework.FLAG_TAGS.get(f, f)),
         "statuses": list(STATUS), "service": service, "incomplete": incomplete},
         block="main")
 
 
-async def _readable(request: Request, person: Person) -> requests_db.StoredRequest:
+async def readable(request: Request, person: Person,
+                   file_id: str | None = None) -> requests_db.StoredRequest:
+    """The request in the path if this officer may read it; the read (of the record, or
+    of one of its files) audited when it is special category, a refusal always."""
     store = request.app.state.store
     request_id = request.path_params["request_id"]
     found = await store.read(requests_db.by_id, request_id)
@@ -50,47 +56,58 @@ async def _readable(request: Request, person: Person) -> requests_db.StoredReque
         raise NotFound()
     allowed = may_read(person.role, found.service, found.special_category)
     if not allowed or found.special_category:
-        await store.write(casework.read_for_staff, request_id, person.actor, allowed)
+        await store.write(casework.read_for_staff, request_id, person.actor, allowed, file_id)
     if not allowed:
         raise Forbidden()
     return found
 
 
 async def request_page(request: Request, errors: dict | None = None,
-                       status_code: int = 200) -> Response:
-    person = _officer(request)
-    found = await _readable(request, person)
+                       status_code: int = 200, posted: dict[str, str] | None = None
+                       ) -> Response:
+    """`posted`: what the officer chose and typed, kept when it is shown with errors."""
+    person = officer(request)
+    found = await readable(request, person)
     code = locale_of(request)
-    events = await request.app.state.store.read(requests_db.all_events, found.id)
-    journey = request.app.state.forms.get(found.journey, found.form_version)
-    incomplete = await request.app.state.store.read(sync_slots.is_incomplete, found.id)
-    response = renderer(request).render(request, "staff/request.html", {
-        "incomplete": incomplete,
-        "found": found, "journey_title": journey.title, "events": timeline(events, code),
+    text = i18n.Gettext(code)
+    view = await request_view(request.app.state.store, request.app.state.forms, found, code,
+                              for_staff=True)
+    return renderer(request).render(request, "staff/request.html", {
+        **view, "file_base": f"/staff/requests/{found.id}/files",
         "status_label": lambda s: status_label(s, code), "statuses": list(STATUS),
-        "errors": errors or {}, "has_errors": bool(errors),
-        "quick_exit": quick_exit(found.service)}, status_code=status_code)
-    return response
+        "outcome_label": lambda o: outcome_label(o, code), "outcomes": OFFICER_OUTCOMES,
+        "flag_text": lambda f: text.gettext(casework.FLAG_NOTICES.get(f, f)),
+        "posted": posted or {}, "errors": errors or {}, "has_errors": bool(errors)},
+        status_code=status_code)
 
 
 async def change_status(request: Request) -> Response:
-    person = _officer(request)
-    found = await _readable(request, person)
+    person = officer(request)
+    found = await readable(request, person)
     form = await request.form()
-    status = str(form.get("status", ""))
+    status, outcome = str(form.get("status", "")), str(form.get("outcome", ""))
     message = str(form.get("message", "")).strip()[:NOTE_MAX]
-    if status not in STATUS:
+    problem = casework.status_change_problem(found.status, status, outcome, message)
+    if problem is not None:
         text = i18n.Gettext(locale_of(request))
-        return await request_page(request, {"status": {"field": "status", "message":
-                                  text.gettext("Choose a new status")}}, 400)
+        return await request_page(request, {problem.field: {
+            "field": problem.field, "message": text.gettext(problem.message)}}, 400,
+            {"status": status, "outcome": outcome, "message": message})
     await request.app.state.store.write(casework.change_status, found.id, status, message,
-                                        person.actor)
+                                        person.actor, outcome)
+    return RedirectResponse(f"/staff/requests/{found.id}", status_code=303)
+
+
+async def mark_seen(request: Request) -> Response:
+    person = officer(request)
+    found = await readable(request, person)
+    await request.app.state.store.write(casework.mark_seen, found.id, person.actor)
     return RedirectResponse(f"/staff/requests/{found.id}", status_code=303)
 
 
 async def add_note(request: Request) -> Response:
-    person = _officer(request)
-    found = await _readable(request, person)
+    person = officer(request)
+    found = await readable(request, person)
     form = await request.form()
     note = str(form.get("note", "")).strip()[:NOTE_MAX]
     if not note:
