@@ -202,10 +202,16 @@ def _restore_set(feed: Feed, restore: Restore) -> list[str]:
 
 
 def _latest(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each entity once, as its last change in the page: an upsert carries the whole
-    entity, and the page is stored at once, so the earlier ones are only bytes."""
-    last = {(c["kind"], c["id"]): i for i, c in enumerate(changes)}
-    return [c for i, c in enumerate(changes) if last[(c["kind"], c["id"])] == i]
+    """Each entity once, as its newest change in the page: an upsert carries the whole
+    entity and the page is stored at once, so older ones are only bytes. Newest by
+    version, not by place: a restore's snapshot comes before deltas that may be older."""
+    best: dict[tuple[str, str], int] = {}
+    for i, change in enumerate(changes):
+        key = (change["kind"], change["id"])
+        if key not in best or changes[best[key]]["version"] <= change["version"]:
+            best[key] = i
+    keep = set(best.values())
+    return [c for i, c in enumerate(changes) if i in keep]
 
 
 def _by_position(changes: Sequence[Change]) -> list[list[Change]]:

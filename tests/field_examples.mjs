@@ -27,7 +27,7 @@ const fail = (file, message) => failures.push(`${file}: ${message}`);
 function held(store) {
     const out = {};
     for (const row of [...store.rows.values()].sort((a, b) => (a.kind + a.id < b.kind + b.id ? -1 : 1))) {
-        (out[row.kind] ||= []).push(row.id);
+        (out[row.kind] ||= {})[row.id] = row.version;
     }
     return out;
 }

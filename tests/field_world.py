@@ -99,8 +99,9 @@ class DeviceStore:
                 self.rows[key] = (change["case_id"], change["version"], change["data"])
         self.cursor = page["cursor"]
 
-    def held(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for kind, entity_id in sorted(self.rows):
-            out.setdefault(kind, []).append(entity_id)
+    def held(self) -> dict[str, dict[str, int]]:
+        """kind -> {id: version}: what the examples' `store` says."""
+        out: dict[str, dict[str, int]] = {}
+        for (kind, entity_id), (_case, version, _data) in sorted(self.rows.items()):
+            out.setdefault(kind, {})[entity_id] = version
         return out
