@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sync.canonical import payload_sha256
+from sync.canonical import canonical_json, payload_sha256
 from sync.cursors import Cursor, Cursors, Restore
 from sync.field_apply import apply_field_push
 from sync.field_memory import MemoryCaseLedger, MemoryCases, MemoryFeed
-from sync.field_messages import PullQuery, parse_field_push, parse_pull_query
+from sync.field_messages import MAX_PAGE_BYTES, PullQuery, parse_field_push, parse_pull_query
 from sync.merge import ASSIGNED, FORMER, CaseState, FieldState, merge
 from sync.messages import ProtocolError
 from sync.pull import UPSERT, Change, pull
@@ -139,6 +139,22 @@ def test_a_case_that_comes_in_during_a_restore_is_restored_too():
         if not page["more"]:
             break
     assert held_rows(store) == expected_rows(cases, "ann")
+
+
+def test_a_page_stays_under_its_byte_limit():
+    """Thumbnails make changes big: a page ends at 512 KiB, whatever the limit says, so a
+    cut on a slow line costs at most that."""
+    cases = MemoryCases({"ann": "north"})
+    case_id = str(uuid.uuid4())
+    cases.add_case(case_id, "ann", {"status": "in_progress"})
+    feed, cursors = MemoryFeed(cases, "ann"), Cursors(CURSOR_KEY)
+    first = pull(feed, cursors, CLIENT, PullQuery(None, 10))
+    for _ in range(40):
+        cases.add_items([Change("photo", UPSERT, str(uuid.uuid4()), case_id, 1,
+                                {"thumbnail": "A" * 30_000})])
+    page = pull(feed, cursors, CLIENT, PullQuery(first["cursor"], 1000))
+    size = sum(len(canonical_json(c)) + 1 for c in page["changes"])
+    assert size <= MAX_PAGE_BYTES < size + 30_200 and page["more"]
 
 
 def test_a_cursor_ahead_of_the_server_is_a_full_reset():
