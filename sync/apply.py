@@ -12,13 +12,15 @@ transaction; MemoryLedger runs it in the example tests.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from .messages import PROTOCOL, Mutation, Push
+from .messages import PROTOCOL, Mutation, Numbered, Push
 
 APPLIED, DUPLICATE, CONFLICT, REJECTED = "applied", "duplicate", "conflict", "rejected"
 OUTCOMES = (APPLIED, DUPLICATE, CONFLICT, REJECTED)
+M = TypeVar("M", bound=Numbered)
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def entity_outcome(existing: Entity | None, payload_sha256: str) -> str:
     return DUPLICATE if existing.payload_sha256 == payload_sha256 else CONFLICT
 
 
-def result(mutation: Mutation, status: str, reference: str | None = None,
+def result(mutation: Numbered, status: str, reference: str | None = None,
            pending: tuple[str, ...] = (), rejection: Rejection | None = None
            ) -> dict[str, Any]:
     out: dict[str, Any] = {"mutation_id": mutation.mutation_id, "id": mutation.id,
@@ -85,48 +87,65 @@ def result(mutation: Mutation, status: str, reference: str | None = None,
     return out
 
 
-def apply_mutation(ledger: Ledger, mutation: Mutation) -> dict[str, Any] | Stop:
+def replay_or_stop(ledger: Ledger, mutation: Numbered) -> dict[str, Any] | Stop | None:
+    """What the client's last applied id says: the stored result of a replay, a stop at
+    a gap, or None when this mutation is the next one and must be decided."""
     last = ledger.last_mutation_id()
     decision = step(last, mutation.mutation_id)
     if decision == "out_of_order":
         return Stop(last + 1)
-    if decision == "replay":
-        stored = ledger.stored_result(mutation.mutation_id)
-        # Every id up to `last` has a stored result (they are written together); a
-        # missing one means the database was edited by hand: say so, change nothing.
-        if stored is None:
-            return result(mutation, REJECTED, rejection=Rejection("result_missing", ()))
-        # A retry of an applied mutation (its answer was lost, or a copy of the push raced
-        # the first) says `duplicate`: the same request and reference, not applied again.
-        return {**stored, "status": DUPLICATE} if stored.get("status") == APPLIED else stored
+    if decision == "apply":
+        return None
+    stored = ledger.stored_result(mutation.mutation_id)
+    # Every id up to `last` has a stored result (they are written together); a
+    # missing one means the database was edited by hand: say so, change nothing.
+    if stored is None:
+        return result(mutation, REJECTED, rejection=Rejection("result_missing", ()))
+    # A retry of an applied mutation (its answer was lost, or a copy of the push raced
+    # the first) says `duplicate`: the same request and reference, not applied again.
+    return {**stored, "status": DUPLICATE} if stored.get("status") == APPLIED else stored
+
+
+def decide_request(ledger: Ledger, mutation: Mutation) -> dict[str, Any]:
+    """The next mutation, a request to create: the entity id decides."""
     existing = ledger.entity(mutation.id)
     outcome = entity_outcome(existing, mutation.payload_sha256)
     if outcome == DUPLICATE and existing is not None:
-        out = result(mutation, DUPLICATE, existing.reference, existing.attachments_pending)
-    elif outcome == CONFLICT:
+        return result(mutation, DUPLICATE, existing.reference, existing.attachments_pending)
+    if outcome == CONFLICT:
         ledger.keep_conflict(mutation)
-        out = result(mutation, CONFLICT)
-    else:
-        rejection = ledger.check(mutation)
-        if rejection is not None:
-            out = result(mutation, REJECTED, rejection=rejection)
-        else:
-            created = ledger.create(mutation)
-            out = result(mutation, APPLIED, created.reference, created.attachments_pending)
+        return result(mutation, CONFLICT)
+    rejection = ledger.check(mutation)
+    if rejection is not None:
+        return result(mutation, REJECTED, rejection=rejection)
+    created = ledger.create(mutation)
+    return result(mutation, APPLIED, created.reference, created.attachments_pending)
+
+
+def apply_mutation(ledger: Ledger, mutation: Mutation) -> dict[str, Any] | Stop:
+    done = replay_or_stop(ledger, mutation)
+    if done is not None:
+        return done
+    out = decide_request(ledger, mutation)
     ledger.record(mutation, out["status"], out)
     return out
 
 
+def run_batch(mutations: Iterable[M], apply_one: Callable[[M], dict[str, Any] | Stop]
+              ) -> tuple[list[dict[str, Any]], Stop | None]:
+    """Each mutation's result in order, up to the first out-of-order one."""
+    results: list[dict[str, Any]] = []
+    for mutation in mutations:
+        outcome = apply_one(mutation)
+        if isinstance(outcome, Stop):
+            return results, outcome
+        results.append(outcome)
+    return results, None
+
+
 def apply_push(ledger: Ledger, push: Push) -> dict[str, Any]:
     """The push response body. Stops at the first out-of-order mutation."""
-    results: list[dict[str, Any]] = []
-    stopped: Stop | None = None
-    for mutation in push.mutations:
-        outcome = apply_mutation(ledger, mutation)
-        if isinstance(outcome, Stop):
-            stopped = outcome
-            break
-        results.append(outcome)
+    results, stopped = run_batch(push.mutations, lambda m: apply_mutation(ledger, m))
     return {"protocol": PROTOCOL, "client_id": push.client_id,
             "last_mutation_id": ledger.last_mutation_id(), "results": results,
             "stopped": stopped.as_json() if stopped else None}

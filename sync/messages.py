@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from .canonical import canonical_json, payload_sha256
 
@@ -23,6 +24,17 @@ MAX_ATTACHMENTS = 20
 MAX_MUTATION_ID = 2**53 - 1  # the largest integer a JavaScript number holds exactly
 LOCALES = ("en", "gd", "pl", "uk", "ar")
 MEDIA_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
+
+
+class Numbered(Protocol):
+    """What every mutation has, whatever its kind: its number and its entity id."""
+    @property
+    def mutation_id(self) -> int: ...
+    @property
+    def id(self) -> str: ...
+
+
+T = TypeVar("T", bound=Numbered)
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 SHA256 = re.compile(r"^[0-9a-f]{64}\Z")
@@ -106,26 +118,26 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def _object(value: Any, path: str, required: set[str], optional: set[str] = frozenset()
-            ) -> dict[str, Any]:
+def read_object(value: Any, path: str, required: set[str],
+                optional: set[str] = frozenset()) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ProtocolError("wrong_type", path)
     for key in value:
         if key not in required and key not in optional:
-            raise ProtocolError("unknown_field", _join(path, key))
+            raise ProtocolError("unknown_field", path_join(path, key))
     for key in sorted(required):
         if key not in value:
-            raise ProtocolError("missing_field", _join(path, key))
+            raise ProtocolError("missing_field", path_join(path, key))
     return value
 
 
-def _join(path: str, key: str | int) -> str:
+def path_join(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
     return f"{path}.{key}" if path else key
 
 
-def _int(value: Any, path: str, low: int, high: int = MAX_MUTATION_ID) -> int:
+def read_int(value: Any, path: str, low: int, high: int = MAX_MUTATION_ID) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise ProtocolError("wrong_type", path)
     if not low <= value <= high:
@@ -133,8 +145,9 @@ def _int(value: Any, path: str, low: int, high: int = MAX_MUTATION_ID) -> int:
     return value
 
 
-def _text(value: Any, path: str, longest: int = SHORT_TEXT, pattern: re.Pattern[str] | None
-          = None, choices: tuple[str, ...] | None = None) -> str:
+def read_text(value: Any, path: str, longest: int = SHORT_TEXT,
+              pattern: re.Pattern[str] | None = None,
+              choices: tuple[str, ...] | None = None) -> str:
     if not isinstance(value, str):
         raise ProtocolError("wrong_type", path)
     if len(value) > longest or (pattern is not None and not pattern.match(value)) \
@@ -143,38 +156,44 @@ def _text(value: Any, path: str, longest: int = SHORT_TEXT, pattern: re.Pattern[
     return value
 
 
-def _protocol(body: Any) -> None:
+def read_protocol(body: Any, spoken: int = PROTOCOL) -> None:
+    """Read before anything else: a message in another protocol is refused whole."""
     if not isinstance(body, dict):
         raise ProtocolError("wrong_type")
     if "protocol" not in body:
         raise ProtocolError("missing_field", "protocol")
-    if body["protocol"] != PROTOCOL or isinstance(body["protocol"], bool):
+    if body["protocol"] != spoken or isinstance(body["protocol"], bool):
         raise ProtocolError("unknown_protocol", "protocol")
 
 
 def parse_registration(body: Any) -> Registration:
-    _protocol(body)
-    _object(body, "", {"protocol", "kind", "app_version"})
-    return Registration(_text(body["kind"], "kind", choices=KINDS),
-                        _text(body["app_version"], "app_version", 64))
+    read_protocol(body)
+    read_object(body, "", {"protocol", "kind", "app_version"})
+    return Registration(read_text(body["kind"], "kind", choices=KINDS),
+                        read_text(body["app_version"], "app_version", 64))
 
 
 def parse_push(body: Any) -> Push:
-    _protocol(body)
-    _object(body, "", {"protocol", "client_id", "app_version", "mutations"})
-    client_id = _text(body["client_id"], "client_id", pattern=UUID)
-    app_version = _text(body["app_version"], "app_version", 64)
-    mutations = body["mutations"]
+    read_protocol(body)
+    read_object(body, "", {"protocol", "client_id", "app_version", "mutations"})
+    client_id = read_text(body["client_id"], "client_id", pattern=UUID)
+    app_version = read_text(body["app_version"], "app_version", 64)
+    return Push(client_id, app_version, read_mutations(body["mutations"], read_mutation))
+
+
+def read_mutations(mutations: Any, read_one: Callable[[Any, str], T]) -> tuple[T, ...]:
+    """A push's list of mutations, each read by `read_one`, in increasing id order."""
     if not isinstance(mutations, list):
         raise ProtocolError("wrong_type", "mutations")
     if len(mutations) > MAX_MUTATIONS:
         raise ProtocolError("too_many_mutations", "mutations")
-    parsed = tuple(_mutation(m, _join("mutations", i)) for i, m in enumerate(mutations))
+    parsed = tuple(read_one(m, path_join("mutations", i)) for i, m in enumerate(mutations))
     for i in range(1, len(parsed)):
         # A client sends its queue in order; a repeated id in one batch is a client bug.
         if parsed[i].mutation_id <= parsed[i - 1].mutation_id:
-            raise ProtocolError("invalid_value", _join(_join("mutations", i), "mutation_id"))
-    return Push(client_id, app_version, parsed)
+            raise ProtocolError("invalid_value",
+                                path_join(path_join("mutations", i), "mutation_id"))
+    return parsed
 
 
 _MUTATION_FIELDS = {"mutation_id", "id", "op", "entity", "base_version", "form_version",
@@ -187,33 +206,34 @@ _SLOT_FIELDS = {"id", "question_id", "sha256", "size", "filename", "media_type"}
 def _paths(path: str) -> dict[str, str]:
     """The path of each field of the mutation at `path`, made once per position in a
     push rather than for every mutation read."""
-    where = _join(path, "payload")
-    paths = {key: _join(path, key) for key in _MUTATION_FIELDS}
-    paths.update({f"payload.{key}": _join(where, key) for key in _PAYLOAD_FIELDS})
+    where = path_join(path, "payload")
+    paths = {key: path_join(path, key) for key in _MUTATION_FIELDS}
+    paths.update({f"payload.{key}": path_join(where, key) for key in _PAYLOAD_FIELDS})
     return paths
 
 
-def _mutation(value: Any, path: str) -> Mutation:
-    m = _object(value, path, _MUTATION_FIELDS)
+def read_mutation(value: Any, path: str) -> Mutation:
+    """A v1 mutation: a resident or kiosk creates a request."""
+    m = read_object(value, path, _MUTATION_FIELDS)
     at = _paths(path)
     # v1 knows one operation: a resident or kiosk creates a request (create-only).
-    _text(m["op"], at["op"], choices=("create",))
-    _text(m["entity"], at["entity"], choices=("request",))
+    read_text(m["op"], at["op"], choices=("create",))
+    read_text(m["entity"], at["entity"], choices=("request",))
     if m["base_version"] is not None:
         raise ProtocolError("invalid_value", at["base_version"])
-    raw = _object(m["payload"], at["payload"], _PAYLOAD_FIELDS)
+    raw = read_object(m["payload"], at["payload"], _PAYLOAD_FIELDS)
     for key in ("answers", "contact"):
         if not isinstance(raw[key], dict):
             raise ProtocolError("wrong_type", at[f"payload.{key}"])
     payload = Payload(
-        journey=_text(raw["journey"], at["payload.journey"], 64, SLUG),
+        journey=read_text(raw["journey"], at["payload.journey"], 64, SLUG),
         answers=raw["answers"], contact=raw["contact"],
-        locale=_text(raw["locale"], at["payload.locale"], choices=LOCALES),
-        client_created_at=_text(raw["client_created_at"], at["payload.client_created_at"], 40,
+        locale=read_text(raw["locale"], at["payload.locale"], choices=LOCALES),
+        client_created_at=read_text(raw["client_created_at"], at["payload.client_created_at"], 40,
                                 UTC_TIME),
-        receipt=_text(raw["receipt"], at["payload.receipt"], 40),
+        receipt=read_text(raw["receipt"], at["payload.receipt"], 40),
     )
-    declared = _text(m["payload_sha256"], at["payload_sha256"], pattern=SHA256)
+    declared = read_text(m["payload_sha256"], at["payload_sha256"], pattern=SHA256)
     if payload_sha256(raw) != declared:
         raise ProtocolError("hash_mismatch", at["payload_sha256"])
     slots = m["attachments"]
@@ -221,23 +241,23 @@ def _mutation(value: Any, path: str) -> Mutation:
         raise ProtocolError("wrong_type", at["attachments"])
     if len(slots) > MAX_ATTACHMENTS:
         raise ProtocolError("too_many_attachments", at["attachments"])
-    parsed = tuple(_slot(s, _join(at["attachments"], i)) for i, s in enumerate(slots))
+    parsed = tuple(read_slot(s, path_join(at["attachments"], i)) for i, s in enumerate(slots))
     if len({s.id for s in parsed}) != len(parsed):
         raise ProtocolError("invalid_value", at["attachments"])
     return Mutation(
-        mutation_id=_int(m["mutation_id"], at["mutation_id"], 1),
-        id=_text(m["id"], at["id"], pattern=UUID),
-        form_version=_int(m["form_version"], at["form_version"], 1, 10_000),
+        mutation_id=read_int(m["mutation_id"], at["mutation_id"], 1),
+        id=read_text(m["id"], at["id"], pattern=UUID),
+        form_version=read_int(m["form_version"], at["form_version"], 1, 10_000),
         payload=payload, raw_payload=raw, payload_sha256=declared, attachments=parsed)
 
 
-def _slot(value: Any, path: str) -> AttachmentSlot:
-    s = _object(value, path, _SLOT_FIELDS)
+def read_slot(value: Any, path: str) -> AttachmentSlot:
+    s = read_object(value, path, _SLOT_FIELDS)
     return AttachmentSlot(
-        id=_text(s["id"], _join(path, "id"), pattern=UUID),
-        question_id=_text(s["question_id"], _join(path, "question_id"), 64),
-        sha256=_text(s["sha256"], _join(path, "sha256"), pattern=SHA256),
-        size=_int(s["size"], _join(path, "size"), 1),
-        filename=_text(s["filename"], _join(path, "filename"), 255),
-        media_type=_text(s["media_type"], _join(path, "media_type"), choices=MEDIA_TYPES),
+        id=read_text(s["id"], path_join(path, "id"), pattern=UUID),
+        question_id=read_text(s["question_id"], path_join(path, "question_id"), 64),
+        sha256=read_text(s["sha256"], path_join(path, "sha256"), pattern=SHA256),
+        size=read_int(s["size"], path_join(path, "size"), 1),
+        filename=read_text(s["filename"], path_join(path, "filename"), 255),
+        media_type=read_text(s["media_type"], path_join(path, "media_type"), choices=MEDIA_TYPES),
     )

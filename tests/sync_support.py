@@ -1,12 +1,19 @@
-"""Builders for sync v1 messages, used by the tests/test_sync_*.py files."""
+"""Builders for sync messages, and the reading of the example files
+(sync/examples/*.json), used by the tests/test_sync_*.py and test_field_*.py files."""
 
 from __future__ import annotations
 
 import copy
+import json
+import re
 import uuid
+from pathlib import Path
 from typing import Any
 
 from sync.canonical import payload_sha256
+
+EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "sync" / "examples").glob("*.json"))
+PLACEHOLDER = re.compile(r"\$[a-z_0-9]+")
 
 CONTACT = {"name": "Ann Example", "how": "email", "email": "ann@example.com"}
 
@@ -74,3 +81,41 @@ class Device:
         assert response.status_code == 200, response.text
         results: list[dict[str, Any]] = response.json()["results"]
         return results
+
+
+def load(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def fill(value: Any, bound: dict[str, Any]) -> Any:
+    if isinstance(value, str):
+        if value in bound:
+            return bound[value]
+        return PLACEHOLDER.sub(lambda m: str(bound.get(m.group(0), m.group(0))), value)
+    if isinstance(value, dict):
+        return {k: fill(v, bound) for k, v in value.items()}
+    if isinstance(value, list):
+        return [fill(v, bound) for v in value]
+    return value
+
+
+def match(expected: Any, actual: Any, bound: dict[str, Any], where: str = "") -> None:
+    if isinstance(expected, str) and PLACEHOLDER.fullmatch(expected):
+        if expected == "$any":
+            return
+        if expected in bound:
+            assert actual == bound[expected], f"{where}: {actual!r} != {expected}"
+        else:
+            bound[expected] = actual
+        return
+    if isinstance(expected, dict):
+        assert isinstance(actual, dict) and set(actual) == set(expected), \
+            f"{where}: keys {sorted(actual) if isinstance(actual, dict) else actual!r}"
+        for key in expected:
+            match(expected[key], actual[key], bound, f"{where}.{key}")
+    elif isinstance(expected, list):
+        assert isinstance(actual, list) and len(actual) == len(expected), f"{where}: {actual}"
+        for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
+            match(e, a, bound, f"{where}[{i}]")
+    else:
+        assert actual == expected, f"{where}: {actual!r} != {expected!r}"
