@@ -51,7 +51,7 @@ def create_app(settings: Settings, store: Store | None = None,
         "origin": settings.origin,
         "staff_idle_seconds": settings.staff_idle_minutes * 60,
         "map_tiles": settings.map_tile_url or "",
-        "map_attribution": settings.map_attribution,
+        "map_attribution": settings.map_attribution or "",
         "map_centre": councils.load(settings.council).map_centre,
     }
 

@@ -52,7 +52,7 @@ SETTINGS: tuple[Setting, ...] = (
             "OS Maps API's https://api.os.uk/maps/raster/v1/zxy/Road_3857/{z}/{x}/{y}.png?key=KEY "
             "(https; http only for localhost). When unset there is no map: a location question "
             "offers the phone's location and says so."),
-    Setting("TOLBOOTH_MAP_ATTRIBUTION", "",
+    Setting("TOLBOOTH_MAP_ATTRIBUTION", None,
             "The copyright line the tile service requires, shown on the map."),
     Setting("TOLBOOTH_CONTACT_EMAIL", "enquiries@midlothian.gov.uk",
             "Email address for help, shown on the help page."),
@@ -129,7 +129,7 @@ class Settings:
     notify_sms_template_id: str | None = None
     council: str = "midlothian"
     map_tile_url: str | None = None
-    map_attribution: str = ""
+    map_attribution: str | None = None
 
     @property
     def map_tile_origin(self) -> str | None:
@@ -201,7 +201,7 @@ class Settings:
             notify_base_url=_parse(need, "TOLBOOTH_NOTIFY_BASE_URL", _origin),
             council=_parse(need, "TOLBOOTH_COUNCIL", _council),
             map_tile_url=_tile_url(get("TOLBOOTH_MAP_TILE_URL")),
-            map_attribution=get("TOLBOOTH_MAP_ATTRIBUTION") or "",
+            map_attribution=get("TOLBOOTH_MAP_ATTRIBUTION"),
         )
 
 

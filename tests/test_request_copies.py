@@ -85,6 +85,7 @@ def rows(html: str, prefix: str) -> list[tuple[str, list[str]]]:
         key = re.search(rf'id="{prefix}[^"]+">([^<]*)<', item)
         if key is None:
             continue
+        item = re.sub(r'<a [^>]*href="tel:[^"]*">([^<]*)</a>', r"\1", item)  # tel: links
         shown = re.findall(r'<q class="ds_summary-list__answer" dir="auto">([^<]*)</q>'
                            r'|<span class="tb-files__name" dir="auto">([^<]*)</span>'
                            r'|<span class="ds_summary-list__answer">([^<]*)</span>', item)

@@ -10,7 +10,7 @@ changes this function only.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import phonenumbers
@@ -18,6 +18,7 @@ import phonenumbers
 from server import i18n
 from server.auth.signed_links import sign, unsign
 from server.db import Store, continue_links, sms_outbox
+from server.db.clock import iso_in, parse_iso
 from server.db.continue_links import LIFETIME
 from server.forms.definition import Journey, parse_definition
 from server.i18n import lazy as _
@@ -62,12 +63,12 @@ async def send_continue_link(app_state: Any, sid: str, draft: dict[str, Any], jo
     number in E.164 when channel is "text")."""
     settings: Settings = app_state.settings
     store: Store = app_state.store
-    until = datetime.now(UTC) + LIFETIME
+    until = parse_iso(iso_in(LIFETIME))
     if channel == "text":
         def save_and_queue(db: Any) -> None:  # one transaction: no link without its text
             saved = continue_links.create(db, sid, journey, draft, channel)
             sms = _words(settings, locale, journey_title, link_url(settings, saved), until)[2]
-            sms_outbox.queue_text(db, to, sms, "continue_link", send_before=until)
+            sms_outbox.queue_text(db, to, sms, "continue_link", send_within=LIFETIME)
 
         await store.write(save_and_queue)
         app_state.texts.wake()
