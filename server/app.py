@@ -18,7 +18,8 @@ from server.db.schema import migrate
 from server.forms.registry import FormRegistry
 from server.i18n import LocaleMiddleware
 from server.journeys.steps import RESERVED_PAGE_IDS
-from server.notify.sms import TextSender
+from server.notify.notices import Notices
+from server.notify.sender import Sender
 from server.rendering import Renderer, make_environment
 from server.routes import routes
 from server.settings import Settings
@@ -50,13 +51,14 @@ def create_app(settings: Settings, store: Store | None = None,
         "staff_idle_seconds": settings.staff_idle_minutes * 60,
     }
 
-    texts = TextSender(settings, store)
+    notices = Notices()
+    sender = Sender(settings, store, forms, notices)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        texts.start()
+        sender.start()
         yield
-        await texts.stop()
+        await sender.stop()
         if owns_store:
             store.close()
 
@@ -86,7 +88,8 @@ def create_app(settings: Settings, store: Store | None = None,
     app.state.settings = settings
     app.state.store = store
     app.state.forms = forms
-    app.state.texts = texts
+    app.state.notices = notices  # queue messages with it, inside the write transaction
+    app.state.sender = sender
     app.state.rate_limits = RateLimits(settings)
     app.state.renderer = Renderer(make_environment(), assets, site)
     return app

@@ -9,6 +9,7 @@ import sqlite_utils
 from server.casework.status import OPEN_STATUSES
 from server.db import audit
 from server.db.requests import StoredRequest, add_event, by_id
+from server.notify.notices import Notices
 
 
 def read_for_staff(db: sqlite_utils.Database, request_id: str, actor: str,
@@ -28,9 +29,17 @@ def read_for_staff(db: sqlite_utils.Database, request_id: str, actor: str,
 
 
 def change_status(db: sqlite_utils.Database, request_id: str, status: str, message: str,
-                  actor: str) -> None:
-    add_event(db, request_id, "status_changed", status, True, message or None, actor)
+                  actor: str, notices: Notices) -> None:
+    """A new status (or the same one with a message: then it is a message), told to the
+    resident the ways they chose, in the same transaction."""
+    current = by_id(db, request_id)
+    assert current is not None
+    kind = "message" if status == current.status and message else "status_changed"
+    event_id = add_event(db, request_id, kind, status if kind == "status_changed" else None,
+                         True, message or None, actor)
     audit.record(db, actor, "status_changed", f"request:{request_id}", {"status": status})
+    if status != current.status or message:
+        notices.request_event(db, current, event_id, kind, status)
 
 
 def add_note(db: sqlite_utils.Database, request_id: str, note: str, actor: str) -> None:

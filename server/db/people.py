@@ -37,6 +37,11 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def expiry(lifetime: timedelta) -> str:
+    """The moment, `lifetime` from now, as stored."""
+    return _iso(datetime.now(UTC) + lifetime)
+
+
 def resident_for_email(db: sqlite_utils.Database, email: str) -> str:
     """The resident id for a verified email address, made on first sign-in."""
     row = db.execute("SELECT id FROM residents WHERE email = ?", [email]).fetchone()

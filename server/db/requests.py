@@ -32,6 +32,8 @@ class NewRequest:
     contact_phone: str | None
     locale: str
     client_created_at: str | None = None
+    # How they want updates (email, text, both, none): kept by server/notify, not here.
+    updates: str = "none"
 
     def payload_sha256(self, answers_json: str | None = None) -> str:
         """`answers_json`: json.dumps(answers, sort_keys=True) when the caller has it
@@ -165,9 +167,10 @@ def add_created_events(db: sqlite_utils.Database, created: Sequence[tuple[str, s
 
 
 def add_event(db: sqlite_utils.Database, request_id: str, kind: str, status: str | None,
-              public: bool, message: str | None, actor: str) -> None:
+              public: bool, message: str | None, actor: str) -> int:
+    """Append an event (and set the status it names); returns the event's id."""
     now = now_iso()
-    db.execute(
+    cursor = db.execute(
         "INSERT INTO request_events (request_id, at, kind, status, public, message, actor)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [request_id, now, kind, status, int(public), message, actor],
@@ -175,6 +178,7 @@ def add_event(db: sqlite_utils.Database, request_id: str, kind: str, status: str
     if status is not None:
         db.execute("UPDATE requests SET status = ?, updated_at = ? WHERE id = ?",
                    [status, now, request_id])
+    return int(cursor.lastrowid or 0)
 
 
 def by_id(db: sqlite_utils.Database, request_id: str) -> StoredRequest | None:

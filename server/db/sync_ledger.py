@@ -22,6 +22,9 @@ from sync.apply import Created, Entity, Rejection, apply_push
 from sync.canonical import canonical_json
 from sync.messages import Mutation, Push
 
+OnCreated = Callable[[sqlite_utils.Database, Sequence[tuple[requests_db.NewRequest, str]]],
+                    None]
+
 
 @dataclass(frozen=True)
 class KeptConflict:
@@ -39,11 +42,14 @@ class SqliteLedger:
 
     def __init__(self, db: sqlite_utils.Database, client_id: str,
                  checks: Mapping[int, requests_db.NewRequest | Rejection],
-                 make_reference: Callable[[], str], entity_ids: Sequence[str] = ()) -> None:
+                 make_reference: Callable[[], str], entity_ids: Sequence[str] = (),
+                 on_created: OnCreated | None = None) -> None:
         self.db = db
         self.client_id = client_id
         self.checks = checks
         self.make_reference = make_reference
+        self.on_created = on_created
+        self._new: list[tuple[requests_db.NewRequest, str]] = []
         self._last = sync_clients.last_mutation_id(db, client_id)
         self._at = now_iso()  # one push, one moment
         # The push's entities as stored before it, read in one query; those it creates
@@ -94,6 +100,7 @@ class SqliteLedger:
         # insert would find nothing, then what was just written.
         self._requests.append(requests_db.request_row(checked, reference, now))
         self._events.append((mutation.id, now))
+        self._new.append((checked, reference))
         pending: tuple[str, ...] = ()
         if mutation.attachments:
             self.flush()  # a slot refers to its request's row
@@ -123,9 +130,12 @@ class SqliteLedger:
         requests_db.add_created_events(self.db, self._events)
         batch.insert_rows(self.db, "INSERT INTO sync_mutations (client_id, mutation_id,"
                           " entity_id, status, payload_sha256, result, at)", self._results)
+        if self.on_created is not None and self._new:
+            self.on_created(self.db, self._new)  # their notifications, in this transaction
         self._requests.clear()
         self._events.clear()
         self._results.clear()
+        self._new = []
 
 
 def _free_references(db: sqlite_utils.Database, make_reference: Callable[[], str],
@@ -159,9 +169,12 @@ def _stored_entities(db: sqlite_utils.Database, entity_ids: Collection[str]
 
 def apply_push_in(db: sqlite_utils.Database, push: Push,
                   checks: Mapping[int, requests_db.NewRequest | Rejection],
-                  make_reference: Callable[[], str]) -> dict[str, Any]:
+                  make_reference: Callable[[], str],
+                  on_created: OnCreated | None = None) -> dict[str, Any]:
+    """`on_created(db, [(request, reference)])` queues what new requests announce (the
+    notification package provides it; db does not import it)."""
     ledger = SqliteLedger(db, push.client_id, checks, make_reference,
-                          [m.id for m in push.mutations])
+                          [m.id for m in push.mutations], on_created)
     response = apply_push(ledger, push)
     ledger.flush()
     sync_clients.seen(db, push.client_id, push.app_version, ledger.last_mutation_id())
@@ -184,7 +197,7 @@ def conflicts_for(db: sqlite_utils.Database, entity_id: str) -> list[KeptConflic
 def row_counts(db: sqlite_utils.Database) -> dict[str, int]:
     """How many rows the tables a push can change hold: a refused push changes none."""
     tables = ("requests", "request_events", "sync_mutations", "sync_conflicts",
-              "attachment_slots")
+              "attachment_slots", "notifications")
     counts = {t: int(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in tables}
     counts["last_mutation_ids"] = int(db.execute(
         "SELECT COALESCE(SUM(last_mutation_id), 0) FROM sync_clients").fetchone()[0])

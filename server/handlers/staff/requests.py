@@ -12,10 +12,11 @@ from server.auth.session import current_person
 from server.casework import actions as casework
 from server.casework.status import STATUS, quick_exit, status_label
 from server.casework.timeline import timeline
+from server.db import request_tasks, sync_slots
 from server.db import requests as requests_db
-from server.db import sync_slots
 from server.db.people import Person
 from server.errors import Forbidden, NotFound
+from server.notify import deliveries
 from server.rendering import locale_of, renderer
 
 NOTE_MAX = 5000
@@ -64,9 +65,13 @@ async def request_page(request: Request, errors: dict | None = None,
     events = await request.app.state.store.read(requests_db.all_events, found.id)
     journey = request.app.state.forms.get(found.journey, found.form_version)
     incomplete = await request.app.state.store.read(sync_slots.is_incomplete, found.id)
+    messages = await request.app.state.store.read(deliveries.staff_view, found, code)
+    shown = timeline(events, code)
+    for event in shown:
+        event["deliveries"] = messages["deliveries"].get(event["id"], [])
     response = renderer(request).render(request, "staff/request.html", {
-        "incomplete": incomplete,
-        "found": found, "journey_title": journey.title, "events": timeline(events, code),
+        "incomplete": incomplete, "messages": messages,
+        "found": found, "journey_title": journey.title, "events": shown,
         "status_label": lambda s: status_label(s, code), "statuses": list(STATUS),
         "errors": errors or {}, "has_errors": bool(errors),
         "quick_exit": quick_exit(found.service)}, status_code=status_code)
@@ -84,7 +89,7 @@ async def change_status(request: Request) -> Response:
         return await request_page(request, {"status": {"field": "status", "message":
                                   text.gettext("Choose a new status")}}, 400)
     await request.app.state.store.write(casework.change_status, found.id, status, message,
-                                        person.actor)
+                                        person.actor, request.app.state.notices)
     return RedirectResponse(f"/staff/requests/{found.id}", status_code=303)
 
 
@@ -98,4 +103,17 @@ async def add_note(request: Request) -> Response:
         return await request_page(request, {"note": {"field": "note", "message":
                                   text.gettext("Enter a note")}}, 400)
     await request.app.state.store.write(casework.add_note, found.id, note, person.actor)
+    return RedirectResponse(f"/staff/requests/{found.id}", status_code=303)
+
+
+async def finish_task(request: Request) -> Response:
+    person = _officer(request)
+    found = await _readable(request, person)
+    try:
+        task_id = int(request.path_params["task_id"])
+    except ValueError:
+        raise NotFound() from None
+    if not await request.app.state.store.write(request_tasks.finish, found.id, task_id,
+                                               person.actor):
+        raise NotFound()
     return RedirectResponse(f"/staff/requests/{found.id}", status_code=303)
