@@ -69,14 +69,17 @@ def _definition(anonymous: bool) -> dict[str, Any]:
 
 def _updates_question(anonymous: bool) -> dict[str, Any]:
     question: dict[str, Any] = {
+        # Optional, so contact details given before the question existed (a draft, an
+        # app's queue) still count: unanswered, updates come the way they asked above.
         "id": "updates", "type": "radios", "label": _("How would you like to get updates?"),
+        "optional": True,
         "hint": _("We will tell you when we get your request, when anything changes and "
-                  "when we need something from you. You can stop updates at any time."),
+                  "when we need something from you. If you do not choose, we will use the "
+                  "way you asked us to contact you. You can stop updates at any time."),
         "options": [{"value": "email", "label": _("By email")},
                     {"value": "text", "label": _("By text message")},
                     {"value": "both", "label": _("By email and text message")},
-                    {"value": "none", "label": _("No updates")}],
-        "errors": {"required": _("Select how you would like to get updates")}}
+                    {"value": "none", "label": _("No updates")}]}
     if anonymous:  # nobody to update when they chose not to be contacted
         question["show_if"] = {"question": "how", "in": ["email", "phone"]}
     return question

@@ -13,7 +13,7 @@ share a phone or a mailbox with the person they report (see QUICK_EXIT_SERVICES)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ from server.forms.definition import Journey
 from server.forms.registry import FormRegistry
 from server.i18n import lazy as _
 from server.notify import links
+from server.notify.sms_length import lower_grave, plain
 from server.settings import Settings
 
 COUNCIL_TIME = ZoneInfo("Europe/London")
@@ -83,6 +84,10 @@ class Context:
     def short_link(self) -> str:
         return links.short_request_link(self.settings, self.reference, self.request_id)
 
+    def reply_by_in_text(self) -> str | None:
+        date_text = self.reply_by()
+        return lower_grave(date_text) if date_text else None
+
     def reply_by(self) -> str | None:
         """The first-response date the service promises, from the day it arrived."""
         targets = self.journey.targets
@@ -98,7 +103,7 @@ class Context:
         return self._(STATUS.get(status, status))
 
 
-STOP_TEXTS = _("Text STOP to stop these texts.")
+STOP_TEXTS = _("Reply STOP to stop texts.")
 
 
 def _update_footer(c: Context, channel: str) -> tuple[tuple[Block, ...], str | None]:
@@ -117,6 +122,7 @@ def _staff_words(c: Context, heading: str) -> tuple[Block, ...]:
 
 def acknowledgement(c: Context) -> Words:
     date_text = c.reply_by()
+    in_text = c.reply_by_in_text()
     blocks = [Block("p", c._("Your reference is %(reference)s.", reference=c.reference)),
               Block("p", c._("Keep this reference. You will need it if you contact us about "
                              "this request."))]
@@ -129,12 +135,12 @@ def acknowledgement(c: Context) -> Words:
         blocks.append(Block("p", c._("We will reply by %(date)s.", date=date_text)))
     blocks.append(Block("link", c._("Check the progress of your request"), c.page_link()))
     if date_text:
-        sms = c._("We have received your request %(reference)s. We will reply by %(date)s. "
-                  "See its progress: %(link)s %(stop)s", reference=c.reference,
-                  date=date_text, link=c.short_link(), stop=c._(STOP_TEXTS))
+        sms = c._("Request %(reference)s received. We will reply by %(date)s. Progress: "
+                  "%(link)s %(stop)s", reference=c.reference, date=in_text,
+                  link=c.short_link(), stop=c._(STOP_TEXTS))
     else:
-        sms = c._("We have received your request %(reference)s. See its progress: %(link)s "
-                  "%(stop)s", reference=c.reference, link=c.short_link(), stop=c._(STOP_TEXTS))
+        sms = c._("Request %(reference)s received. Progress: %(link)s %(stop)s",
+                  reference=c.reference, link=c.short_link(), stop=c._(STOP_TEXTS))
     return Words(c._("We have received your request %(reference)s", reference=c.reference),
                  c._("We have received your request"), tuple(blocks), sms)
 
@@ -145,9 +151,9 @@ def status_changed(c: Context) -> Words:
               *_staff_words(c, c._("Message from %(council)s",
                                    council=c.settings.council_name)),
               Block("link", c._("Check the progress of your request"), c.page_link()))
-    sms = c._("Your request %(reference)s is now: %(status)s. See the details: %(link)s "
-              "%(stop)s", reference=c.reference, status=c.status_label(),
-              link=c.short_link(), stop=c._(STOP_TEXTS))
+    sms = c._("Request %(reference)s is now: %(status)s. Details: %(link)s %(stop)s",
+              reference=c.reference, status=c.status_label(), link=c.short_link(),
+              stop=c._(STOP_TEXTS))
     return Words(c._("Your request %(reference)s has been updated", reference=c.reference),
                  c._("Your request has been updated"), blocks, sms)
 
@@ -157,9 +163,9 @@ def information_requested(c: Context) -> Words:
                              "information from you.", reference=c.reference)),
               *_staff_words(c, c._("What we need")),
               Block("link", c._("Give us the information"), c.page_link()))
-    sms = c._("We need more information about your request %(reference)s. Reply to this "
-              "text, or see what we need: %(link)s %(stop)s", reference=c.reference,
-              link=c.short_link(), stop=c._(STOP_TEXTS))
+    sms = c._("More information needed for request %(reference)s. Reply to this text or "
+              "see %(link)s %(stop)s", reference=c.reference, link=c.short_link(),
+              stop=c._(STOP_TEXTS))
     return Words(c._("We need more information about your request %(reference)s",
                      reference=c.reference),
                  c._("We need more information from you"), blocks, sms)
@@ -177,9 +183,8 @@ def closed(c: Context) -> Words:
               Block("h2", c._("Tell us how we did")),
               Block("p", c._(SURVEY_QUESTION)),
               Block("link", c._("Answer one question"), survey))
-    sms = c._("We have closed your request %(reference)s. See the outcome and tell us how we "
-              "did: %(link)s %(stop)s", reference=c.reference, link=survey,
-              stop=c._(STOP_TEXTS))
+    sms = c._("Request %(reference)s is closed. See the outcome and tell us how we did: "
+              "%(link)s %(stop)s", reference=c.reference, link=survey, stop=c._(STOP_TEXTS))
     return Words(c._("Your request %(reference)s is closed", reference=c.reference),
                  c._("Your request is closed"), blocks, sms)
 
@@ -190,8 +195,8 @@ def message(c: Context) -> Words:
               *_staff_words(c, c._("Message from %(council)s",
                                    council=c.settings.council_name)),
               Block("link", c._("Check the progress of your request"), c.page_link()))
-    sms = c._("We have sent you a message about your request %(reference)s: %(link)s "
-              "%(stop)s", reference=c.reference, link=c.short_link(), stop=c._(STOP_TEXTS))
+    sms = c._("New message about request %(reference)s: %(link)s %(stop)s",
+              reference=c.reference, link=c.short_link(), stop=c._(STOP_TEXTS))
     return Words(c._("A message about your request %(reference)s", reference=c.reference),
                  c._("A message about your request"), blocks, sms)
 
@@ -272,7 +277,7 @@ def compose(settings: Settings, forms: FormRegistry, notice: Claimed) -> Words:
     if template.update:
         footer, stop = _update_footer(c, notice.channel)
         words = Words(words.subject, words.heading, words.blocks, words.sms, footer, stop)
-    return words
+    return replace(words, sms=plain(words.sms))
 
 
 def send_before(template: str, now: datetime | None = None) -> str:

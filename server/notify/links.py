@@ -4,7 +4,7 @@
   the only call, so a change to how tracking links are made needs no change here).
 - Short links for texts, `/r/<code>` (to the request's page) and `/survey/<code>`: a
   full tracking link is about 110 characters, most of a 160-character text. The code is
-  the reference without its dashes and 13 characters (65 bits) of an HMAC of the
+  the reference without its dashes and 12 characters (60 bits) of an HMAC of the
   request's id, so it cannot be guessed from the reference.
 - Stop links in emails (`List-Unsubscribe` too): signed request id and channel.
 """
@@ -23,8 +23,8 @@ from server.settings import Settings
 SHORT_TRACKING = "tolbooth.notify.track.v1"
 SURVEY = "tolbooth.notify.survey.v1"
 STOP = "tolbooth.notify.stop.v1"
-MAC_LENGTH = 13
-_CODE = re.compile(r"^([A-Z]{2,4})([2-9A-Z]{8})([A-Z2-7]{13})\Z")
+MAC_LENGTH = 12
+_CODE = re.compile(r"^([A-Z]{2,4})([2-9A-Z]{8})([A-Z2-7]{12})\Z")
 
 
 def request_page(settings: Settings, request_id: str) -> str:

@@ -44,6 +44,7 @@ log = logging.getLogger("tolbooth.notify")
 BATCH = 50
 IDLE_CHECK_SECONDS = 60.0  # queuing and retries wake the sender; this is a safety net
 CONTACT_FAILED = "contact_failed"
+STOP_GRACE_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -80,23 +81,33 @@ class Sender:
         self.texts = NotifyTexts(settings) if settings.notify_api_key else None
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def start(self) -> None:
         if self._task is not None and not self._task.done():
             return  # already sending: one sender per app
         loop = asyncio.get_running_loop()
+        self._stopping = False
         woken = self._wake = asyncio.Event()
         self.notices.attach(lambda: loop.call_soon_threadsafe(woken.set))
         self._task = asyncio.create_task(self._run(woken), name="notification-sender")
 
     async def stop(self) -> None:
+        """Send what is due (for up to STOP_GRACE_SECONDS: a message queued just before a
+        restart goes now, not after it), then stop."""
         # Only the lifespan that started the sender stops it (tests run one app under
         # several clients, each with its own event loop).
         if self._task is not None and self._task.get_loop() is asyncio.get_running_loop():
             self.notices.detach()
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            self._stopping = True
+            if self._wake is not None:
+                self._wake.set()
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), STOP_GRACE_SECONDS)
+            except TimeoutError:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
             self._task = None
             self._wake = None
 
@@ -112,6 +123,8 @@ class Sender:
             except Exception:  # noqa: BLE001 - the sender must outlive any one failure
                 log.exception("notification sender failed; trying again shortly")
                 next_at = None
+            if self._stopping:
+                return
             wait = IDLE_CHECK_SECONDS if next_at is None else _seconds_until(next_at)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(woken.wait(),

@@ -16,6 +16,22 @@ GSM_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
 GSM_EXTENSION = frozenset("^{}\\[~]|€\f")
+# Typographic marks our catalogues use, as GSM has them (GOV.UK Notify does the same).
+PLAIN = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-",
+                       "…": "...", "\u00a0": " ", "\u202f": " ", "\u2009": " "})
+# Capital vowels with a grave accent are outside GSM; their lower-case forms are in it.
+LOWER_GRAVE = str.maketrans({"À": "à", "È": "è", "Ì": "ì", "Ò": "ò", "Ù": "ù"})
+
+
+def plain(text: str) -> str:
+    """A text with typographic quotes, dashes and spaces made plain."""
+    return text.translate(PLAIN)
+
+
+def lower_grave(text: str) -> str:
+    """For inserted words such as Gaelic month names ("dhen Ògmhios"): the lower-case
+    form reads as well in a text and keeps it in GSM."""
+    return text.translate(LOWER_GRAVE)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@ contact page of each new request."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -14,7 +16,10 @@ from server.i18n import lazy as _
 from server.journeys.contact import CONTACT
 from server.rendering import locale_of, renderer
 
-QUESTION = next(q for q in CONTACT.pages[0].questions if q.id == "updates")
+# The contact page's question; here the answer is the point of the page, so not optional.
+QUESTION = replace(next(q for q in CONTACT.pages[0].questions if q.id == "updates"),
+                   optional=False, hint=None)
+CHOOSE = _("Select how you would like to get updates")
 SAVED = _("Your choice is saved. We will offer it when you make a request.")
 
 
@@ -40,7 +45,7 @@ async def updates_save(request: Request) -> Response:
     choice = (await request.form()).get("updates")
     if choice not in update_choices.CHOICES:
         text = i18n.Gettext(locale_of(request))
-        return await updates_page(request, text.gettext(QUESTION.errors["required"]))
+        return await updates_page(request, text.gettext(CHOOSE))
     await request.app.state.store.write(update_choices.set_resident_default, person.id,
                                         str(choice))
     return RedirectResponse("/account/updates?done=saved", status_code=303)
