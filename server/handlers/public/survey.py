@@ -14,6 +14,7 @@ from server.db import satisfaction
 from server.errors import NotFound
 from server.forms.validate import validate_page
 from server.journeys.answers_display import fields_from_post
+from server.journeys.question_page import counter_messages
 from server.notify import links
 from server.notify.survey import SURVEY_FORM, SURVEY_PAGE
 from server.rendering import locale_of, renderer
@@ -35,7 +36,8 @@ def _page(request: Request, found: requests_db.StoredRequest, fields: dict[str, 
         "found": found, "survey_questions": SURVEY_PAGE.questions, "fields": fields,
         "errors": errors, "has_errors": bool(errors), "done": done,
         "action": f"/survey/{request.path_params['code']}",
-        "request_link": links.request_page(request.app.state.settings, found.id)},
+        "request_link": links.request_page(request.app.state.settings, found.id),
+        "counter_messages": counter_messages(i18n.Gettext(locale_of(request)))},
         status_code=400 if errors else 200)
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Robots-Tag"] = "noindex"
