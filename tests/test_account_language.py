@@ -15,6 +15,7 @@ from server import i18n
 from server.db import people
 from server.db.seed import STAFF
 from server.notify.compose import PHONE_LINK_BODY
+from server.notify.sms_length import plain
 from tests.mailbox import Mailbox
 from tests.notify_stub import NotifyStub
 from tests.passkey_authenticator import (
@@ -94,4 +95,5 @@ def test_the_phone_text_is_in_the_accounts_language(world, notify):
     link = re.search(r"https?://\S+/account/phone/verify/[A-Za-z0-9_-]+", text.body).group(0)
     gaelic = i18n.Gettext("gd").gettext(PHONE_LINK_BODY, council=world.settings.council_name,
                                         minutes=30, link=link)
-    assert text.body == gaelic and gaelic.startswith(world.settings.council_name + ": ")
+    # Typographic apostrophes become plain ones in texts (as Notify does): GSM has them.
+    assert text.body == plain(gaelic) and gaelic.startswith(world.settings.council_name)

@@ -56,8 +56,9 @@ def report(tmp_path_factory):
     lines = [f"{'template':<22} {'lang':<4} {'encoding':<6} {'units':>5} {'frags':>5}"]
     for (template, code), text in rows.items():
         length = measure(text)
+        outside = f"  {length.outside_gsm}" if code in GSM_ONLY else ""
         lines.append(f"{template:<22} {code:<4} {length.encoding:<6} {length.units:>5} "
-                     f"{length.fragments:>5}{'  ' + length.outside_gsm if code in GSM_ONLY else ''}")
+                     f"{length.fragments:>5}{outside}")
     print("\nText message fragments per language (longest case):\n" + "\n".join(lines))
     return rows, "\n".join(lines)
 

@@ -153,7 +153,8 @@ def record(db: sqlite_utils.Database, outcomes: Sequence[Outcome]) -> None:
             " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END WHERE id = ?",
             [o.status, 0 if o.status == "suppressed" else 1, o.provider_id,
              o.error[:500] if o.error else None, now, o.status, now, o.id])
-        _consequences(db, o.id, o.error or o.status, o.unreachable, o.task)
+        if o.unreachable or o.task:
+            _consequences(db, o.id, o.error or o.status, o.unreachable, o.task)
 
 
 def _consequences(db: sqlite_utils.Database, notification_id: str, reason: str,

@@ -12,6 +12,7 @@ share a phone or a mailbox with the person they report (see QUICK_EXIT_SERVICES)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -88,7 +89,14 @@ class Context:
         date_text = self.reply_by()
         return lower_grave(date_text) if date_text else None
 
+    @functools.cached_property
+    def _reply_by(self) -> str | None:
+        return self._compute_reply_by()
+
     def reply_by(self) -> str | None:
+        return self._reply_by
+
+    def _compute_reply_by(self) -> str | None:
         """The first-response date the service promises, from the day it arrived."""
         targets = self.journey.targets
         if targets is None or self.notice.request_created_at is None:

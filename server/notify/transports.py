@@ -16,7 +16,8 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
+from email.message import Message
+from email.utils import parseaddr
 from typing import Any
 
 import aiosmtplib
@@ -57,7 +58,7 @@ class SmtpMail:
                                password=s.smtp_password, start_tls=s.smtp_starttls,
                                use_tls=False, timeout=30)
 
-    async def send_all(self, messages: Sequence[tuple[str, EmailMessage]]) -> dict[str, Result]:
+    async def send_all(self, messages: Sequence[tuple[str, Message]]) -> dict[str, Result]:
         results: dict[str, Result] = {}
         smtp: aiosmtplib.SMTP | None = None
         try:
@@ -85,9 +86,12 @@ class SmtpMail:
                     smtp.close()
         return results
 
-    async def _send_one(self, smtp: aiosmtplib.SMTP, message: EmailMessage) -> Result:
+    async def _send_one(self, smtp: aiosmtplib.SMTP, message: Message) -> Result:
         try:
-            await smtp.send_message(message)
+            # Flattened here with the message's own policy: aiosmtplib's would fold the
+            # long List-Unsubscribe header.
+            await smtp.sendmail(parseaddr(str(message["From"]))[1], [str(message["To"])],
+                                message.as_bytes(policy=message.policy.clone(linesep="\r\n")))
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [r.code for r in exc.recipients]
             error = "; ".join(f"{r.code} {r.message}" for r in exc.recipients)
