@@ -32,7 +32,8 @@ MAX_BODY = 16 * 1024
 MAX_TEXT = 2000  # Notify allows 918 characters in a received text; some room
 DELIVERY_STATUSES = ("delivered", "permanent-failure", "temporary-failure",
                      "technical-failure")
-STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
+# Our texts say "Reply STOP" in every language; people also write these (STAD: Gaelic).
+STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "STAD"})
 _UUID = re.compile(r"^[0-9a-fA-F-]{1,64}\Z")
 TEXT_ACTOR = "resident:text"
 
