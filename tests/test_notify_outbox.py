@@ -214,3 +214,26 @@ def test_the_contact_page_asks_how_to_get_updates_and_uses_the_answer(world):
     assert [(r["template"], r["channel"]) for r in rows] == [("acknowledgement", "sms")]
     assert world.store.read_sync(lambda db: db.execute(
         "SELECT contact_email, contact_phone FROM requests").fetchone()) == (EMAIL, MOBILE)
+
+
+def test_an_account_sets_its_default_and_the_contact_page_offers_it(world):
+    from tests.passkey_authenticator import resident, sign_in_with_new_passkey
+    with world.client() as client:
+        sign_in_with_new_passkey(client, world.store, ORIGIN, "resident",
+                                 resident(world.store, EMAIL))
+        page = client.get("/account/updates")
+        assert page.status_code == 200 and "(optional)" not in page.text
+        empty = client.post("/account/updates", data={"csrf_token": csrf(page.text)},
+                            headers={"Origin": ORIGIN})
+        assert empty.status_code == 400 and 'href="#updates-email"' in empty.text
+        hostile = client.post("/account/updates", data={"csrf_token": csrf(page.text),
+                                                         "updates": "everything"},
+                              headers={"Origin": ORIGIN})
+        assert hostile.status_code == 400
+        saved = client.post("/account/updates", data={"csrf_token": csrf(page.text),
+                                                       "updates": "text"},
+                            headers={"Origin": ORIGIN}, follow_redirects=False)
+        assert saved.status_code == 303
+        assert "Your choice is saved" in client.get(saved.headers["location"]).text
+        contact = client.get("/services/pest-control/contact").text
+        assert re.search(r'id="updates-text"[^>]*checked', contact)
