@@ -27,15 +27,6 @@ def open_tasks(db: sqlite_utils.Database, request_id: str) -> list[Task]:
     return [Task(*row) for row in rows]
 
 
-def open_counts(db: sqlite_utils.Database, request_ids: list[str]) -> dict[str, int]:
-    if not request_ids:
-        return {}
-    rows = db.execute(f"SELECT request_id, COUNT(*) FROM request_tasks WHERE done_at IS NULL"
-                      f" AND request_id IN ({', '.join('?' * len(request_ids))})"
-                      " GROUP BY request_id", request_ids).fetchall()
-    return {row[0]: int(row[1]) for row in rows}
-
-
 def finish(db: sqlite_utils.Database, request_id: str, task_id: int, actor: str) -> bool:
     done = db.execute("UPDATE request_tasks SET done_at = ?, done_by = ? WHERE id = ?"
                       " AND request_id = ? AND done_at IS NULL",
