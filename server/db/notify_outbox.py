@@ -79,16 +79,6 @@ def queue(db: sqlite_utils.Database, notices: Sequence[NewNotification]) -> None
         for n in notices])
 
 
-def created_event_ids(db: sqlite_utils.Database, request_ids: Sequence[str]) -> dict[str, int]:
-    """request id -> the id of its `created` event (what its acknowledgement announces)."""
-    if not request_ids:
-        return {}
-    rows = db.conn.execute(
-        "SELECT request_id, id FROM request_events WHERE kind = 'created' AND request_id IN"
-        f" ({', '.join('?' * len(request_ids))})", list(request_ids)).fetchall()
-    return {row[0]: int(row[1]) for row in rows}
-
-
 _CLAIM_COLUMNS = (
     "n.id, n.channel, n.recipient, n.template, n.locale, n.request_id, n.event_id,"
     " n.params, n.attempts, n.created_at, n.send_before,"
@@ -99,7 +89,7 @@ _CLAIM_COLUMNS = (
     "   WHERE s.channel = n.channel AND s.recipient = n.recipient"
     "   AND (s.request_id IS NULL OR s.request_id = n.request_id)"
     "   AND s.at >= COALESCE((SELECT c.changed_at FROM update_choices c"
-    "                         WHERE c.request_id = n.request_id), '')),"
+    "                         WHERE c.request_id = n.request_id), r.created_at)),"
     " n.request_id IS NOT NULL AND EXISTS (SELECT 1 FROM unreachable_contacts u"
     "   WHERE u.channel = n.channel AND u.recipient = n.recipient),"
     " r.reference, r.journey, r.form_version, r.service, r.created_at, e.status, e.message")

@@ -111,7 +111,7 @@ def create_request(db: sqlite_utils.Database, new: NewRequest,
     return Created(stored, duplicate=False)
 
 
-_INSERT_INTO = f"INSERT INTO requests ({_COLUMNS}, client_created_at)"
+_INSERT_INTO = f"INSERT INTO requests ({_COLUMNS}, client_created_at, updates)"
 
 
 def request_row(new: NewRequest, reference: str, now: str) -> tuple[Any, ...]:
@@ -120,7 +120,7 @@ def request_row(new: NewRequest, reference: str, now: str) -> tuple[Any, ...]:
     return (new.id, reference, new.journey, new.service, new.form_version, answers,
             new.channel, RECEIVED, int(new.special_category), new.contact_name,
             new.contact_email, new.contact_phone, new.locale, new.payload_sha256(answers),
-            now, now, new.client_created_at)
+            now, now, new.client_created_at, new.updates)
 
 
 def insert_request(db: sqlite_utils.Database, new: NewRequest,

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from server.db import batch
 from server.db.clock import now_iso
 
 CHOICES = ("email", "text", "both", "none")
@@ -24,20 +23,14 @@ def choice_flags(choice: str) -> Choice:
     return Choice(choice in ("email", "both"), choice in ("text", "both"))
 
 
-def record_choices(db: sqlite_utils.Database, choices: Sequence[tuple[str, str]]) -> None:
-    """(request id, choice) for new requests, in one statement."""
-    now = now_iso()
-    rows = []
-    for request_id, choice in choices:
-        flags = choice_flags(choice)
-        rows.append((request_id, int(flags.by_email), int(flags.by_text), now))
-    batch.insert_rows(db, "INSERT OR IGNORE INTO update_choices (request_id, by_email,"
-                      " by_text, changed_at)", rows)
-
-
 def choice_for(db: sqlite_utils.Database, request_id: str) -> Choice:
-    row = db.execute("SELECT by_email, by_text FROM update_choices WHERE request_id = ?",
-                     [request_id]).fetchone()
+    """The choice as it is now: the contact page's answer (on the request), or what it
+    became after a stop."""
+    row = db.execute(
+        "SELECT COALESCE(c.by_email, r.updates IN ('email', 'both')),"
+        " COALESCE(c.by_text, r.updates IN ('text', 'both')) FROM requests r"
+        " LEFT JOIN update_choices c ON c.request_id = r.id WHERE r.id = ?",
+        [request_id]).fetchone()
     return Choice(bool(row[0]), bool(row[1])) if row else Choice(False, False)
 
 
@@ -48,10 +41,12 @@ def stop(db: sqlite_utils.Database, channel: str, recipient: str, request_id: st
     now = now_iso()
     db.execute("INSERT INTO update_stops (channel, recipient, request_id, source, at)"
                " VALUES (?, ?, ?, ?, ?)", [channel, recipient, request_id, source, now])
-    column = "by_email" if channel == "email" else "by_text"
     if request_id is not None:
-        db.execute(f"UPDATE update_choices SET {column} = 0, changed_at = ?"
-                   " WHERE request_id = ?", [now, request_id])
+        now_choice = choice_for(db, request_id)
+        db.execute("INSERT OR REPLACE INTO update_choices (request_id, by_email, by_text,"
+                   " changed_at) VALUES (?, ?, ?, ?)",
+                   [request_id, int(now_choice.by_email and channel != "email"),
+                    int(now_choice.by_text and channel != "sms"), now])
 
 
 def stopped(db: sqlite_utils.Database, channel: str, recipient: str,

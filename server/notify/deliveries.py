@@ -41,26 +41,30 @@ class Shown:
     state: str  # waiting | sent | delivered | failed | suppressed: the tag's colour
 
 
-def by_event(deliveries: Sequence[Delivery], code: str) -> dict[int, list[Shown]]:
+def by_event(deliveries: Sequence[Delivery], code: str,
+             created_event: int | None) -> dict[int, list[Shown]]:
+    """Messages by the event they announce (an acknowledgement: the `created` event)."""
     text = i18n.Gettext(code)
     found: dict[int, list[Shown]] = {}
     for d in deliveries:
-        if d.event_id is None:
+        event = created_event if d.template == "acknowledgement" else d.event_id
+        if event is None:
             continue
         state = STATE[d.status]
-        found.setdefault(d.event_id, []).append(Shown(text.gettext(LABELS[d.channel, state]),
-                                                      state))
+        found.setdefault(event, []).append(Shown(text.gettext(LABELS[d.channel, state]),
+                                                 state))
     return found
 
 
-def staff_view(db: sqlite_utils.Database, found: StoredRequest, code: str) -> dict[str, Any]:
+def staff_view(db: sqlite_utils.Database, found: StoredRequest, code: str,
+               created_event: int | None) -> dict[str, Any]:
     """Everything the staff request page shows about messages, in one read."""
     text = i18n.Gettext(code)
     choice = update_choices.choice_for(db, found.id)
     recipients = [r for r in (found.contact_email, found.contact_phone) if r]
     refused = update_choices.unreachable(db, recipients)
     return {
-        "deliveries": by_event(notify_outbox.for_request(db, found.id), code),
+        "deliveries": by_event(notify_outbox.for_request(db, found.id), code, created_event),
         "updates_choice": text.gettext(CHOICE[choice.by_email, choice.by_text]),
         "unreachable": {r: refused[r.lower()] for r in recipients if r.lower() in refused},
         "tasks": [{"id": t.id, "text": text.gettext(TASKS.get(t.kind, t.kind)),

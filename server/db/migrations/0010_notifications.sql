@@ -35,7 +35,12 @@ CREATE INDEX notifications_request ON notifications (request_id, event_id);
 CREATE UNIQUE INDEX notifications_provider ON notifications (provider_id)
    WHERE provider_id IS NOT NULL;
 
--- How the person wants updates about one request (the contact page's question).
+-- How the person wants updates about a request: the contact page's answer, written with
+-- the request (no statement of its own on the hot sync path) ...
+ALTER TABLE requests ADD COLUMN updates TEXT NOT NULL DEFAULT 'none'
+    CHECK (updates IN ('email', 'text', 'both', 'none'));
+
+-- ... and, once it changes (a stop), the choice as it is now.
 CREATE TABLE update_choices (
     request_id TEXT PRIMARY KEY REFERENCES requests(id),
     by_email INTEGER NOT NULL,

@@ -65,7 +65,8 @@ async def request_page(request: Request, errors: dict | None = None,
     events = await request.app.state.store.read(requests_db.all_events, found.id)
     journey = request.app.state.forms.get(found.journey, found.form_version)
     incomplete = await request.app.state.store.read(sync_slots.is_incomplete, found.id)
-    messages = await request.app.state.store.read(deliveries.staff_view, found, code)
+    created = next((e.id for e in events if e.kind == "created"), None)
+    messages = await request.app.state.store.read(deliveries.staff_view, found, code, created)
     shown = timeline(events, code)
     for event in shown:
         event["deliveries"] = messages["deliveries"].get(event["id"], [])
