@@ -20,7 +20,8 @@ from server.forms.registry import FormRegistry
 from server.i18n import LocaleMiddleware
 from server.journeys.expiry import purge_periodically
 from server.journeys.steps import RESERVED_PAGE_IDS
-from server.notify.sms import TextSender
+from server.notify.notices import Notices
+from server.notify.sender import Sender
 from server.rendering import Renderer, make_environment
 from server.routes import routes
 from server.settings import Settings
@@ -55,17 +56,18 @@ def create_app(settings: Settings, store: Store | None = None,
         "map_centre": councils.load(settings.council).map_centre,
     }
 
-    texts = TextSender(settings, store)
+    notices = Notices()
+    sender = Sender(settings, store, forms, notices)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        texts.start()
+        sender.start()
         purging = asyncio.create_task(purge_periodically(store), name="purge-expired")
         yield
         purging.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await purging
-        await texts.stop()
+        await sender.stop()
         if owns_store:
             store.close()
 
@@ -97,7 +99,8 @@ def create_app(settings: Settings, store: Store | None = None,
     app.state.store = store
     app.state.forms = forms
     app.state.council = councils.load(settings.council)
-    app.state.texts = texts
+    app.state.notices = notices  # queue messages with it, inside the write transaction
+    app.state.sender = sender
     app.state.rate_limits = RateLimits(settings)
     app.state.renderer = Renderer(make_environment(), assets, site)
     return app

@@ -185,6 +185,18 @@ class FileRefused(ServiceError):
     message = _("The selected file must be a JPG, PNG, WebP or PDF")
 
 
+# --- GOV.UK Notify's callbacks (server/notify/callbacks.py): JSON, for a machine ---
+
+class CallbackUnauthorized(ServiceError):
+    status_code = 401
+    code = "bad_callback_token"
+    title = _("Sorry, we could not understand that")
+    message = _("Go back and try again. If it keeps happening, contact us.")
+
+    def __init__(self) -> None:
+        super().__init__(headers={"WWW-Authenticate": "Bearer"})
+
+
 _BY_STATUS: dict[int, type[ServiceError]] = {
     cls.status_code: cls for cls in (BadRequest, Forbidden, NotFound, MethodNotAllowed,
                                      PayloadTooLarge, TooManyRequests)
@@ -198,7 +210,7 @@ def from_http_exception(exc: HTTPException) -> ServiceError:
 
 def wants_json(request: Request) -> bool:
     accept = request.headers.get("accept", "")
-    return request.url.path.startswith("/sync/") or (
+    return request.url.path.startswith(("/sync/", "/notify/")) or (
         "application/json" in accept and "text/html" not in accept
     )
 

@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from server.auth.access import ADMINS, OFFICERS, RESIDENTS, SIGNED_IN, require
 from server.handlers.account import passkeys, phone, sign_in
 from server.handlers.account import requests as my_requests
+from server.handlers.account import updates as my_updates
 from server.handlers.admin import audit, invites
 from server.handlers.admin import feedback as feedback_admin
 from server.handlers.admin import staff as staff_admin
@@ -17,17 +18,21 @@ from server.handlers.public import (
     app_shell,
     check,
     continue_later,
+    dev_outbox,
     feedback,
     form_definitions,
     health,
     home,
     language,
+    notify_callbacks,
     outbox,
     pages,
     questions,
     services,
+    survey,
     track,
     track_files,
+    updates,
 )
 from server.handlers.staff import files as staff_files
 from server.handlers.staff import requests as staff_requests
@@ -81,6 +86,20 @@ def public() -> list[BaseRoute]:
         Route("/track/{token}/files/{file_id}/{variant}", track_files.file_download,
               name="track_file_download"),
         Route("/healthz", health.healthz, name="healthz"),
+        # What messages link to: short links in texts, stopping updates (no sign-in; a
+        # mail app's one-click stop POSTs here too), the satisfaction survey.
+        Route("/r/{code}", updates.short_link, name="short_link"),
+        Route("/updates/stop/{token}", updates.stop_page, name="stop_updates"),
+        Route("/updates/stop/{token}", updates.stop, methods=POST, name="stop_updates_post"),
+        Route("/survey/{code}", survey.survey_page, name="survey"),
+        Route("/survey/{code}", survey.survey_answer, methods=POST, name="survey_answer"),
+        # GOV.UK Notify, not a person: a bearer token, checked by the handler.
+        Route("/notify/callbacks/delivery", notify_callbacks.delivery, methods=POST,
+              name="notify_delivery"),
+        Route("/notify/callbacks/received-text", notify_callbacks.received_text,
+              methods=POST, name="notify_received_text"),
+        # Development only (localhost, no SMTP, no Notify): 404 anywhere else.
+        Route("/dev/outbox", dev_outbox.dev_outbox, name="dev_outbox"),
     ]
 
 
@@ -128,6 +147,10 @@ def account() -> list[BaseRoute]:
               name="account_phone_send"),
         Route("/account/phone/remove", require(RESIDENTS, phone.phone_remove), methods=POST,
               name="account_phone_remove"),
+        Route("/account/updates", require(RESIDENTS, my_updates.updates_page),
+              name="account_updates"),
+        Route("/account/updates", require(RESIDENTS, my_updates.updates_save), methods=POST,
+              name="account_updates_save"),
         # Open to everyone, to tell someone signed out to sign in first; the button needs
         # the resident the link was sent to.
         Route("/account/phone/verify/{token}", phone.phone_link_page, name="phone_link"),
@@ -155,6 +178,9 @@ def staff() -> list[BaseRoute]:
         # {variant}: download or thumbnail; both sent by web/downloads.py.
         Route("/staff/requests/{request_id}/files/{file_id}/{variant}",
               require(OFFICERS, staff_files.file_download), name="staff_file_download"),
+        Route("/staff/requests/{request_id}/tasks/{task_id}/done",
+              require(OFFICERS, staff_requests.finish_task), methods=POST,
+              name="staff_finish_task"),
     ]
 
 

@@ -63,7 +63,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Litestream replica for the database: a directory path or file:// URL, or an "
             "s3:// (or other Litestream) URL. When set, `tolbooth serve` runs under "
             "`litestream replicate -exec` and `tolbooth restore` reads from it."),
-    Setting("TOLBOOTH_SMTP_HOST", "localhost", "SMTP server for email."),
+    Setting("TOLBOOTH_SMTP_HOST", None,
+            "SMTP server for email. When unset, email is not sent: on a localhost origin "
+            "it is kept for the developers' outbox at /dev/outbox; elsewhere only the fact "
+            "that one was dropped is logged."),
     Setting("TOLBOOTH_SMTP_PORT", "25", "SMTP server port."),
     Setting("TOLBOOTH_SMTP_USERNAME", None, "SMTP user name, when the server needs one."),
     Setting("TOLBOOTH_SMTP_PASSWORD", None, "SMTP password, when the server needs one."),
@@ -80,6 +83,18 @@ SETTINGS: tuple[Setting, ...] = (
             "Id of the one Notify text message template, whose whole content is ((body)). "
             "The words come from the service's own translated catalogues, so every language "
             "uses this template. Needed when TOLBOOTH_NOTIFY_API_KEY is set."),
+    Setting("TOLBOOTH_NOTIFY_CALLBACK_TOKEN", None,
+            "Bearer token GOV.UK Notify sends with its callbacks (delivery receipts to "
+            "/notify/callbacks/delivery, received texts to /notify/callbacks/received-text): "
+            "the same token, at least 10 characters, in Notify's callback settings. When "
+            "unset, callbacks are refused."),
+    Setting("TOLBOOTH_NOTIFY_RETRY_FIRST_SECONDS", "1",
+            "Seconds before a message that failed for a temporary reason (SMTP 4xx or down, "
+            "Notify 5xx or 429) is tried again; the wait doubles after each try."),
+    Setting("TOLBOOTH_NOTIFY_RETRY_LONGEST_SECONDS", "900",
+            "Longest wait, in seconds, between two tries of a message (each wait is "
+            "jittered between half and all of it). Messages are tried until they are no "
+            "longer worth sending."),
     Setting("TOLBOOTH_STAFF_IDLE_MINUTES", "30",
             "Minutes without activity after which a staff member is signed out. They are "
             "warned, and can stay signed in, 3 minutes before (at least 5 minutes)."),
@@ -112,7 +127,7 @@ class Settings:
     contact_email: str
     secret_key: str
     replica_url: str | None
-    smtp_host: str
+    smtp_host: str | None
     smtp_port: int
     smtp_username: str | None
     smtp_password: str | None
@@ -137,6 +152,9 @@ class Settings:
             return None
         parts = urlsplit(self.map_tile_url)
         return f"{parts.scheme}://{parts.netloc}"
+    notify_callback_token: str | None = None
+    notify_retry_first_seconds: float = 1.0
+    notify_retry_longest_seconds: float = 900.0
 
     @property
     def db_path(self) -> Path:
@@ -145,6 +163,13 @@ class Settings:
     @property
     def https(self) -> bool:
         return self.origin.startswith("https://")
+
+    @property
+    def dev_outbox(self) -> bool:
+        """Development: no SMTP server and no Notify key on a localhost origin, so messages
+        are kept for /dev/outbox instead of sent."""
+        return (urlsplit(self.origin).hostname == "localhost" and not self.smtp_host
+                and not self.notify_api_key)
 
     @property
     def rp_id(self) -> str:
@@ -184,7 +209,7 @@ class Settings:
             contact_email=_parse(need, "TOLBOOTH_CONTACT_EMAIL", _email),
             secret_key=secret or _stored_secret(data_dir),
             replica_url=get("TOLBOOTH_REPLICA_URL"),
-            smtp_host=need("TOLBOOTH_SMTP_HOST"),
+            smtp_host=get("TOLBOOTH_SMTP_HOST"),
             smtp_port=_parse(need, "TOLBOOTH_SMTP_PORT", _port),
             smtp_username=get("TOLBOOTH_SMTP_USERNAME"),
             smtp_password=get("TOLBOOTH_SMTP_PASSWORD"),
@@ -202,6 +227,11 @@ class Settings:
             council=_parse(need, "TOLBOOTH_COUNCIL", _council),
             map_tile_url=_tile_url(get("TOLBOOTH_MAP_TILE_URL")),
             map_attribution=get("TOLBOOTH_MAP_ATTRIBUTION"),
+            notify_callback_token=_callback_token(get("TOLBOOTH_NOTIFY_CALLBACK_TOKEN")),
+            notify_retry_first_seconds=_parse(need, "TOLBOOTH_NOTIFY_RETRY_FIRST_SECONDS",
+                                              _seconds),
+            notify_retry_longest_seconds=_parse(need, "TOLBOOTH_NOTIFY_RETRY_LONGEST_SECONDS",
+                                                _seconds),
         )
 
 
@@ -223,6 +253,20 @@ def _notify(get: Callable[[str], str | None]) -> tuple[str | None, str | None]:
         raise SettingsError(f"TOLBOOTH_NOTIFY_SMS_TEMPLATE_ID={template!r} is not valid: "
                             "expected the template's id (a UUID)")
     return key, template
+
+
+def _callback_token(token: str | None) -> str | None:
+    if token is not None and len(token) < 10:
+        raise SettingsError("TOLBOOTH_NOTIFY_CALLBACK_TOKEN must be at least 10 characters "
+                            "(Notify asks for that much)")
+    return token
+
+
+def _seconds(value: str) -> float:
+    seconds = float(value)
+    if not 0 < seconds <= 86400:
+        raise ValueError("expected a number of seconds above 0, at most 86400")
+    return seconds
 
 
 def _parse(need: Callable[[str], str], name: str, convert: Callable[[str], T]) -> T:

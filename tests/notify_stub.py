@@ -9,6 +9,13 @@ checking what Notify's API documentation requires and answering in its shapes:
 - 201 with id, reference, content {body, from_number}, uri, template {id, version, uri}.
 
 Tests can make the next answers fail (`fail_next`) and read what was accepted.
+
+It also makes Notify's callbacks, as Notify documents them: a POST with
+`Authorization: Bearer <the token set in Notify>` and a JSON body, for a delivery receipt
+{id, reference, to, status, created_at, completed_at, sent_at, notification_type,
+template_id, template_version} and for a received text {id, source_number,
+destination_number, message, date_received}. `post_receipt` and `post_received_text`
+send them through any HTTP client (a TestClient, or httpx to a live server).
 """
 
 from __future__ import annotations
@@ -42,6 +49,15 @@ class SentText:
     reference: str | None
     body: str
     claims: dict[str, Any]
+    id: str = ""
+    created_at: str = ""
+
+
+INBOUND_NUMBER = "07700900000"  # the service's own number, as Notify shows it
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime())
 
 
 @dataclass
@@ -73,6 +89,39 @@ class NotifyStub:
                         return text
             time.sleep(0.05)
         raise AssertionError(f"no text to {phone_number}; answers so far: {self.answered}")
+
+    def texts_to(self, phone_number: str) -> list[SentText]:
+        with self._lock:
+            return [t for t in self.accepted if t.phone_number == phone_number]
+
+    # --- callbacks ------------------------------------------------------------------------
+
+    def receipt(self, text: SentText, status: str = "delivered") -> dict[str, Any]:
+        return {"id": text.id, "reference": text.reference, "to": text.phone_number,
+                "status": status, "created_at": text.created_at, "completed_at": _now(),
+                "sent_at": text.created_at, "notification_type": "sms",
+                "template_id": self.template_id, "template_version": 1}
+
+    @staticmethod
+    def received_text(source_number: str, message: str) -> dict[str, Any]:
+        """`source_number` as Notify gives it: 447700912345, no plus."""
+        return {"id": str(uuid.uuid4()), "source_number": source_number,
+                "destination_number": INBOUND_NUMBER, "message": message,
+                "date_received": _now()}
+
+    @staticmethod
+    def post_callback(http: Any, path: str, body: dict[str, Any], token: str) -> Any:
+        return http.post(path, json=body, headers={"Authorization": f"Bearer {token}"})
+
+    def post_receipt(self, http: Any, text: SentText, token: str,
+                     status: str = "delivered") -> Any:
+        return self.post_callback(http, "/notify/callbacks/delivery",
+                                  self.receipt(text, status), token)
+
+    def post_received_text(self, http: Any, source_number: str, message: str,
+                           token: str) -> Any:
+        return self.post_callback(http, "/notify/callbacks/received-text",
+                                  self.received_text(source_number, message), token)
 
     def link_in(self, phone_number: str) -> str:
         found = re.search(r"https?://\S+/account/phone/verify/[A-Za-z0-9_-]+",
@@ -141,7 +190,7 @@ class NotifyStub:
         with self._lock:
             self.accepted.append(SentText(body["phone_number"], body["template_id"],
                                           personalisation, body.get("reference"), text,
-                                          claims))
+                                          claims, notification_id, _now()))
         return self._answer(201, {
             "id": notification_id, "reference": body.get("reference"),
             "content": {"body": text, "from_number": "Tolbooth"},

@@ -170,7 +170,11 @@ def walk_food_safety_offline(page: Page, base_url: str, photo: bool = False) -> 
     continue_to(page, "contact")
     page.fill("#name", "Morag MacLeod")
     page.locator("#how-email").check(force=True)
+    # Updates by email and text: the phone question, revealed offline too, is asked.
+    page.locator("#updates-both").check(force=True)
+    expect(page.locator("#phone")).to_be_visible()
     page.fill("#email", "morag@example.org")
+    page.fill("#phone", "07912 345678")
     continue_to(page, "check")
     expect(page.locator(".ds_summary-list__key", has_text=journey.pages[0].questions[0].label)
            ).to_have_count(1)

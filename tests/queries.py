@@ -46,7 +46,7 @@ def conflicts_for(db: sqlite_utils.Database, entity_id: str) -> list[KeptConflic
 def row_counts(db: sqlite_utils.Database) -> dict[str, int]:
     """How many rows the tables a push can change hold: a refused push changes none."""
     tables = ("requests", "request_events", "sync_mutations", "sync_conflicts",
-              "attachment_slots")
+              "attachment_slots", "notifications")
     counts = {t: int(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in tables}
     counts["last_mutation_ids"] = int(db.execute(
         "SELECT COALESCE(SUM(last_mutation_id), 0) FROM sync_clients").fetchone()[0])
@@ -65,8 +65,8 @@ def file_data(db: sqlite_utils.Database, attachment_id: str) -> bytes | None:
     return bytes(row[0]) if row else None
 
 
-def text_status(db: sqlite_utils.Database, text_id: int) -> tuple[str, int, str | None]:
-    """(status, attempts, last error): what the queue did with one text."""
-    row = db.execute("SELECT status, attempts, last_error FROM sms_outbox WHERE id = ?",
-                     [text_id]).fetchone()
+def text_status(db: sqlite_utils.Database) -> tuple[str, int, str | None]:
+    """(status, attempts, last error) of the one text in the outbox."""
+    row = db.execute("SELECT status, attempts, last_error FROM notifications"
+                     " WHERE channel = 'sms'").fetchone()
     return (str(row[0]), int(row[1]), row[2]) if row else ("unknown", 0, None)

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from server.db import sync_slots
+from server.db import sync_slots, update_choices
 from tests import queries
 
 from .journey_answers import JPEG_1PX
@@ -52,6 +52,11 @@ def test_offline_submit_survives_reload_and_arrives_once_when_back_online(
     page.context.set_offline(False)
     stored = wait_for(lambda: stored_request(store, item["id"]), what="the request on the server")
     assert REFERENCE.fullmatch(stored.reference)
+    # The contact page's updates question went with it: both ways, both details.
+    assert (stored.contact_email, stored.contact_phone) == ("morag@example.org",
+                                                            "+447912345678")
+    assert store.read_sync(update_choices.choice_for, stored.id) == update_choices.Choice(
+        True, True)
     expect(page.locator("[data-tb-receipt-sent]")).to_have_text(
         f"Sent: reference {stored.reference}")
     # The receipt no longer says it is waiting on this device (seen by hand: it did).

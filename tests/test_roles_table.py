@@ -88,6 +88,20 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("GET", "/track/{token}/files/{file_id}/{variant}"): (
         "/track/not-a-token/files/" + NO_FILE + "/download", None, everyone(404)),
     ("GET", "/healthz"): ("/healthz", None, everyone(200)),
+    # What messages link to: signed codes and tokens, the same for everyone.
+    ("GET", "/r/{code}"): ("/r/MLC7K3PQ9XDAAAAAAAAAAAA", None, everyone(404)),
+    ("GET", "/updates/stop/{token}"): ("/updates/stop/not-a-token", None, everyone(404)),
+    ("POST", "/updates/stop/{token}"): ("/updates/stop/not-a-token", {}, everyone(404)),
+    ("GET", "/survey/{code}"): ("/survey/MLC7K3PQ9XDAAAAAAAAAAAA", None, everyone(404)),
+    ("POST", "/survey/{code}"): ("/survey/MLC7K3PQ9XDAAAAAAAAAAAA", {"score": "5"},
+                                 everyone(404)),
+    # GOV.UK Notify's callbacks: a bearer token (none is set here), never a session.
+    ("POST", "/notify/callbacks/delivery"): ("/notify/callbacks/delivery", {"json": {}},
+                                             everyone(401)),
+    ("POST", "/notify/callbacks/received-text"): ("/notify/callbacks/received-text",
+                                                  {"json": {}}, everyone(401)),
+    # Development (localhost, no SMTP, no Notify, as here): open; 404 anywhere else.
+    ("GET", "/dev/outbox"): ("/dev/outbox", None, everyone(200)),
     ("GET", "/manifest.webmanifest"): ("/manifest.webmanifest", None, everyone(200)),
     ("GET", "/sw.js"): ("/sw.js", None, everyone(200)),
     ("GET", "/offline"): ("/offline", None, everyone(200)),
@@ -144,6 +158,9 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
                                  only({roles.RESIDENT}, 400, 403)),
     ("POST", "/account/phone/remove"): ("/account/phone/remove", {},
                                         only({roles.RESIDENT}, 303, 403)),
+    ("GET", "/account/updates"): ("/account/updates", None, only({roles.RESIDENT}, 200, 303)),
+    ("POST", "/account/updates"): ("/account/updates", {"updates": "both"},
+                                   only({roles.RESIDENT}, 303, 403)),
     # Open signed out (to say "sign in first"), so an unknown link is 410 for them too.
     ("GET", "/account/phone/verify/{token}"): ("/account/phone/verify/not-a-token", None,
                                                only({roles.RESIDENT}, 410, 410)),
@@ -170,6 +187,9 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("GET", "/staff/requests/{request_id}/files/{file_id}/{variant}"): (
         "/staff/requests/{request}/files/" + NO_FILE + "/download", None,
         only({roles.PLANNING_OFFICER, roles.ADMIN}, 404, 303)),
+    ("POST", "/staff/requests/{request_id}/tasks/{task_id}/done"): (
+        "/staff/requests/{request}/tasks/999/done", {},
+        only({roles.PLANNING_OFFICER, roles.ADMIN}, 404, 403)),
     ("GET", "/admin/audit"): ("/admin/audit", None, only({roles.ADMIN}, 200, 303)),
     ("GET", "/admin/audit.csv"): ("/admin/audit.csv", None, only({roles.ADMIN}, 200, 303)),
     ("GET", "/admin/staff"): ("/admin/staff", None, only({roles.ADMIN}, 200, 303)),

@@ -288,9 +288,33 @@ class Auditor:
                                                {"version": 1, "submission_id": "audit",
                                                 "answers": {}, "contact": None}, "email")
             return link_url(self.live.settings, saved).rsplit("/", 1)[1]
+        if kind in ("stop-link", "survey-code"):
+            return self.message_link(kind)
         email, name = INVITEE
         return self.live.store.write_sync(staff.create_invite, email,
                                           roles.PLANNING_OFFICER, name, "audit")
+
+    def message_link(self, kind: str) -> str:
+        """A token from a message about a request: made for a request of the audit's own,
+        as the outbox would make it."""
+        import uuid
+
+        from server.db import requests as requests_db
+        from server.forms.references import new_reference
+        from server.notify import links
+        assert self.live is not None
+        settings = self.live.settings
+        new = requests_db.NewRequest(
+            id=str(uuid.uuid4()), journey="pest-control", service="environmental-health",
+            form_version=1, answers={}, channel="web", special_category=False,
+            contact_name="Morag", contact_email=RESIDENT_EMAIL, contact_phone=None,
+            locale="en")
+        found = self.live.store.write_sync(requests_db.create_request, new,
+                                           lambda: new_reference(settings.council_prefix)
+                                           ).request
+        if kind == "stop-link":
+            return links.stop_link(settings, found.id, "email").rsplit("/", 1)[1]
+        return links.survey_code(settings, found.reference, found.id)
 
     def viewport(self, visit: Visit) -> dict[str, int]:
         return VIEWPORT if visit.lang in self.full_langs else NARROW

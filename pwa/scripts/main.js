@@ -123,16 +123,21 @@ class LocalisedCharacterCount extends CharacterCount {
 
 /**
  * Conditional reveal for radios and checkboxes (SGDS 4 dropped its own):
- *   <input ... data-tb-reveal="ID"> ... <div class="ds_question__sub" id="ID">
- * The sub-question is hidden while its input is unchecked. Without JS it stays visible.
+ *   <input ... data-tb-reveal="ID [ID...]"> ... <div class="ds_question__sub" id="ID">
+ * A revealed block is shown while any input that names it is checked (a question that
+ * several options need, such as the contact page's email address, is shown once).
+ * Without JS every block stays visible.
  */
 function syncReveals(root) {
+    const shown = new Map();
     findAll(root || document, 'input[data-tb-reveal]').forEach((input) => {
-        const target = document.getElementById(input.getAttribute('data-tb-reveal'));
-        if (target) {
-            input.setAttribute('aria-controls', target.id);
-            target.classList.toggle('tb-reveal--hidden', !input.checked);
-        }
+        const ids = input.getAttribute('data-tb-reveal').split(/\s+/).filter(Boolean);
+        input.setAttribute('aria-controls', ids.join(' '));
+        ids.forEach((id) => shown.set(id, Boolean(shown.get(id)) || input.checked));
+    });
+    shown.forEach((visible, id) => {
+        const target = document.getElementById(id);
+        if (target) target.classList.toggle('tb-reveal--hidden', !visible);
     });
 }
 

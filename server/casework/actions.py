@@ -14,6 +14,7 @@ from server.db import attachments, audit
 from server.db.requests import StoredRequest, add_event, by_id, set_officer_flag
 from server.i18n import lazy as _
 from server.journeys.files import CleanFile
+from server.notify.notices import Notices
 
 INFORMATION_ADDED = "information_added"
 
@@ -76,18 +77,24 @@ def status_change_problem(current: str, status: str, outcome: str,
 
 
 def change_status(db: sqlite_utils.Database, request_id: str, status: str, message: str,
-                  actor: str, outcome: str | None = None) -> None:
+                  actor: str, notices: Notices, outcome: str | None = None) -> None:
     """An officer's update (checked by status_change_problem): a new status, with its
-    outcome when it closes the request, or a message with the status kept."""
+    outcome when it closes the request, or a message with the status kept; told to the
+    resident the ways they chose, in the same transaction."""
     current = by_id(db, request_id)
-    if current is not None and current.status == status and message:
-        add_event(db, request_id, "message", None, True, message, actor)
+    assert current is not None
+    if current.status == status and message:
+        event_id = add_event(db, request_id, "message", None, True, message, actor)
         audit.record(db, actor, "message_sent", f"request:{request_id}")
+        notices.request_event(db, current, event_id, "message", status)
         return
     outcome = outcome if status == CLOSED else None
-    add_event(db, request_id, "status_changed", status, True, message or None, actor, outcome)
+    event_id = add_event(db, request_id, "status_changed", status, True, message or None,
+                         actor, outcome)
     audit.record(db, actor, "status_changed", f"request:{request_id}",
                  {"status": status} | ({"outcome": outcome} if outcome else {}))
+    if status != current.status:
+        notices.request_event(db, current, event_id, "status_changed", status)
 
 
 def add_note(db: sqlite_utils.Database, request_id: str, note: str, actor: str) -> None:

@@ -40,6 +40,8 @@ TEAMS = {PLANNING_OFFICER: _("Planning team"),
          ENVIRONMENTAL_HEALTH_OFFICER: _("Environmental health team"),
          SOCIAL_WORK_OFFICER: _("Social work team")}
 COUNCIL_OFFICER = _("Council officer")
+# Texts residents send back (server/notify/callbacks.py) are information they added.
+BY_TEXT = ("resident:text", _("Information sent by text message"))
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ def _title(e: Event, text: i18n.Gettext, for_staff: bool) -> str:
     if e.kind == "status_changed":
         return text.gettext("Status changed to: %(status)s",
                             status=text.gettext(STATUS.get(e.status or "", e.status or "")))
+    if e.actor == BY_TEXT[0]:
+        return text.gettext(BY_TEXT[1])
     titles = STAFF_TITLES if for_staff else RESIDENT_TITLES
     return text.gettext(titles.get(e.kind, e.kind))
 
@@ -87,6 +91,7 @@ def timeline(history: History, code: str, for_staff: bool = False) -> list[dict[
         if f.event_id is not None:
             added.setdefault(f.event_id, []).append(f)
     return [{
+        "id": e.id,
         "at": e.at,
         "when": i18n.format_datetime(parse_iso(e.at), code),
         "title": _title(e, text, for_staff),

@@ -34,6 +34,11 @@ class Person:
 
 
 
+def expiry(lifetime: timedelta) -> str:
+    """The moment, `lifetime` from now, as stored."""
+    return iso_in(lifetime)
+
+
 def resident_for_email(db: sqlite_utils.Database, email: str) -> str:
     """The resident id for a verified email address, made on first sign-in."""
     row = db.execute("SELECT id FROM residents WHERE email = ?", [email]).fetchone()

@@ -31,6 +31,8 @@ class NewRequest:
     contact_phone: str | None
     locale: str
     client_created_at: str | None = None
+    # How they want updates (email, text, both, none): kept by server/notify, not here.
+    updates: str = "none"
 
     def payload_sha256(self, answers_json: str | None = None) -> str:
         """`answers_json`: json.dumps(answers, sort_keys=True) when the caller has it
@@ -113,7 +115,7 @@ def create_request(db: sqlite_utils.Database, new: NewRequest,
     return Created(stored, duplicate=False)
 
 
-_INSERT_INTO = f"INSERT INTO requests ({_COLUMNS}, client_created_at)"
+_INSERT_INTO = f"INSERT INTO requests ({_COLUMNS}, client_created_at, updates)"
 
 
 def request_row(new: NewRequest, reference: str, now: str) -> tuple[Any, ...]:
@@ -122,7 +124,7 @@ def request_row(new: NewRequest, reference: str, now: str) -> tuple[Any, ...]:
     return (new.id, reference, new.journey, new.service, new.form_version, answers,
             new.channel, RECEIVED, int(new.special_category), new.contact_name,
             new.contact_email, new.contact_phone, new.locale, new.payload_sha256(answers),
-            now, now, new.client_created_at)
+            now, now, new.client_created_at, new.updates)
 
 
 def insert_request(db: sqlite_utils.Database, new: NewRequest,

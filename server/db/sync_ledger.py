@@ -21,6 +21,9 @@ from sync.apply import Created, Entity, Rejection, apply_push
 from sync.canonical import canonical_json
 from sync.messages import Mutation, Push
 
+OnCreated = Callable[[sqlite_utils.Database, Sequence[tuple[requests_db.NewRequest, str]]],
+                    None]
+
 
 class SqliteLedger:
     """Rows wait in lists and go in with one INSERT per table in `flush`, before the
@@ -30,11 +33,14 @@ class SqliteLedger:
 
     def __init__(self, db: sqlite_utils.Database, client_id: str,
                  checks: Mapping[int, requests_db.NewRequest | Rejection],
-                 make_reference: Callable[[], str], entity_ids: Sequence[str] = ()) -> None:
+                 make_reference: Callable[[], str], entity_ids: Sequence[str] = (),
+                 on_created: OnCreated | None = None) -> None:
         self.db = db
         self.client_id = client_id
         self.checks = checks
         self.make_reference = make_reference
+        self.on_created = on_created
+        self._new: list[tuple[requests_db.NewRequest, str]] = []
         self._last = sync_clients.last_mutation_id(db, client_id)
         self._at = now_iso()  # one push, one moment
         # The push's entities as stored before it, read in one query; those it creates
@@ -85,6 +91,7 @@ class SqliteLedger:
         # insert would find nothing, then what was just written.
         self._requests.append(requests_db.request_row(checked, reference, now))
         self._events.append((mutation.id, now))
+        self._new.append((checked, reference))
         pending: tuple[str, ...] = ()
         if mutation.attachments:
             self.flush()  # a slot refers to its request's row
@@ -114,9 +121,12 @@ class SqliteLedger:
         requests_db.add_created_events(self.db, self._events)
         batch.insert_rows(self.db, "INSERT INTO sync_mutations (client_id, mutation_id,"
                           " entity_id, status, payload_sha256, result, at)", self._results)
+        if self.on_created is not None and self._new:
+            self.on_created(self.db, self._new)  # their notifications, in this transaction
         self._requests.clear()
         self._events.clear()
         self._results.clear()
+        self._new = []
 
 
 def _stored_entities(db: sqlite_utils.Database, entity_ids: Collection[str]
@@ -136,9 +146,12 @@ def _stored_entities(db: sqlite_utils.Database, entity_ids: Collection[str]
 
 def apply_push_in(db: sqlite_utils.Database, push: Push,
                   checks: Mapping[int, requests_db.NewRequest | Rejection],
-                  make_reference: Callable[[], str]) -> dict[str, Any]:
+                  make_reference: Callable[[], str],
+                  on_created: OnCreated | None = None) -> dict[str, Any]:
+    """`on_created(db, [(request, reference)])` queues what new requests announce (the
+    notification package provides it; db does not import it)."""
     ledger = SqliteLedger(db, push.client_id, checks, make_reference,
-                          [m.id for m in push.mutations])
+                          [m.id for m in push.mutations], on_created)
     response = apply_push(ledger, push)
     ledger.flush()
     sync_clients.seen(db, push.client_id, push.app_version, ledger.last_mutation_id())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -189,15 +189,47 @@ def _refs(condition: Condition) -> set[str]:
 @dataclass(frozen=True)
 class PageLayout:
     """The questions a page shows, and which are revealed under an option of another
-    question on the same page (GOV.UK's conditional reveal; all shown without JS)."""
+    question on the same page (GOV.UK's conditional reveal; all shown without JS).
+    `shared`: a question revealed by any of several options (of one or more questions
+    above it), shown once after them: question id -> [(question id, option value)]."""
     top: list[Question]
     reveals: dict[str, dict[str, list[Question]]]
+    shared: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def revealed_by(self) -> dict[str, dict[str, list[str]]]:
+        """question id -> option value -> the ids of the shared blocks it reveals."""
+        found: dict[str, dict[str, list[str]]] = {}
+        for target, options in self.shared.items():
+            for question_id, value in options:
+                found.setdefault(question_id, {}).setdefault(value, []).append(
+                    f"{target}-when")
+        return found
+
+
+def _options(condition: Condition, on_page: Mapping[str, Question]
+             ) -> list[tuple[str, str]] | None:
+    """The (question, option) pairs any one of which meets `condition`, when it is such
+    a disjunction over choice questions on the page; None when it is not."""
+    if condition.op == "any":
+        found: list[tuple[str, str]] = []
+        for inner in condition.conditions:
+            pairs = _options(inner, on_page)
+            if pairs is None:
+                return None
+            found += pairs
+        return found
+    parent = on_page.get(condition.question or "")
+    if condition.op in ("equals", "in", "includes") and parent is not None and \
+            parent.type in ("radios", "checkboxes", "yesno"):
+        return [(parent.id, value) for value in condition.values]
+    return None
 
 
 def page_layout(questions: Sequence[Question], answers: Mapping[str, Any]) -> PageLayout:
     on_page = {q.id: q for q in questions}
     top: list[Question] = []
     reveals: dict[str, dict[str, list[Question]]] = {}
+    shared: dict[str, list[tuple[str, str]]] = {}
     for q in questions:
         condition = q.show_if
         if condition is None:
@@ -214,4 +246,7 @@ def page_layout(questions: Sequence[Question], answers: Mapping[str, Any]) -> Pa
             reveals.setdefault(parent.id, {}).setdefault(condition.values[0], []).append(q)
         else:
             top.append(q)
-    return PageLayout(top, reveals)
+            options = _options(condition, on_page)
+            if options:
+                shared[q.id] = options
+    return PageLayout(top, reveals, shared)

@@ -11,6 +11,7 @@ from typing import Any
 from server.forms.definition import Journey
 from server.forms.one_page import OnePageForm, parse_one_page_form
 from server.i18n import lazy as _
+from server.notify.notices import update_choice
 
 PAGE_ID = "contact"
 
@@ -40,16 +41,38 @@ def _definition(anonymous: bool) -> dict[str, Any]:
                  "label": _("How should we contact you about this request?"),
                  "options": options,
                  "errors": {"required": _("Select how we should contact you")}},
+                _updates_question(anonymous),
+                # Asked when either question above needs it (shown together after them).
                 {"id": "email", "type": "email", "label": _("Email address"),
-                 "show_if": {"question": "how", "equals": "email"},
+                 "show_if": {"any": [{"question": "how", "equals": "email"},
+                                     {"question": "updates", "in": ["email", "both"]}]},
                  "errors": {"required": _("Enter your email address")}},
                 {"id": "phone", "type": "phone", "label": _("UK phone number"),
                  "hint": _("We will send text messages to a mobile number."),
-                 "show_if": {"question": "how", "equals": "phone"},
+                 "show_if": {"any": [{"question": "how", "equals": "phone"},
+                                     {"question": "updates", "in": ["text", "both"]}]},
                  "errors": {"required": _("Enter your phone number")}},
             ],
         },
     }
+
+
+def _updates_question(anonymous: bool) -> dict[str, Any]:
+    question: dict[str, Any] = {
+        # Optional, so contact details given before the question existed (a draft, an
+        # app's queue) still count: unanswered, updates come the way they asked above.
+        "id": "updates", "type": "radios", "label": _("How would you like to get updates?"),
+        "optional": True,
+        "hint": _("We will tell you when we get your request, when anything changes and "
+                  "when we need something from you. If you do not choose, we will use the "
+                  "way you asked us to contact you. You can stop updates at any time."),
+        "options": [{"value": "email", "label": _("By email")},
+                    {"value": "text", "label": _("By text message")},
+                    {"value": "both", "label": _("By email and text message")},
+                    {"value": "none", "label": _("No updates")}]}
+    if anonymous:  # nobody to update when they chose not to be contacted
+        question["show_if"] = {"question": "how", "in": ["email", "phone"]}
+    return question
 
 
 CONTACT = parse_one_page_form(_definition(anonymous=False))
@@ -61,10 +84,20 @@ def contact_form(journey: Journey) -> OnePageForm:
 
 
 def contact_fields(saved: dict[str, Any]) -> dict[str, str | None]:
-    """Contact answers as the request stores them: name, email, phone (E.164)."""
-    how = saved.get("how")
+    """Contact answers as the request stores them: name, email, phone (E.164), and how
+    they want updates (email, text, both, none)."""
     return {
         "name": saved.get("name") or None,
-        "email": saved.get("email") if how == "email" else None,
-        "phone": saved.get("phone") if how == "phone" else None,
+        "email": saved.get("email") or None,
+        "phone": saved.get("phone") or None,
+        "updates": update_choice(saved),
     }
+
+
+def with_update_choice(contact: Any) -> Any:
+    """A contact saved or queued before the updates question existed, answered the way
+    it asked to be contacted, so an app's queued request is not refused for it."""
+    if isinstance(contact, dict) and "updates" not in contact and contact.get("how") in (
+            "email", "phone"):
+        return {**contact, "updates": update_choice(contact)}
+    return contact

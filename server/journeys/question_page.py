@@ -53,7 +53,8 @@ async def render_question(request: Request, sid: str, journey: Journey, draft: D
     template = "journeys/contact.html" if page.id == CONTACT_PAGE else "journeys/question.html"
     return renderer(request).render(request, template, {
         "journey": journey, "page": page, "page_questions": questions, "single": single,
-        "reveals": layout.reveals,
+        "reveals": layout.reveals, "shared": layout.shared,
+        "revealed_by": layout.revealed_by(),
         "page_title": title, "intro": text.gettext(page.intro) if page.intro else "",
         "fields": fields, "errors": translated_errors, "has_errors": bool(errors),
         "files": files, "multipart": bool(files) or any(q.type == "file"

@@ -11,8 +11,9 @@ import sqlite_utils
 from server.db import attachments, session_data
 from server.db import requests as requests_db
 from server.forms.definition import Journey
-from server.journeys.contact import contact_fields
+from server.journeys.contact import contact_fields, with_update_choice
 from server.journeys.drafts import Draft, draft_key
+from server.notify.notices import Notices
 
 SENT_KEY = "sent"
 
@@ -28,7 +29,7 @@ def build_request(journey: Journey, answers: dict[str, Any], contact: dict[str, 
         form_version=journey.version, answers=answers, channel=channel,
         special_category=journey.special_category, contact_name=fields["name"],
         contact_email=fields["email"], contact_phone=fields["phone"], locale=locale,
-        client_created_at=client_created_at)
+        client_created_at=client_created_at, updates=fields["updates"] or "none")
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,15 @@ class Submitted:
 
 
 def submit(db: sqlite_utils.Database, sid: str, journey: Journey, draft: Draft,
-           cleaned: dict[str, Any], locale: str, make_reference: Any) -> Submitted:
-    """Store the request, its files and its first event, and close the draft: one
-    transaction (the store's writer runs this whole function in one)."""
-    created = requests_db.create_request(db, build_request(
-        journey, cleaned, draft.contact or {}, request_id=draft.submission_id, channel="web",
-        locale=locale), make_reference)
+           cleaned: dict[str, Any], locale: str, make_reference: Any,
+           notices: Notices) -> Submitted:
+    """Store the request, its files, its first event and its acknowledgement, and close
+    the draft: one transaction (the store's writer runs this whole function in one)."""
+    new = build_request(journey, cleaned, with_update_choice(draft.contact or {}),
+                        request_id=draft.submission_id, channel="web", locale=locale)
+    created = requests_db.create_request(db, new, make_reference)
+    if not created.duplicate:
+        notices.requests_created(db, [(new, created.request.reference)])
     file_ids = [i for q in _file_questions(journey) for i in cleaned.get(q, [])]
     attachments.attach_to_request(db, sid, journey.journey, created.request.id, file_ids)
     session_data.delete(db, sid, draft_key(journey.journey))

@@ -13,7 +13,7 @@ from server.forms.normalise import council_today
 from server.forms.registry import FormRegistry
 from server.forms.validate import FieldError, clean_answers, upload_error
 from server.i18n import lazy as _
-from server.journeys.contact import contact_form
+from server.journeys.contact import contact_form, with_update_choice
 from server.journeys.submission import build_request
 from sync.apply import Rejection
 from sync.messages import Mutation, Payload
@@ -38,8 +38,8 @@ def check_submission(forms: FormRegistry, mutation: Mutation, max_upload_bytes: 
     answers, errors = clean_answers(journey, payload.answers, today=today, file_sizes=sizes)
     for key, error in _slot_errors(journey, mutation, answers, max_upload_bytes).items():
         errors.setdefault(key, error)  # a file too large is not also "not uploaded"
-    contact, contact_errors = clean_answers(contact_form(journey), payload.contact,
-                                            today=today)
+    contact, contact_errors = clean_answers(contact_form(journey),
+                                            with_update_choice(payload.contact), today=today)
     found = [(key, e) for key, e in errors.items()] + \
         [(f"contact.{key}", e) for key, e in contact_errors.items()]
     if found:

@@ -21,7 +21,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from server.errors import BadRequest, CsrfFailed, PayloadTooLarge, ServiceError, error_response
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-EXEMPT_PREFIXES = ("/sync/",)
+# Also GOV.UK Notify's callbacks (a bearer token, checked by the handler) and stopping
+# updates (RFC 8058: mail apps POST the one-click stop with neither cookie nor token;
+# the signed link in the path is the secret, and a stop is all it can do).
+EXEMPT_PREFIXES = ("/sync/", "/notify/callbacks/", "/updates/stop/")
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 SESSION_KEY = "csrf"

@@ -15,14 +15,13 @@ from starlette.responses import RedirectResponse, Response
 
 from server import i18n
 from server.auth.session import current_person
-from server.db import people, resident_phones, sms_outbox
+from server.db import people, resident_phones
 from server.db.people import Person
 from server.db.resident_phones import PHONE_LINK_LIFETIME, LinkUse
 from server.errors import Forbidden, LinkExpired
 from server.forms.formats import normalise_uk_phone
 from server.i18n import lazy as _
 from server.rendering import locale_of, renderer
-from server.settings import Settings
 from server.web import ratelimit
 
 if TYPE_CHECKING:
@@ -53,16 +52,6 @@ def uk_mobile(text: str) -> str | None:
     if e164 is None or phonenumbers.number_type(phonenumbers.parse(e164, None)) not in _MOBILE:
         return None
     return e164
-
-
-def link_text(settings: Settings, code: str, token: str) -> str:
-    """The text, in the resident's language: their account's, else the page's."""
-    return i18n.Gettext(code).gettext(
-        "%(council)s: open this link to confirm this is your mobile number. It works "
-        "once, for %(minutes)s minutes:\n%(link)s\nIf you did not ask for this, ignore "
-        "this message.", council=settings.council_name,
-        minutes=int(PHONE_LINK_LIFETIME.total_seconds() // 60),
-        link=f"{settings.origin}/account/phone/verify/{token}")
 
 
 def _resident(request: Request) -> Person:
@@ -97,15 +86,18 @@ async def phone_send(request: Request) -> Response:
     ratelimit.check(request, "phone_link_account", person.id)
     ratelimit.check(request, "phone_link_number", phone)
     settings, page_locale = request.app.state.settings, locale_of(request)
+    notices = request.app.state.notices
 
     def link_and_text(db: Database) -> None:  # one transaction: no link without its text
         token = resident_phones.create_phone_link(db, person.id, phone)
+        # In the resident's language: their account's, else the page's.
         code = people.account_locale(db, "resident", person.id) or page_locale
-        sms_outbox.queue_text(db, phone, link_text(settings, code, token), "phone_link",
-                              send_within=PHONE_LINK_LIFETIME)
+        notices.one_time_link(db, "sms", phone, "phone_link", code, {
+            "link": f"{settings.origin}/account/phone/verify/{token}",
+            "minutes": int(PHONE_LINK_LIFETIME.total_seconds() // 60)},
+            people.expiry(PHONE_LINK_LIFETIME))
 
     await request.app.state.store.write(link_and_text)
-    request.app.state.texts.wake()
     return RedirectResponse("/account/phone", status_code=303)
 
 

@@ -4,6 +4,7 @@ emailed link, sign out, sign out everywhere, and "stay signed in"."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -16,9 +17,13 @@ from server.errors import LinkExpired
 from server.handlers.account.passkeys import landing
 from server.handlers.public.language import remember_language
 from server.i18n import lazy as _
-from server.notify.email import send_email
+from server.notify.notices import Notices
 from server.rendering import locale_of, renderer
+from server.settings import Settings
 from server.web import ratelimit
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 DONE = {"signed-out": _("You have signed out."),
@@ -53,20 +58,24 @@ async def email_link_send(request: Request) -> Response:
         return _page(request, email, text.gettext(
             "Enter an email address in the correct format, like name@example.com"))
     ratelimit.check(request, "sign_in_email", ratelimit.client_address(request), email.lower())
-    settings = request.app.state.settings
-    token = await request.app.state.store.write(people.create_email_link, email)
-    # Written in the language the account chose, when there is one (else the page's).
-    account_locale = await request.app.state.store.read(people.resident_locale_for_email, email)
-    mail = i18n.Gettext(account_locale or locale_of(request))
     minutes = int(EMAIL_LINK_LIFETIME.total_seconds() // 60)
-    body = mail.gettext(
-        "Use this link to sign in to %(council)s. It works once, for %(minutes)s minutes:"
-        "\n\n%(link)s\n\nIf you did not ask to sign in, you can ignore this email.",
-        council=settings.council_name, minutes=minutes,
-        link=f"{settings.origin}/sign-in/link/{token}")
-    await send_email(settings, email, mail.gettext("Your sign-in link"), body)
+    await request.app.state.store.write(send_sign_in_link, request.app.state.settings,
+                                        request.app.state.notices, email, locale_of(request))
     return renderer(request).render(request, "auth/email_sent.html",
                                     {"email": email, "minutes": minutes})
+
+
+def send_sign_in_link(db: Database, settings: Settings, notices: Notices, email: str,
+                      page_locale: str) -> None:
+    """The link and its email in one transaction: no link without its message. Written in
+    the language the account chose, when there is one (else the page's)."""
+    token = people.create_email_link(db, email)
+    notices.one_time_link(
+        db, "email", email, "sign_in_link",
+        people.resident_locale_for_email(db, email) or page_locale,
+        {"link": f"{settings.origin}/sign-in/link/{token}",
+         "minutes": int(EMAIL_LINK_LIFETIME.total_seconds() // 60)},
+        people.expiry(EMAIL_LINK_LIFETIME))
 
 
 async def email_link_page(request: Request) -> Response:

@@ -3,6 +3,7 @@ link out (the same invite the `tolbooth invite-staff` command makes)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -13,12 +14,14 @@ from server.auth import roles
 from server.auth.roles import STAFF_ROLES
 from server.auth.session import current_person
 from server.db import staff
+from server.db.people import expiry
 from server.forms.one_page import parse_one_page_form
 from server.forms.validate import validate_page
 from server.i18n import lazy as _
 from server.journeys.answers_display import fields_from_post
 from server.rendering import locale_of, renderer
 
+INVITE_LIFETIME = timedelta(days=3)
 ROLE_LABELS = roles.LABELS  # (the timeline names staff by role too)
 ALREADY_STAFF = _("There is already a member of staff with this email address. To give "
                   "them a new link, use “Revoke passkeys and re-invite” on the staff list.")
@@ -66,11 +69,19 @@ async def invite_send(request: Request) -> Response:
         return _form(request, fields, errors)
     values = {**result.values, "role": result.values["role"].replace("-", "_")}
 
+    origin, notices = request.app.state.settings.origin, request.app.state.notices
+
     def invite(db: Any) -> str | None:
         if staff.by_email(db, values["email"]) is not None:
             return None
-        return staff.create_invite(db, values["email"], values["role"], values["name"],
-                                   person.actor)
+        token = staff.create_invite(db, values["email"], values["role"], values["name"],
+                                    person.actor, INVITE_LIFETIME)
+        # Emailed too (in the admin's language: the new member has not chosen one yet).
+        notices.one_time_link(db, "email", values["email"], "staff_invite", locale_of(request),
+                              {"link": f"{origin}/enrol/{token}", "days": INVITE_LIFETIME.days,
+                               "role": ROLE_LABELS[values["role"]]},
+                              expiry(INVITE_LIFETIME))
+        return token
 
     token = await request.app.state.store.write(invite)
     if token is None:

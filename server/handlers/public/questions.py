@@ -8,7 +8,8 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from server.db import attachments
+from server.auth.session import current_person
+from server.db import attachments, update_choices
 from server.db import session_data as session_db
 from server.errors import NotFound
 from server.forms.definition import Journey, Page
@@ -58,6 +59,12 @@ async def question_page(request: Request) -> Response:
     saved_contact = None
     if form is not journey and draft.contact is None:
         saved_contact = await request.app.state.store.read(session_db.get, sid, CONTACT_KEY)
+    person = current_person(request)
+    if form is not journey and "updates" not in answers and person and person.kind == "resident":
+        # The account's default answer to "How would you like to get updates?".
+        default = await request.app.state.store.read(update_choices.resident_default, person.id)
+        if default:
+            fields["updates"] = [default]
     return await render_question(request, sid, journey, draft, form, page, fields, {},
                                  saved_contact)
 

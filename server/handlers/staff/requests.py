@@ -14,10 +14,11 @@ from server.auth.session import current_person
 from server.casework import actions as casework
 from server.casework.request_view import request_view
 from server.casework.status import OFFICER_OUTCOMES, STATUS, outcome_label, status_label
+from server.db import request_tasks, sync_slots
 from server.db import requests as requests_db
-from server.db import sync_slots
 from server.db.people import Person
 from server.errors import Forbidden, NotFound
+from server.notify import deliveries
 from server.rendering import locale_of, renderer
 
 NOTE_MAX = 5000
@@ -72,8 +73,13 @@ async def request_page(request: Request, errors: dict | None = None,
     text = i18n.Gettext(code)
     view = await request_view(request.app.state.store, request.app.state.forms, found, code,
                               for_staff=True)
+    # The first event is always "created": the acknowledgement hangs on it.
+    created = view["events"][0]["id"] if view["events"] else None
+    messages = await request.app.state.store.read(deliveries.staff_view, found, code, created)
+    for event in view["events"]:
+        event["deliveries"] = messages["deliveries"].get(event["id"], [])
     return renderer(request).render(request, "staff/request.html", {
-        **view, "file_base": f"/staff/requests/{found.id}/files",
+        **view, "file_base": f"/staff/requests/{found.id}/files", "messages": messages,
         "status_label": lambda s: status_label(s, code), "statuses": list(STATUS),
         "outcome_label": lambda o: outcome_label(o, code), "outcomes": OFFICER_OUTCOMES,
         "flag_text": lambda f: text.gettext(casework.FLAG_NOTICES.get(f, f)),
@@ -94,7 +100,7 @@ async def change_status(request: Request) -> Response:
             "field": problem.field, "message": text.gettext(problem.message)}}, 400,
             {"status": status, "outcome": outcome, "message": message})
     await request.app.state.store.write(casework.change_status, found.id, status, message,
-                                        person.actor, outcome)
+                                        person.actor, request.app.state.notices, outcome)
     return RedirectResponse(f"/staff/requests/{found.id}", status_code=303)
 
 
@@ -115,4 +121,17 @@ async def add_note(request: Request) -> Response:
         return await request_page(request, {"note": {"field": "note", "message":
                                   text.gettext("Enter a note")}}, 400)
     await request.app.state.store.write(casework.add_note, found.id, note, person.actor)
+    return RedirectResponse(f"/staff/requests/{found.id}", status_code=303)
+
+
+async def finish_task(request: Request) -> Response:
+    person = officer(request)
+    found = await readable(request, person)
+    try:
+        task_id = int(request.path_params["task_id"])
+    except ValueError:
+        raise NotFound() from None
+    if not await request.app.state.store.write(request_tasks.finish, found.id, task_id,
+                                               person.actor):
+        raise NotFound()
     return RedirectResponse(f"/staff/requests/{found.id}", status_code=303)

@@ -30,5 +30,5 @@ async def push(request: Request) -> Response:
     # One draw from the OS for the push's references, not one per request.
     make_reference = reference_maker(state.settings.council_prefix, len(pushed.mutations))
     response = await state.store.write(sync_ledger.apply_push_in, pushed, checks,
-                                       make_reference)
+                                       make_reference, state.notices.requests_created)
     return json_response(response)
