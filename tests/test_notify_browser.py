@@ -119,7 +119,7 @@ def test_a_gaelic_resident_hears_what_happens_by_email_and_text(page: Page, site
     officer.get_by_label("New status").select_option("in_progress")
     officer.get_by_label("Message to the resident (optional)").fill(
         "We will visit on Monday morning.")
-    officer.get_by_role("button", name="Change status").click()
+    officer.get_by_role("button", name="Update the request").click()
     officer.wait_for_url(f"{url}/staff/requests/{request_id}")
 
     wait_until(lambda: len(mailbox.to(EMAIL)) == 2 and len(notify.texts_to(MOBILE)) == 2,

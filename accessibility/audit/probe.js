@@ -638,12 +638,16 @@
   };
 
   // UK phone numbers (0… or +44…, 10 or 11 digits) and 999, written in <main> or the
-  // footer but not inside a tel: link. What a person typed (fields) is not looked at.
+  // footer but not inside a tel: link. What a person typed (fields) and messages shown
+  // verbatim (<pre>) are not looked at.
   const PHONE = /(?:\+44[\s-]?(?:\(0\)[\s-]?)?|(?<![\w+])0)\d(?:[\s-]?\d){8,9}(?!\d)|(?<![\w.,-])999(?![\w-])/g;
   A.phoneText = () => {
     const found = [];
     for (const root of document.querySelectorAll('main, footer')) {
       for (const node of textNodes(root)) {
+        // A <pre> shows a message verbatim as it was sent (the development outbox):
+        // linking inside it would change what it shows.
+        if (node.parentElement.closest('pre')) continue;
         const inLink = node.parentElement.closest('a[href^="tel:"]');
         for (const m of node.textContent.matchAll(PHONE)) {
           if (!inLink) {
