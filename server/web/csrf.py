@@ -18,7 +18,14 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.errors import BadRequest, CsrfFailed, PayloadTooLarge, ServiceError, error_response
+from server.errors import (
+    BadRequest,
+    CsrfFailed,
+    FormUnreadable,
+    PayloadTooLarge,
+    ServiceError,
+    error_response,
+)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Also GOV.UK Notify's callbacks (a bearer token, checked by the handler) and stopping
@@ -28,6 +35,7 @@ EXEMPT_PREFIXES = ("/sync/", "/notify/callbacks/", "/updates/stop/")
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 SESSION_KEY = "csrf"
+MAX_FIELDS = 1000  # as Starlette's form parser, which reads the body after this check
 
 
 def csrf_token(request: Request) -> str:
@@ -117,7 +125,10 @@ class CsrfMiddleware:
 def _form_token(headers: Headers, body: bytes) -> str | None:
     content_type, params = parse_options_header(headers.get("content-type", ""))
     if content_type == b"application/x-www-form-urlencoded":
-        values = parse_qs(body.decode("latin-1"), max_num_fields=1000).get(FIELD)
+        try:
+            values = parse_qs(body.decode("latin-1"), max_num_fields=MAX_FIELDS).get(FIELD)
+        except ValueError:  # over MAX_FIELDS: was an unhandled 500 (issue 10)
+            raise FormUnreadable(code="too_many_fields") from None
         return values[0] if values else None
     if content_type == b"multipart/form-data":
         return _multipart_field(body, params.get(b"boundary", b""), FIELD)
