@@ -57,14 +57,17 @@ def test_no_token_in_any_path_reaches_the_access_log(logged):
     with httpx.Client(base_url=server.url, follow_redirects=False) as http:
         # Every route with a parameter, whatever its method: a new route is covered
         # without being listed.
-        visited = 0
+        visited, failed = 0, []
         for route in built.app.routes:
-            if not isinstance(route, Route) or "{" not in route.path:
+            if not isinstance(route, Route) or "{" not in route.path or "boom" in route.path:
                 continue
             for method in sorted(route.methods or {"GET"}):
-                http.request(method, fill(route.path, token()), headers={"Origin": server.url})
+                r = http.request(method, fill(route.path, token()),
+                                 headers={"Origin": server.url})
                 visited += 1
-        assert visited > 20
+                if r.status_code >= 500:
+                    failed.append((method, route.path))
+        assert visited > 20 and not failed
         # Real links, so their pages answer as they would for their person.
         real = [
             f"/sign-in/link/{built.store.write_sync(people.create_email_link, 'a@example.org')}",

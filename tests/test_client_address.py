@@ -148,3 +148,17 @@ def test_the_access_log_names_the_forwarded_address(proxied, caplog):
     with caplog.at_level("INFO", logger="tolbooth.access"), from_peer(proxied, PROXY) as c:
         c.get("/", headers={"X-Forwarded-For": "203.0.113.77"})
     assert re.search(r'"client": "203\.0\.113\.77"', caplog.text)
+
+
+@pytest.mark.parametrize(("trusted", "logged"), [("127.0.0.1", "203.0.113.8"),
+                                                 (None, "127.0.0.1")])
+def test_a_real_server_believes_forwarded_for_only_from_a_trusted_proxy(tmp_path, caplog,
+                                                                        trusted, logged):
+    import httpx
+
+    from tests.support import live_app
+    overrides = {"TOLBOOTH_TRUSTED_PROXIES": trusted} if trusted else {}
+    with caplog.at_level("INFO", logger="tolbooth.access"), \
+            live_app(tmp_path / "data", **overrides) as (_, server):
+        httpx.get(f"{server.url}/help", headers={"X-Forwarded-For": "203.0.113.8"})
+    assert f'"client": "{logged}"' in caplog.text
