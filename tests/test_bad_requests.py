@@ -107,3 +107,14 @@ def test_the_error_page_of_a_middleware_is_in_the_persons_language(client, token
                     headers={**ORIGIN, **FORM, "Accept-Language": "pl"})
     assert r.status_code == 400 and 'lang="pl"' in r.text
     assert heading(r.text) != "We could not read the form you sent"
+
+
+def test_the_error_pages_wrap_every_middleware_but_those_that_dress_them(app):
+    """Outside the error pages only what gives an error page its address, log line,
+    headers and language; a new middleware goes inside, where its errors get a page."""
+    from server.errors import ErrorPagesMiddleware
+    names = [m.cls.__name__ for m in app.user_middleware]
+    outside = names[:names.index(ErrorPagesMiddleware.__name__)]
+    assert outside == ["ClientAddressMiddleware", "AccessLogMiddleware",
+                       "SecurityHeadersMiddleware", "LocaleMiddleware"]
+    assert len(names) - len(outside) > 4
