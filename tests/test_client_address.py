@@ -162,3 +162,15 @@ def test_a_real_server_believes_forwarded_for_only_from_a_trusted_proxy(tmp_path
             live_app(tmp_path / "data", **overrides) as (_, server):
         httpx.get(f"{server.url}/help", headers={"X-Forwarded-For": "203.0.113.8"})
     assert f'"client": "{logged}"' in caplog.text
+
+
+def test_a_number_is_one_recipient_however_it_is_written(world):
+    from starlette.requests import Request
+
+    from server.web.ratelimit import recipient_key
+    request = Request({"type": "http", "app": world.app, "headers": []})
+    keys = {recipient_key(request, n) for n in ("07911 123456", "+447911123456",
+                                                 "07911123456 ")}
+    assert len(keys) == 1
+    assert recipient_key(request, "A@Example.org") == recipient_key(request, "a@example.org")
+    assert recipient_key(request, "a@example.org") not in keys

@@ -15,6 +15,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
+import phonenumbers
 from starlette.requests import Request
 
 from server.errors import TooManyRequests
@@ -107,8 +108,15 @@ def client_address(request: Request) -> str:
 
 
 def recipient_key(request: Request, address: str) -> str:
-    """An email address or phone number as a limit's key: keyed-hashed, so the counts in
-    memory hold no one's address."""
+    """An email address or phone number as a limit's key: one key however it was written
+    (`07911 123456`, `+447911123456`), keyed-hashed so the counts in memory hold no one's
+    address."""
+    normal = address.strip().lower()
+    if "@" not in normal:
+        try:
+            number = phonenumbers.parse(normal, "GB")
+            normal = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        except phonenumbers.NumberParseException:
+            pass
     secret = request.app.state.settings.secret_key.encode()
-    digest = hmac.new(secret, address.strip().lower().encode(), hashlib.sha256)
-    return digest.hexdigest()[:32]
+    return hmac.new(secret, normal.encode(), hashlib.sha256).hexdigest()[:32]
