@@ -174,3 +174,21 @@ def test_a_number_is_one_recipient_however_it_is_written(world):
     assert len(keys) == 1
     assert recipient_key(request, "A@Example.org") == recipient_key(request, "a@example.org")
     assert recipient_key(request, "a@example.org") not in keys
+
+
+def test_continue_later_links_are_limited_per_recipient_not_per_proxy(proxied):
+    from tests.test_newcomer_fixes import answer
+
+    def save(client: TestClient, email: str, forwarded: str) -> int:
+        url = "/services/pest-control/save"
+        token = csrf(client.get(url).text)
+        return client.post(url, data={"csrf_token": token, "how": "email", "email": email},
+                           headers={"Origin": "http://localhost:8000",
+                                    "X-Forwarded-For": forwarded}).status_code
+
+    with from_peer(proxied, PROXY) as client:
+        answer(client, proxied.app, "pest-control", upto="contact")
+        assert [save(client, f"r{n}@example.org", f"203.0.113.{n}") for n in range(6)] == \
+            [200] * 6
+        assert [save(client, "one@example.org", f"198.51.100.{n}") for n in range(4)] == \
+            [200] * 3 + [429]
