@@ -26,8 +26,10 @@ from server.rendering import Renderer, make_environment
 from server.routes import routes
 from server.settings import Settings
 from server.web.access_log import AccessLogMiddleware
+from server.web.client_address import ClientAddressMiddleware
 from server.web.csrf import CsrfMiddleware
 from server.web.ratelimit import RateLimits
+from server.web.request_limits import HeaderLimitMiddleware
 from server.web.security_headers import SecurityHeadersMiddleware
 from server.web.static import StaticAssets
 
@@ -71,19 +73,23 @@ def create_app(settings: Settings, store: Store | None = None,
         if owns_store:
             store.close()
 
+    # Outermost first. The error pages wrap every middleware that can fail, and sit
+    # inside the security headers and the locale, so any error page has both.
     middleware = [
+        Middleware(ClientAddressMiddleware, trusted=settings.trusted_proxies or ()),
         Middleware(AccessLogMiddleware),
         Middleware(SecurityHeadersMiddleware, https=settings.https,
                    img_origin=settings.map_tile_origin),
+        Middleware(LocaleMiddleware),
+        Middleware(errors.ErrorPagesMiddleware),
+        Middleware(HeaderLimitMiddleware),
         Middleware(GZipMiddleware, minimum_size=500),
         Middleware(SessionMiddleware, secret_key=settings.secret_key,
                    session_cookie=SESSION_COOKIE, same_site="lax",
                    https_only=settings.https, max_age=None),
         Middleware(AuthMiddleware),
-        Middleware(LocaleMiddleware),
         Middleware(CsrfMiddleware, origin=settings.origin,
                    max_body_bytes=settings.max_body_bytes),
-        Middleware(errors.UnexpectedErrorMiddleware),
     ]
     app = Starlette(
         routes=routes(assets),

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server import i18n
 from server.i18n import lazy as _
+from server.web.access_log import scope_route
 
 log = logging.getLogger("tolbooth.errors")
 
@@ -94,6 +95,22 @@ class PayloadTooLarge(ServiceError):
     code = "too_large"
     title = _("What you sent is too large")
     message = _("Go back and send less, or smaller files.")
+
+
+class FormUnreadable(BadRequest):
+    """A form body the service will not read: more than 1,000 fields or files, a broken
+    multipart body, a bad boundary (issue 10: this was an unhandled 500)."""
+    code = "form_unreadable"
+    title = _("We could not read the form you sent")
+    message = _("Go back and send the form again. If you attached files, send fewer at "
+                "once. Nothing has been changed.")
+
+
+class HeadersTooLarge(ServiceError):
+    status_code = 431
+    code = "headers_too_large"
+    title = _("Your browser sent too much with the request")
+    message = _("Clear this site's cookies in your browser, then try again.")
 
 
 class TooManyRequests(ServiceError):
@@ -204,6 +221,12 @@ _BY_STATUS: dict[int, type[ServiceError]] = {
 
 
 def from_http_exception(exc: HTTPException) -> ServiceError:
+    if exc.status_code == 400 and exc.detail:
+        # Starlette's form parser says what was wrong with a form body in `detail`: a
+        # part over its size is too large, anything else unreadable.
+        cls: type[ServiceError] = PayloadTooLarge if "maximum size" in exc.detail \
+            else FormUnreadable
+        return cls(headers=dict(exc.headers or {}))
     cls = _BY_STATUS.get(exc.status_code, ServiceError)
     return cls(headers=dict(exc.headers or {}))
 
@@ -240,7 +263,8 @@ async def handle_http_exception(request: Request, exc: Exception) -> Response:
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    # The route's template, never the path: a path can carry a token (web/access_log.py).
+    log.exception("unhandled error on %s %s", request.method, scope_route(request.scope))
     try:
         return error_response(request, ServiceError())
     except Exception:  # the error page itself failed: still answer something readable
@@ -249,12 +273,12 @@ async def handle_unexpected(request: Request, exc: Exception) -> Response:
                         media_type="text/plain")
 
 
-
-
-class UnexpectedErrorMiddleware:
-    """Turns an unexpected exception into the translated 500 page *inside* the middleware
-    stack, so it still gets the security headers (Starlette's own 500 handler sits
-    outside every middleware)."""
+class ErrorPagesMiddleware:
+    """Turns any exception from the middleware inside it or the app (a ServiceError, an
+    HTTPException, anything unexpected) into its translated page, so every error page
+    still gets the security headers: Starlette's own handlers for these sit outside every
+    middleware, and an error raised by a middleware (the CSRF check reading a form of
+    1,001 fields) went out as a bare 500 with two tracebacks (issue 10)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -276,5 +300,15 @@ class UnexpectedErrorMiddleware:
         except Exception as exc:
             if started:
                 raise
-            response = await handle_unexpected(Request(scope), exc)
-            await response(scope, receive, send)
+            await (await _page_for(Request(scope), exc))(scope, receive, send)
+
+
+async def _page_for(request: Request, exc: Exception) -> Response:
+    try:
+        if isinstance(exc, ServiceError):
+            return error_response(request, exc)
+        if isinstance(exc, HTTPException):
+            return error_response(request, from_http_exception(exc))
+    except Exception as failed:
+        exc = failed
+    return await handle_unexpected(request, exc)

@@ -53,6 +53,7 @@ def public() -> list[BaseRoute]:
         Route("/privacy", pages.privacy, name="privacy"),
         Route("/accessibility", pages.accessibility, name="accessibility"),
         Route("/language/{code}", language.choose_language, name="language"),
+        Route("/language/{code}", language.save_language, methods=POST, name="language_save"),
         Route("/services", services.services_index, name="services"),
         Route("/services/{journey}", services.journey_start, name="journey_start"),
         Route("/services/{journey}/check", check.check_page, name="check"),

@@ -6,6 +6,7 @@ against it by tests/test_settings.py, so a new setting cannot go undocumented.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -107,6 +108,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TOLBOOTH_SYNC_RATE_PER_ADDRESS", "1200",
             "Sync calls one network address may make per minute (a library hub's kiosks "
             "share one address); more get 429 with Retry-After."),
+    Setting("TOLBOOTH_TRUSTED_PROXIES", None,
+            "Addresses or CIDR ranges of the proxies in front of the service (e.g. the TLS "
+            "proxy an https origin needs), comma-separated: `127.0.0.1, 10.0.0.0/8`. Only "
+            "for a request from one of them is the client's address taken from "
+            "X-Forwarded-For (the rightmost hop that is not one of them); otherwise it is "
+            "the socket's peer. Rate limits and the access log use that address. Unset: "
+            "X-Forwarded-For is ignored."),
     Setting("TOLBOOTH_SYNC_MAX_UPLOAD_BYTES", "20971520",
             "Largest file, in bytes, an app may upload for a queued request; larger ones "
             "get 413."),
@@ -155,6 +163,8 @@ class Settings:
     notify_callback_token: str | None = None
     notify_retry_first_seconds: float = 1.0
     notify_retry_longest_seconds: float = 900.0
+    # None when unset: X-Forwarded-For is never believed (web/client_address.py).
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] | None = None
 
     @property
     def db_path(self) -> Path:
@@ -232,6 +242,7 @@ class Settings:
                                               _seconds),
             notify_retry_longest_seconds=_parse(need, "TOLBOOTH_NOTIFY_RETRY_LONGEST_SECONDS",
                                                 _seconds),
+            trusted_proxies=_networks(get("TOLBOOTH_TRUSTED_PROXIES")),
         )
 
 
@@ -260,6 +271,21 @@ def _callback_token(token: str | None) -> str | None:
         raise SettingsError("TOLBOOTH_NOTIFY_CALLBACK_TOKEN must be at least 10 characters "
                             "(Notify asks for that much)")
     return token
+
+
+def _networks(value: str | None) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network,
+                                          ...] | None:
+    if value is None:
+        return None
+    networks = []
+    for entry in (e.strip() for e in value.split(",")):
+        if entry:
+            try:
+                networks.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError:
+                raise SettingsError(f"TOLBOOTH_TRUSTED_PROXIES: {entry!r} is not an IP "
+                                    "address or CIDR range") from None
+    return tuple(networks) or None
 
 
 def _seconds(value: str) -> float:

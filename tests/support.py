@@ -108,7 +108,10 @@ class LiveServer:
         self.app = app
         self.port = sock.getsockname()[1]
         self.url = f"http://localhost:{self.port}"
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+        # As `tolbooth serve` runs it: X-Forwarded-For is the app's to judge
+        # (TOLBOOTH_TRUSTED_PROXIES), not uvicorn's, which trusts 127.0.0.1 by default.
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
+                                proxy_headers=False)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]},
                                        daemon=True)

@@ -38,6 +38,38 @@ def world(make_app: Callable[..., TestApp], mailbox: Mailbox, notify: NotifyStub
                     TOLBOOTH_NOTIFY_SMS_TEMPLATE_ID=notify.template_id)
 
 
+def choose(client: TestClient, code: str, page: str) -> Any:
+    """Press the language switcher's button, as a signed-in person sees it on `page`."""
+    html = client.get(page).text
+    form = re.search(rf'<form method="post" action="/language/{code}">(.*?)</form>', html,
+                     re.S)
+    assert form, "no language form for a signed-in person"
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(1)))
+    return client.post(f"/language/{code}", data=fields, headers={"Origin": ORIGIN},
+                       follow_redirects=False)
+
+
+def test_a_get_changes_no_stored_language(world):
+    """Issue 10: a link or an image on another site could set the account's language."""
+    store = world.store
+    person_id = resident(store, EMAIL)
+    with TestClient(world.app, base_url=ORIGIN) as client:
+        sign_in_with_new_passkey(client, store, ORIGIN, "resident", person_id)
+        r = client.get("/language/gd?next=/account", follow_redirects=False)
+        assert r.status_code == 303 and client.cookies.get(i18n.COOKIE) == "gd"
+        assert store.read_sync(people.account_locale, "resident", person_id) is None
+        refused = client.post("/language/gd", data={"next": "/account"},
+                              headers={"Origin": ORIGIN}, follow_redirects=False)
+        assert refused.status_code == 403  # no CSRF token
+    assert store.read_sync(people.account_locale, "resident", person_id) is None
+
+
+def test_signed_out_the_switcher_is_a_plain_link(world):
+    with TestClient(world.app, base_url=ORIGIN) as client:
+        html = client.get("/help").text
+    assert 'href="/language/gd?next=/help"' in html and 'action="/language/' not in html
+
+
 def post(client: TestClient, path: str, data: dict[str, str], page: str) -> Any:
     token = csrf(client.get(page).text)
     return client.post(path, data={"csrf_token": token, **data}, headers={"Origin": ORIGIN},
@@ -50,8 +82,8 @@ def test_a_language_chosen_signed_in_is_set_again_on_the_next_sign_in(world, kin
     person_id = resident(store, EMAIL) if kind == "resident" else staff_id(store, STAFF[0][0])
     with TestClient(world.app, base_url=ORIGIN) as first_device:
         sign_in_with_new_passkey(first_device, store, ORIGIN, kind, person_id)
-        assert first_device.get("/language/gd?next=/account",
-                                follow_redirects=False).status_code == 303
+        chosen = choose(first_device, "gd", "/account")
+        assert chosen.status_code == 303 and chosen.headers["location"] == "/account"
     assert store.read_sync(people.account_locale, kind, person_id) == "gd"
     with TestClient(world.app, base_url=ORIGIN) as second_device:
         assert second_device.cookies.get(i18n.COOKIE) is None
@@ -88,7 +120,7 @@ def test_the_phone_text_is_in_the_accounts_language(world, notify):
     person_id = resident(store, EMAIL)
     with TestClient(world.app, base_url=ORIGIN) as client:
         sign_in_with_new_passkey(client, store, ORIGIN, "resident", person_id)
-        client.get("/language/gd", follow_redirects=False)
+        choose(client, "gd", "/account")
         client.cookies.set(i18n.COOKIE, "en")  # the page in English, the account in Gaelic
         post(client, "/account/phone", {"phone": "07912 345 678"}, "/account/phone")
         text = notify.wait_for("+447912345678")

@@ -114,3 +114,37 @@ def test_every_state_changing_route_is_protected(form_app, client, settings):
             assert r.status_code == 403, f"{method} {route.path} accepted a request without token"
             checked += 1
     assert checked >= 1
+
+
+def test_each_render_carries_a_new_masking_of_the_token_and_both_work(form_app, client,
+                                                                      settings):
+    """BREACH (issue 10): a token that repeats on every compressed page beside reflected
+    input can be read a byte at a time from response sizes. Masked per response, it
+    never repeats."""
+    first, second = token_from(client), token_from(client)
+    assert first != second
+    for token in (first, second, first):
+        r = client.post("/change", data={"csrf_token": token, "thing": "x"},
+                        headers={"Origin": settings.origin})
+        assert r.status_code == 200
+    r = client.put("/change", headers={"X-CSRF-Token": second, "Origin": settings.origin})
+    assert r.status_code == 200
+
+
+def test_the_bare_session_token_is_refused(form_app, client, settings):
+    import base64
+    import secrets
+
+    from server.web.csrf import SESSION_KEY, mask, unmask
+    token_from(client)
+
+    async def session_token(request):
+        return PlainTextResponse(request.session[SESSION_KEY])
+    form_app.add_route("/bare", session_token)
+    bare = client.get("/bare").text
+    assert unmask(mask(bare)) == bare.encode()
+    for refused in (bare, mask(bare)[:-2], mask("another-token-of-the-same-length-xxxxxxxxxx"),
+                    base64.urlsafe_b64encode(secrets.token_bytes(86)).decode(), "", "%%%"):
+        r = client.post("/change", data={"csrf_token": refused},
+                        headers={"Origin": settings.origin})
+        assert r.status_code == 403, refused

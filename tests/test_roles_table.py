@@ -50,6 +50,7 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("GET", "/privacy"): ("/privacy", None, everyone(200)),
     ("GET", "/accessibility"): ("/accessibility", None, everyone(200)),
     ("GET", "/language/{code}"): ("/language/en", None, everyone(303)),
+    ("POST", "/language/{code}"): ("/language/en", {}, everyone(303)),
     ("GET", "/services"): ("/services", None, everyone(200)),
     ("GET", "/services/{journey}"): ("/services/noise-complaint", None, everyone(200)),
     ("GET", "/services/{journey}/check"): ("/services/noise-complaint/check", None,

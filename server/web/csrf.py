@@ -2,13 +2,22 @@
 
 Two checks, both required for browsers: the Origin (or, failing that, Referer) must be
 ours, and the form field `csrf_token` (or header `X-CSRF-Token`, which htmx sends) must
-match the token kept in the person's session. Sync endpoints are exempt: they
-authenticate with a client token in a header, never a cookie, so another site cannot
-ride them.
+match the token kept in the person's session.
+
+A page never carries the session's token itself but a fresh masking of it (a random pad,
+then the token XORed with the pad), different on every response: beside reflected input
+in a compressed page, a token that never repeats cannot be read a byte at a time from
+response sizes (BREACH, issue 10). Any masking of the session's token is accepted; the
+bare token is not.
+
+Sync endpoints are exempt: they authenticate with a client token in a header, never a
+cookie, so another site cannot ride them.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 import secrets
 from urllib.parse import parse_qs
@@ -18,7 +27,14 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.errors import BadRequest, CsrfFailed, PayloadTooLarge, ServiceError, error_response
+from server.errors import (
+    BadRequest,
+    CsrfFailed,
+    FormUnreadable,
+    PayloadTooLarge,
+    ServiceError,
+    error_response,
+)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Also GOV.UK Notify's callbacks (a bearer token, checked by the handler) and stopping
@@ -28,10 +44,11 @@ EXEMPT_PREFIXES = ("/sync/", "/notify/callbacks/", "/updates/stop/")
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 SESSION_KEY = "csrf"
+MAX_FIELDS = 1000  # as Starlette's form parser, which reads the body after this check
 
 
 def csrf_token(request: Request) -> str:
-    """The session's token, made on first use."""
+    """A new masking of the session's token (the token made on first use)."""
     session = request.scope.get("session")
     if session is None:
         return ""
@@ -39,7 +56,25 @@ def csrf_token(request: Request) -> str:
     if not token:
         token = secrets.token_urlsafe(32)
         session[SESSION_KEY] = token
-    return str(token)
+    return mask(str(token))
+
+
+def mask(token: str) -> str:
+    raw = token.encode()
+    pad = secrets.token_bytes(len(raw))
+    return base64.urlsafe_b64encode(pad + bytes(a ^ b for a, b in zip(raw, pad, strict=True))
+                                    ).decode().rstrip("=")
+
+
+def unmask(sent: str) -> bytes | None:
+    try:
+        both = base64.urlsafe_b64decode(sent + "=" * (-len(sent) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    half = len(both) // 2
+    if not half or len(both) % 2:
+        return None
+    return bytes(a ^ b for a, b in zip(both[:half], both[half:], strict=True))
 
 
 class CsrfMiddleware:
@@ -110,14 +145,19 @@ class CsrfMiddleware:
     def _check_token(self, scope: Scope, headers: Headers, body: bytes) -> None:
         expected = (scope.get("session") or {}).get(SESSION_KEY)
         sent = headers.get(HEADER) or _form_token(headers, body)
-        if not expected or not sent or not hmac.compare_digest(str(expected), sent):
+        token = unmask(sent) if sent else None
+        if not expected or token is None or not hmac.compare_digest(str(expected).encode(),
+                                                                     token):
             raise CsrfFailed()
 
 
 def _form_token(headers: Headers, body: bytes) -> str | None:
     content_type, params = parse_options_header(headers.get("content-type", ""))
     if content_type == b"application/x-www-form-urlencoded":
-        values = parse_qs(body.decode("latin-1"), max_num_fields=1000).get(FIELD)
+        try:
+            values = parse_qs(body.decode("latin-1"), max_num_fields=MAX_FIELDS).get(FIELD)
+        except ValueError:  # over MAX_FIELDS: was an unhandled 500 (issue 10)
+            raise FormUnreadable(code="too_many_fields") from None
         return values[0] if values else None
     if content_type == b"multipart/form-data":
         return _multipart_field(body, params.get(b"boundary", b""), FIELD)

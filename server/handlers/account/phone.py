@@ -84,7 +84,7 @@ async def phone_send(request: Request) -> Response:
             "Enter a UK mobile phone number: 11 digits, starting 07")
         return await phone_page(request, typed, message, 400)
     ratelimit.check(request, "phone_link_account", person.id)
-    ratelimit.check(request, "phone_link_number", phone)
+    ratelimit.check(request, "phone_link_number", ratelimit.recipient_key(request, phone))
     settings, page_locale = request.app.state.settings, locale_of(request)
     notices = request.app.state.notices
 

@@ -57,7 +57,8 @@ async def email_link_send(request: Request) -> Response:
     if not EMAIL_PATTERN.match(email):
         return _page(request, email, text.gettext(
             "Enter an email address in the correct format, like name@example.com"))
-    ratelimit.check(request, "sign_in_email", ratelimit.client_address(request), email.lower())
+    ratelimit.check(request, "sign_in_recipient", ratelimit.recipient_key(request, email))
+    ratelimit.check(request, "sign_in_address", ratelimit.client_address(request))
     minutes = int(EMAIL_LINK_LIFETIME.total_seconds() // 60)
     await request.app.state.store.write(send_sign_in_link, request.app.state.settings,
                                         request.app.state.notices, email, locale_of(request))

@@ -68,7 +68,7 @@ async def save_send(request: Request) -> Response:
     channel = "text" if result.values["how"] == "text" else "email"
     to = str(mobile or result.values["email"])
     ratelimit.check(request, "continue_link_address", ratelimit.client_address(request))
-    ratelimit.check(request, "continue_link_destination", to.lower())
+    ratelimit.check(request, "continue_link_destination", ratelimit.recipient_key(request, to))
     journey = request.app.state.forms.get(draft.journey, draft.version)
     await send_continue_link(request.app.state, sid, draft.to_json(), draft.journey,
                              journey.title, channel, to, locale_of(request))

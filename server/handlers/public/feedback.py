@@ -13,6 +13,7 @@ from server.db import feedback
 from server.i18n import lazy as _
 from server.rendering import locale_of, renderer
 from server.web import ratelimit
+from server.web.access_log import route_template
 
 MAX_COMMENT = 1200
 RATING_LABELS = {
@@ -22,10 +23,12 @@ RATING_LABELS = {
 }
 
 
-def _from_page(value: str) -> str | None:
-    """The page the person came from: a path on this site only, never a query."""
+def _from_page(request: Request, value: str) -> str | None:
+    """The page the person came from: a path on this site only, never a query, and as its
+    secret parameters blanked (`/track/{token}`): the path itself can be a secret link,
+    and admins read these (issue 10)."""
     path = urlsplit(value).path if value.startswith("/") and not value.startswith("//") else ""
-    return path[:200] or None
+    return route_template(request.app.routes, path, only_secrets=True)[:200] if path else None
 
 
 def _form(request: Request, fields: dict, errors: dict, status_code: int = 200) -> Response:
@@ -35,7 +38,8 @@ def _form(request: Request, fields: dict, errors: dict, status_code: int = 200) 
 
 
 async def feedback_form(request: Request) -> Response:
-    return _form(request, {"from": _from_page(request.query_params.get("from", "")) or ""}, {})
+    came_from = _from_page(request, request.query_params.get("from", ""))
+    return _form(request, {"from": came_from or ""}, {})
 
 
 async def feedback_send(request: Request) -> Response:
@@ -55,5 +59,5 @@ async def feedback_send(request: Request) -> Response:
         return _form(request, fields, errors, 400)
     ratelimit.check(request, "feedback_address", ratelimit.client_address(request))
     await request.app.state.store.write(feedback.add, rating, comment or None,
-                                        _from_page(fields["from"]), locale_of(request))
+                                        _from_page(request, fields["from"]), locale_of(request))
     return renderer(request).render(request, "pages/feedback_sent.html", {})

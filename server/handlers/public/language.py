@@ -1,6 +1,9 @@
-"""The language switcher: a plain link that remembers the choice in a cookie, and on the
-account of whoever is signed in (their next sign-in, on any device, sets the cookie from
-it, and emails and texts to them are written in it)."""
+"""The language switcher: a plain link that remembers the choice in a cookie for this
+browser; signed in, a form that also keeps it on the account (their next sign-in, on any
+device, sets the cookie from it, and emails and texts to them are written in it).
+
+A GET changes nothing stored (issue 10: a link or an image on another site could change
+someone's account language): only the POST, behind the CSRF check, writes the account."""
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -18,15 +21,28 @@ def safe_next(value: str | None) -> str:
     return value
 
 
-async def choose_language(request: Request) -> RedirectResponse:
-    code = request.path_params["code"]
+def _offered(request: Request) -> str:
+    code = str(request.path_params["code"])
     if code not in i18n.OFFERED_CODES:
         raise NotFound()
+    return code
+
+
+async def choose_language(request: Request) -> RedirectResponse:
+    code = _offered(request)
+    response = RedirectResponse(safe_next(request.query_params.get("next")), 303)
+    remember_language(request, response, code)
+    return response
+
+
+async def save_language(request: Request) -> RedirectResponse:
+    code = _offered(request)
     person = current_person(request)
     if person is not None:
         await request.app.state.store.write(people.set_account_locale, person.kind,
                                             person.id, code)
-    response = RedirectResponse(safe_next(request.query_params.get("next")), 303)
+    form = await request.form()
+    response = RedirectResponse(safe_next(str(form.get("next") or "")), 303)
     remember_language(request, response, code)
     return response
 

@@ -74,6 +74,8 @@ async def track_submit(request: Request) -> Response:
         errors["reference"] = {"field": "reference", "message": text.gettext(BAD_REFERENCE)}
     if errors:
         return _form(request, fields, errors)
+    ratelimit.check(request, "track_reference_address",
+                    f"{reference}|{ratelimit.client_address(request)}")
     ratelimit.check(request, "track_reference", reference or "")
     email, phone = _contact(fields["contact"])
     found = await request.app.state.store.read(requests_db.find_for_tracking, reference,
