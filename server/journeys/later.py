@@ -7,13 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from server import i18n
 from server.i18n import lazy as _
-from server.journeys.files import MAX_BYTES, CleanFile, UploadRejected, clean_upload
+from server.journeys.files import MAX_BYTES, CleanFile, UploadRejected, clean_upload_off_loop
 from server.rendering import locale_of
 
 INFORMATION_MAX = 5000
@@ -52,7 +51,7 @@ async def read_addition(request: Request) -> tuple[Addition, dict[str, Any]]:
     for upload in uploads:
         data = await upload.read(MAX_BYTES + 1)
         try:
-            files.append(await run_in_threadpool(clean_upload, upload.filename or "", data))
+            files.append(await clean_upload_off_loop(upload.filename or "", data))
         except UploadRejected as rejected:
             return Addition(message, []), error(request, "files", rejected.message)
     if not message and not files:
