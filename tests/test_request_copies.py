@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 from html import unescape
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -140,6 +141,28 @@ POLYGLOT = (b"%PDF-1.4\n<html><script>alert(document.domain)</script></html>\n"
 def test_every_route_that_sends_a_stored_file_is_checked_here(app):
     served = {r.path for r in app.routes if isinstance(r, Route) and "{variant}" in r.path}
     assert served == set(FILE_ROUTES)
+
+
+# Readers of a stored file's bytes, and what each may do with them (issue 10: every path
+# that serves a stored file must send it through web/downloads.py).
+BYTE_READERS = {"file_data", "file_content", "uploads.data", "attachments.thumbnail",
+                "attachments_db.thumbnail"}
+MAY_READ_BYTES = {"server/casework/files.py": "makes previews and hands files to handlers",
+                  "server/journeys/sync_files.py": "checks an upload, never sends it"}
+
+
+def test_stored_file_bytes_leave_only_through_stored_file():
+    root = Path(__file__).resolve().parent.parent
+    readers = {}
+    for path in sorted((root / "server").rglob("*.py")):
+        name = path.relative_to(root).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if name.startswith("server/db/") or name in MAY_READ_BYTES:
+            continue
+        if any(re.search(rf"\b{re.escape(r)}\b", text) for r in BYTE_READERS):
+            readers[name] = "stored_file(" in text and "Response(" not in text
+    assert readers == {"server/handlers/public/track_files.py": True,
+                       "server/handlers/staff/files.py": True}
 
 
 def _attach(store: Any, request_id: str, name: str, data: bytes, media_type: str) -> str:
