@@ -335,3 +335,22 @@ def test_decoding_waits_for_a_free_decoder_and_leaves_the_loop_free(monkeypatch)
     asyncio.run(main())
     assert most == files.DECODERS <= 2
     assert ticks >= 20  # the loop kept running while 4 x 0.2 s of decoding went on
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("bomb.png", huge_png(), "The selected image has too many pixels"),
+    ("plan.pdf", pdf(b"<< /Type /Catalog /Names << /JavaScript 2 0 R >> >>"),
+     "The selected PDF contains scripts, actions or attached files"),
+])
+def test_a_later_addition_refuses_a_bomb_or_active_pdf_with_a_clear_error(
+        world, name, data, message):
+    from server.auth.signed_links import tracking_token
+    from tests import queries
+    from tests.passkey_authenticator import make_request
+    from tests.test_request_copies import post
+    request_id = make_request(world.store, "planning", "a@example.com", "tree-enquiry")
+    track = f"/track/{tracking_token(world.settings, request_id)}"
+    r = post(world.client(), f"{track}/information", {"information": "x"}, track,
+             [("files", (name, data, "application/octet-stream"))])
+    assert r.status_code == 400 and message in r.text
+    assert world.store.read_sync(queries.request_files, request_id) == []
