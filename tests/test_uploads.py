@@ -354,3 +354,17 @@ def test_a_later_addition_refuses_a_bomb_or_active_pdf_with_a_clear_error(
              [("files", (name, data, "application/octet-stream"))])
     assert r.status_code == 400 and message in r.text
     assert world.store.read_sync(queries.request_files, request_id) == []
+
+
+def test_pillows_bomb_warning_is_an_error_too():
+    """Between its limit and twice that, Pillow only warned (issue 10)."""
+    import warnings
+
+    from server.journeys import files
+    out = io.BytesIO()
+    Image.new("1", (6000, 6000)).save(out, "PNG")  # 36 Mpx: once only a warning
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
+        with pytest.raises(UploadRejected) as caught:
+            files.open_image(out.getvalue())
+    assert caught.value.key == "pixels"
