@@ -65,6 +65,17 @@ def test_resident_additions_officer_notes_and_text_replies_are_cleaned(world):
     assert texted.message == "Rats again"
 
 
+def test_feedback_comments_lose_them(client, store):
+    from server.db import feedback
+    from tests.support import ORIGIN, csrf
+    token = csrf(client.get("/feedback").text)
+    r = client.post("/feedback", data={"csrf_token": token, "satisfaction": "satisfied",
+                                       "comment": f"Good{SPOOF} service"},
+                    headers={"Origin": ORIGIN})
+    assert r.status_code == 200
+    assert [c.comment for c in store.read_sync(feedback.results).comments] == ["Good service"]
+
+
 def test_file_names_lose_them_too():
     cleaned = clean_upload("ph\u202egpj.exe\u200b.jpg", photo_with_location())
     assert cleaned.filename == "phgpjexe.jpg"
