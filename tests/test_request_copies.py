@@ -213,6 +213,19 @@ def test_stored_files_are_sent_as_sandboxed_attachments(world, route):
         assert client.get(base.format(file_id=file_id, variant=variant)).status_code == 404
 
 
+def test_a_preview_of_a_file_stored_with_metadata_keeps_none_of_it(world):
+    """Files stored before uploads were rewritten from pixels kept a JPEG comment, and
+    convert() handed it on to the preview (issue 10)."""
+    from tests.test_uploads import SECRET, crafted_jpeg, jpeg_segments
+    store, settings = world.store, world.settings
+    request_id = make_request(store, "planning", "a@example.com", "tree-enquiry")
+    old = _attach(store, request_id, "old.jpg", crafted_jpeg(), "image/jpeg")
+    base = f"/track/{tracking_token(settings, request_id)}/files/{old}"
+    preview = world.client().get(f"{base}/thumbnail").content
+    assert SECRET not in preview
+    assert not {0xFE, 0xE1, 0xE2, 0xED} & set(jpeg_segments(preview))
+
+
 def test_a_file_opens_only_through_its_own_request(world):
     store, settings = world.store, world.settings
     mine = make_request(store, "planning", "a@example.com", "tree-enquiry")

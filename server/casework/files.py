@@ -44,6 +44,9 @@ def make_preview(data: bytes) -> bytes:
             flat.paste(rgba, mask=rgba.getchannel("A"))
         else:
             flat = image.convert("RGB")
+        # convert() keeps `info`, which the encoder writes back (comment, XMP, ICC): files
+        # stored before uploads were rewritten from pixels (issue 10) may still hold them.
+        flat.info.clear()
         out = io.BytesIO()
         flat.save(out, "JPEG", quality=80, optimize=True)
     return out.getvalue()
