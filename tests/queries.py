@@ -53,6 +53,10 @@ def row_counts(db: sqlite_utils.Database) -> dict[str, int]:
     return counts
 
 
+def attachment_count(db: sqlite_utils.Database) -> int:
+    return int(db.execute("SELECT COUNT(*) FROM attachments").fetchone()[0])
+
+
 def request_files(db: sqlite_utils.Database, request_id: str) -> list[Attachment]:
     rows = db.execute(
         "SELECT id, question_id, filename, media_type, size FROM attachments"

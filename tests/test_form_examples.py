@@ -28,7 +28,7 @@ CASE_KEYS = {"description", "today", "definition", "page", "previous_answers", "
 # The rule the web layer applies (it checks uploaded files by content), not the
 # interpreters. File size was here too, and so no example ever made its message: the web
 # path left out its %(max)s and a file over 10MB answered 500.
-WEB_LAYER_RULES = {("file", "type")}
+WEB_LAYER_RULES = {("file", "type"), ("file", "pixels"), ("file", "unsafe")}
 
 
 def load(path: Path) -> dict[str, Any]:

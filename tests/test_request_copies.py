@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 from html import unescape
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -142,6 +143,28 @@ def test_every_route_that_sends_a_stored_file_is_checked_here(app):
     assert served == set(FILE_ROUTES)
 
 
+# Readers of a stored file's bytes, and what each may do with them (issue 10: every path
+# that serves a stored file must send it through web/downloads.py).
+BYTE_READERS = {"file_data", "file_content", "uploads.data", "attachments.thumbnail",
+                "attachments_db.thumbnail"}
+MAY_READ_BYTES = {"server/casework/files.py": "makes previews and hands files to handlers",
+                  "server/journeys/sync_files.py": "checks an upload, never sends it"}
+
+
+def test_stored_file_bytes_leave_only_through_stored_file():
+    root = Path(__file__).resolve().parent.parent
+    readers = {}
+    for path in sorted((root / "server").rglob("*.py")):
+        name = path.relative_to(root).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if name.startswith("server/db/") or name in MAY_READ_BYTES:
+            continue
+        if any(re.search(rf"\b{re.escape(r)}\b", text) for r in BYTE_READERS):
+            readers[name] = "stored_file(" in text and "Response(" not in text
+    assert readers == {"server/handlers/public/track_files.py": True,
+                       "server/handlers/staff/files.py": True}
+
+
 def _attach(store: Any, request_id: str, name: str, data: bytes, media_type: str) -> str:
     def add(db: Any) -> str:
         event = requests_db.add_event(db, request_id, "information_added", None, True, None,
@@ -188,6 +211,19 @@ def test_stored_files_are_sent_as_sandboxed_attachments(world, route):
     for file_id, variant in ((pdf, "thumbnail"), (image, "inline"), ("../etc", "download"),
                              ("00000000-0000-4000-8000-000000000000", "download")):
         assert client.get(base.format(file_id=file_id, variant=variant)).status_code == 404
+
+
+def test_a_preview_of_a_file_stored_with_metadata_keeps_none_of_it(world):
+    """Files stored before uploads were rewritten from pixels kept a JPEG comment, and
+    convert() handed it on to the preview (issue 10)."""
+    from tests.test_uploads import SECRET, crafted_jpeg, jpeg_segments
+    store, settings = world.store, world.settings
+    request_id = make_request(store, "planning", "a@example.com", "tree-enquiry")
+    old = _attach(store, request_id, "old.jpg", crafted_jpeg(), "image/jpeg")
+    base = f"/track/{tracking_token(settings, request_id)}/files/{old}"
+    preview = world.client().get(f"{base}/thumbnail").content
+    assert SECRET not in preview
+    assert not {0xFE, 0xE1, 0xE2, 0xED} & set(jpeg_segments(preview))
 
 
 def test_a_file_opens_only_through_its_own_request(world):

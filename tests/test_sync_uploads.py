@@ -248,3 +248,18 @@ def test_a_declared_file_over_the_questions_limit_is_refused_as_the_web_form_doe
     assert result["status"] == "rejected"
     assert result["errors"] == [{"field": "photos",
                                  "message": "The selected file must be smaller than 10MB"}]
+
+
+def test_an_image_with_too_many_pixels_is_refused_with_its_reason(device, store):
+    """A 300 KB PNG of 8900 x 8900 was decoded whole (issue 10)."""
+    out = io.BytesIO()
+    Image.new("1", (8900, 8900)).save(out, "PNG")
+    data = out.getvalue()
+    slot = slot_for(data, "image/png")
+    request_id = send_request_with(device, slot)
+    url = create(device, slot, request_id).headers["location"]
+    answer = patch(device, url, 0, data)
+    assert answer.status_code == 422 and answer.json()["error"] == "file_pixels"
+    assert "too many pixels" in answer.json()["message"]
+    assert store.read_sync(sync_slots.is_incomplete, request_id)
+    assert store.read_sync(queries.request_files, request_id) == []

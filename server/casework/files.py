@@ -1,5 +1,6 @@
 """A request's files as people open them: the file itself, or a small preview of an
-image, made once (Pillow, off the event loop) on first view and kept beside the file.
+image, made once on first view and kept beside the file (Pillow, in a worker thread under
+the same limit as uploads: journeys/files.py).
 
 Who may open them is the caller's check; how they are sent is server/web/downloads.py.
 """
@@ -11,12 +12,12 @@ import re
 from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
-from starlette.concurrency import run_in_threadpool
 
 from server.db import Store
 from server.db import attachments as attachments_db
 from server.db.attachments import Attachment
 from server.errors import NotFound
+from server.journeys.files import UploadRejected, decode_off_loop, open_image
 
 PREVIEW_SIZE = (320, 320)  # CSS shows them at most 160 px wide: sharp at 2x
 PREVIEW_TYPE = "image/jpeg"
@@ -34,7 +35,7 @@ class FileContent:
 def make_preview(data: bytes) -> bytes:
     """A JPEG at most PREVIEW_SIZE of a stored image. Stored images were decoded and
     saved again on upload (journeys/files.py), so this decodes only checked images."""
-    with Image.open(io.BytesIO(data)) as image:
+    with open_image(data) as image:  # accepted formats and sizes only
         image.draft("RGB", PREVIEW_SIZE)  # JPEG: decode at a smaller scale, much faster
         image.thumbnail(PREVIEW_SIZE)
         if image.mode in ("RGBA", "LA", "P"):
@@ -43,6 +44,9 @@ def make_preview(data: bytes) -> bytes:
             flat.paste(rgba, mask=rgba.getchannel("A"))
         else:
             flat = image.convert("RGB")
+        # convert() keeps `info`, which the encoder writes back (comment, XMP, ICC): files
+        # stored before uploads were rewritten from pixels (issue 10) may still hold them.
+        flat.info.clear()
         out = io.BytesIO()
         flat.save(out, "JPEG", quality=80, optimize=True)
     return out.getvalue()
@@ -59,8 +63,9 @@ async def preview(store: Store, found: Attachment) -> bytes | None:
     if data is None:
         return None
     try:
-        made = await run_in_threadpool(make_preview, data)
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        made = await decode_off_loop(make_preview, data)
+    except (UploadRejected, UnidentifiedImageError, OSError, ValueError,
+            Image.DecompressionBombError):
         return None
     await store.write(attachments_db.store_thumbnail, found.id, PREVIEW_TYPE, made)
     return made

@@ -46,6 +46,10 @@ DEFAULT_MESSAGES: dict[str, str] = {
     "file.count": _("Select up to %(max)s files"),
     "file.type": _("The selected file must be a JPG, PNG, WebP or PDF"),
     "file.size": _("The selected file must be smaller than %(max)s"),
+    "file.pixels": _("The selected image has too many pixels. Choose a smaller photo, or save "
+                     "it at a lower resolution, then choose it again"),
+    "file.unsafe": _("The selected PDF contains scripts, actions or attached files. Save or "
+                     "print it again as a plain PDF, then choose it again"),
     "file.upload": _("The selected file could not be uploaded – try again"),
     "location.range": _("Enter a real location"),
     "location.both": _("Enter both latitude and longitude"),

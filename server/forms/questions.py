@@ -19,7 +19,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "radios": ("required", "choice", "invalid"),
     "checkboxes": ("required", "min", "choice", "invalid"),
     "yesno": ("required", "choice", "invalid"),
-    "file": ("required", "count", "type", "size", "upload", "invalid"),
+    "file": ("required", "count", "type", "size", "pixels", "unsafe", "upload", "invalid"),
     "location": ("range", "both", "invalid"),
 }
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from server import i18n
+from server.forms.normalise import clean_text
 from server.i18n import lazy as _
-from server.journeys.files import MAX_BYTES, CleanFile, UploadRejected, clean_upload
+from server.journeys.files import MAX_BYTES, CleanFile, UploadRejected, clean_upload_off_loop
 from server.rendering import locale_of
 
 INFORMATION_MAX = 5000
@@ -41,7 +41,7 @@ def error(request: Request, field: str, message: str) -> dict[str, Any]:
 async def read_addition(request: Request) -> tuple[Addition, dict[str, Any]]:
     """The information and files posted, and the errors to show if any."""
     form = await request.form()
-    message = str(form.get("information", "")).strip()[:INFORMATION_MAX]
+    message = clean_text(str(form.get("information", "")), multiline=True)[:INFORMATION_MAX]
     uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile) and u.filename]
     text = i18n.Gettext(locale_of(request))
     if len(uploads) > MAX_FILES:
@@ -52,7 +52,7 @@ async def read_addition(request: Request) -> tuple[Addition, dict[str, Any]]:
     for upload in uploads:
         data = await upload.read(MAX_BYTES + 1)
         try:
-            files.append(await run_in_threadpool(clean_upload, upload.filename or "", data))
+            files.append(await clean_upload_off_loop(upload.filename or "", data))
         except UploadRejected as rejected:
             return Addition(message, []), error(request, "files", rejected.message)
     if not message and not files:
@@ -62,5 +62,5 @@ async def read_addition(request: Request) -> tuple[Addition, dict[str, Any]]:
 
 async def read_reason(request: Request) -> tuple[str, dict[str, Any]]:
     form = await request.form()
-    reason = str(form.get("reason", "")).strip()[:REASON_MAX]
+    reason = clean_text(str(form.get("reason", "")), multiline=True)[:REASON_MAX]
     return reason, ({} if reason else error(request, "reason", ENTER_REASON))

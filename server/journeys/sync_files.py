@@ -7,14 +7,13 @@ from __future__ import annotations
 import hashlib
 
 import sqlite_utils
-from starlette.concurrency import run_in_threadpool
 
 from server.db import Store, sync_slots, uploads
 from server.db import requests as requests_db
 from server.db.sync_slots import Slot
 from server.db.uploads import Upload
 from server.errors import FileRefused
-from server.journeys.files import CleanFile, UploadRejected, clean_upload
+from server.journeys.files import CleanFile, UploadRejected, clean_upload_off_loop
 
 
 def _family(media_type: str) -> str:
@@ -25,19 +24,19 @@ async def finish(store: Store, upload: Upload, max_bytes: int) -> None:
     slot = await store.read(sync_slots.slot, upload.attachment_id)
     assert slot is not None  # slots are never deleted
     raw = await store.read(uploads.data, upload.id)
-    refusal = None
+    refusal, message = None, None
     if hashlib.sha256(raw).hexdigest() != slot.sha256:
         refusal = "sha256_mismatch"
     else:
         try:
-            clean = await run_in_threadpool(clean_upload, slot.filename, raw, max_bytes)
+            clean = await clean_upload_off_loop(slot.filename, raw, max_bytes)
             if _family(clean.media_type) != _family(slot.media_type):
                 refusal = "file_type"  # a PDF declared as a photo, or the other way round
         except UploadRejected as rejected:
-            refusal = f"file_{rejected.key}"
+            refusal, message = f"file_{rejected.key}", rejected.message
     if refusal is not None:
         await store.write(uploads.discard, upload.id)
-        raise FileRefused(code=refusal)
+        raise FileRefused(message, code=refusal)
     await store.write(_store_file, upload.id, slot, clean)
 
 

@@ -25,6 +25,7 @@ import sqlite_utils
 from server.casework.status import OPEN_STATUSES
 from server.db import notify_outbox, received_texts, update_choices
 from server.db.requests import add_event
+from server.forms.normalise import clean_text
 from server.notify.compose import TEMPLATES
 from server.notify.sender import CONTACT_FAILED
 
@@ -127,7 +128,7 @@ def parse_received_text(body: bytes) -> ReceivedText:
     if not phonenumbers.is_possible_number(number):
         raise BadCallback("source_number is not a phone number")
     return ReceivedText(provider_id, phonenumbers.format_number(
-        number, phonenumbers.PhoneNumberFormat.E164), message.strip())
+        number, phonenumbers.PhoneNumberFormat.E164), clean_text(message, multiline=True))
 
 
 def apply_received_text(db: sqlite_utils.Database, text: ReceivedText) -> str:

@@ -14,11 +14,13 @@ How each kind is treated before it gets here (server/journeys/files.py):
 - Images are decoded and saved again on upload (metadata, location included, dropped),
   so the bytes are ones Pillow wrote. Only they are shown inline, and only as <img>
   (the full view and the previews), which never runs script.
-- PDFs are NOT cleaned: they are checked for a PDF header and trailer and stored as
-  sent. A PDF can therefore also be valid HTML (a PDF/HTML polyglot) or carry
-  JavaScript for PDF readers. Served only as an attachment, sandboxed and nosniff, it
-  never runs in our origin; it opens in the reader's PDF program after download. Staff
-  devices' PDF readers should have JavaScript switched off (council IT policy).
+- PDFs are not rewritten; they are checked and served only as attachments. The check:
+  a PDF header and trailer, and none of JavaScript, Launch, embedded files or an
+  OpenAction action in its dictionaries (compressed object streams included). A PDF can
+  still also be valid HTML (a PDF/HTML polyglot). Served only as an attachment,
+  sandboxed and nosniff, it never runs in our origin; it opens in the reader's PDF
+  program after download. Staff devices' PDF readers should have JavaScript switched
+  off all the same (council IT policy).
 """
 
 from __future__ import annotations

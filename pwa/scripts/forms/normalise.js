@@ -9,6 +9,11 @@ for (let code = 0x2000; code <= 0x200a; code += 1) {
 }
 export const WHITESPACE = new Set(WHITESPACE_LIST);
 
+// What cleanText removes anywhere: C0 controls but tab and newline, DEL and C1 controls,
+// bidi embeddings, overrides and isolates, zero-width space, non-joiner and joiner, word
+// joiner, byte order mark and lone surrogates. Why, and why these: normalise.py (UNSEEN).
+const UNSEEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200d\u202a-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]/gu;
+
 const DIGIT_BASES = [0x0660, 0x06f0, 0xff10]; // Arabic-Indic, extended Arabic-Indic, full-width
 
 export function hasOwn(object, key) {
@@ -28,7 +33,7 @@ export function isPlainObject(value) {
 
 export function cleanText(value, multiline = false) {
     let text = multiline ? value.replace(/\r\n/g, '\n').replace(/\r/g, '\n') : value;
-    text = text.normalize('NFC');
+    text = text.replace(UNSEEN, '').normalize('NFC');
     let start = 0;
     let end = text.length;
     while (start < end && WHITESPACE.has(text[start])) start += 1;

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from server import i18n
 from server.db import feedback
+from server.forms.normalise import clean_text
 from server.i18n import lazy as _
 from server.rendering import locale_of, renderer
 from server.web import ratelimit
@@ -45,7 +46,8 @@ async def feedback_form(request: Request) -> Response:
 async def feedback_send(request: Request) -> Response:
     form = await request.form()
     rating = str(form.get("satisfaction", ""))
-    comment = " ".join(str(form.get("comment", "")).split())  # one paragraph, tidy spaces
+    # One paragraph, tidy spaces, nothing unseen: admins read it.
+    comment = " ".join(clean_text(str(form.get("comment", ""))).split())
     fields = {"satisfaction": rating, "comment": comment, "from": str(form.get("from", ""))}
     text = i18n.Gettext(locale_of(request))
     errors = {}

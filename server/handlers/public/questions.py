@@ -22,7 +22,7 @@ from server.journeys.contact import PAGE_ID as CONTACT_PAGE
 from server.journeys.contact import contact_form
 from server.journeys.council_area import outside_area
 from server.journeys.drafts import CONTACT_KEY, Draft, journey_for_draft, load_draft, save_draft
-from server.journeys.files import UploadRejected, clean_upload
+from server.journeys.files import UploadRejected, clean_upload_off_loop
 from server.journeys.question_page import render_question
 from server.journeys.steps import next_step, page_by_id, step_url
 from server.journeys.submission import sent_and_no_new_draft
@@ -147,7 +147,7 @@ async def _store_uploads(request: Request, sid: str, journey: Journey, page: Pag
             try:
                 if count >= question.max_files:
                     raise UploadRejected("count", "too many")
-                clean = clean_upload(upload.filename, data, question.max_bytes)
+                clean = await clean_upload_off_loop(upload.filename, data, question.max_bytes)
             except UploadRejected as rejected:
                 errors[question.id] = _upload_error(question, rejected)
                 continue

@@ -18,6 +18,7 @@ from server.db import request_tasks, sync_slots
 from server.db import requests as requests_db
 from server.db.people import Person
 from server.errors import Forbidden, NotFound
+from server.forms.normalise import clean_text
 from server.notify import deliveries
 from server.rendering import locale_of, renderer
 
@@ -92,7 +93,7 @@ async def change_status(request: Request) -> Response:
     found = await readable(request, person)
     form = await request.form()
     status, outcome = str(form.get("status", "")), str(form.get("outcome", ""))
-    message = str(form.get("message", "")).strip()[:NOTE_MAX]
+    message = clean_text(str(form.get("message", "")), multiline=True)[:NOTE_MAX]
     problem = casework.status_change_problem(found.status, status, outcome, message)
     if problem is not None:
         text = i18n.Gettext(locale_of(request))
@@ -115,7 +116,7 @@ async def add_note(request: Request) -> Response:
     person = officer(request)
     found = await readable(request, person)
     form = await request.form()
-    note = str(form.get("note", "")).strip()[:NOTE_MAX]
+    note = clean_text(str(form.get("note", "")), multiline=True)[:NOTE_MAX]
     if not note:
         text = i18n.Gettext(locale_of(request))
         return await request_page(request, {"note": {"field": "note", "message":
