@@ -9,12 +9,30 @@ from starlette.responses import Response
 
 from server.auth.session import current_person
 from server.db import audit, audit_export
+from server.i18n import lazy as _
 from server.rendering import renderer
+
+# What a subject's kind is called when it has no name of its own (issue 15: the log
+# showed raw ids).
+KINDS = {
+    "staff": _("Member of staff"),
+    "resident": _("A resident"),
+    "passkey": _("A passkey"),
+    "sync_client": _("A device"),
+    "request": _("A request"),
+}
+
+
+def describe(key: str, name: str | None) -> tuple[str, str | None]:
+    """(kind label or the key itself, the name if known) for an actor or subject."""
+    kind = key.split(":", 1)[0]
+    return (KINDS[kind], name) if kind in KINDS and ":" in key else (key, name)
 
 
 async def audit_log(request: Request) -> Response:
-    entries = await request.app.state.store.read(audit.entries, 200)
-    response = renderer(request).render(request, "admin/audit.html", {"entries": entries})
+    entries = await request.app.state.store.read(audit.named_entries, 200)
+    response = renderer(request).render(request, "admin/audit.html", {
+        "entries": entries, "describe": describe})
     return response
 
 
