@@ -74,6 +74,13 @@ class LastAdmin(ServiceError):
     message = _("Make someone else an administrator first. Nothing has been changed.")
 
 
+class DeactivateSelf(ServiceError):
+    status_code = 409
+    code = "deactivate_self"
+    title = _("You cannot deactivate yourself")
+    message = _("Ask another administrator to do it. Nothing has been changed.")
+
+
 class OwnAdminRole(ServiceError):
     status_code = 409
     code = "own_admin_role"

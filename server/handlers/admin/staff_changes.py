@@ -14,7 +14,7 @@ from server.auth.session import current_person
 from server.db import staff_changes
 from server.db.people import Person
 from server.db.staff import Staff
-from server.errors import BadRequest, LastAdmin, NotFound, OwnAdminRole
+from server.errors import BadRequest, DeactivateSelf, LastAdmin, NotFound, OwnAdminRole
 from server.forms.one_page import parse_one_page_form
 from server.forms.validate import validate_page
 from server.handlers.admin.invites import ROLE_LABELS
@@ -44,6 +44,9 @@ async def _target(request: Request) -> tuple[Person, Staff]:
 
 
 def _refusal(db: Any, person: Person, found: Staff, new_role: str | None) -> Exception | None:
+    """new_role None: deactivating."""
+    if found.id == person.id and new_role is None:
+        return DeactivateSelf()
     if found.id == person.id and new_role != roles.ADMIN and found.role == roles.ADMIN:
         return OwnAdminRole()
     if staff_changes.would_leave_no_admin(db, found, new_role):
