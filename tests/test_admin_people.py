@@ -199,3 +199,12 @@ def test_the_audit_log_names_people_and_requests_and_the_csv_keeps_ids(admin, st
     assert read["actor"] == f"staff:{me}" and read["actor_name"] == name
     assert read["subject"] == f"request:{request_id}" and read["subject_name"] == reference
     assert json.loads(read["detail"]) is not None
+
+
+def test_the_audit_log_escapes_what_it_shows_as_it_is(admin, store):
+    """A refused path is shown as it was asked for: escaped, never as markup."""
+    store.write_sync(audit.record, "staff:nobody", "access_refused",
+                     "/staff/<script>alert(1)</script>")
+    page = admin.client.get("/admin/audit").text
+    assert "<script>alert(1)" not in page and "/staff/&lt;script&gt;alert(1)" in page
+    assert "Member of staff" in page  # a staff actor without a name: its kind

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from server import i18n
 from server.auth.session import current_person
 from server.db import audit, audit_export
 from server.i18n import lazy as _
-from server.rendering import renderer
+from server.rendering import locale_of, renderer
 
 # What a subject's kind is called when it has no name of its own (issue 15: the log
 # showed raw ids).
@@ -23,16 +25,22 @@ KINDS = {
 }
 
 
-def describe(key: str, name: str | None) -> tuple[str, str | None]:
-    """(kind label or the key itself, the name if known) for an actor or subject."""
-    kind = key.split(":", 1)[0]
-    return (KINDS[kind], name) if kind in KINDS and ":" in key else (key, name)
+def describe(key: str, name: str | None, gettext: Callable[[str], str]) -> tuple[str, str]:
+    """(what to show, what kind it is or "") for an actor or subject: a name where there is
+    one, else the kind; anything else (a path, "audit_log") as it is, escaped by the page."""
+    kind = key.split(":", 1)[0] if ":" in key else ""
+    label = gettext(KINDS[kind]) if kind in KINDS else ""
+    if name:
+        return name, label if kind == "staff" else ""
+    return (label, "") if label else (key, "")
 
 
 async def audit_log(request: Request) -> Response:
     entries = await request.app.state.store.read(audit.named_entries, 200)
+    text = i18n.Gettext(locale_of(request))  # plain strings: the template escapes them
     response = renderer(request).render(request, "admin/audit.html", {
-        "entries": entries, "describe": describe})
+        "entries": entries,
+        "describe": lambda key, name: describe(key, name, text.gettext)})
     return response
 
 
