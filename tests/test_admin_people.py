@@ -193,6 +193,7 @@ def test_the_audit_log_names_people_and_requests_and_the_csv_keeps_ids(admin, st
     page = admin.client.get("/admin/audit").text
     table = page.split("<tbody>")[1]
     assert reference in table and name in table
+    assert "Read a social work record" in table and "read_special_category" not in table
     assert f"staff:{me}" not in table and f"request:{request_id}" not in table
     rows = list(csv.DictReader(io.StringIO(admin.client.get("/admin/audit.csv").text)))
     read = next(r for r in rows if r["action"] == "read_special_category")

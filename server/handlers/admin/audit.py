@@ -24,6 +24,39 @@ KINDS = {
     "request": _("A request"),
 }
 
+# What each action is called where people read it; an action not named here (a new one)
+# shows as its code, as the CSV always does.
+ACTIONS = {
+    "access_refused": _("Was refused a page"),
+    "audit_exported": _("Downloaded the audit log"),
+    "information_added": _("Added information to a request"),
+    "invite_staff": _("Invited a member of staff"),
+    "message_sent": _("Sent a message"),
+    "note_added": _("Added a note"),
+    "passkey_added": _("Added a passkey"),
+    "passkey_removed": _("Removed a passkey"),
+    "passkey_refused": _("A passkey was refused"),
+    "passkeys_revoked": _("Revoked passkeys"),
+    "phone_link_refused": _("A phone confirmation link was refused"),
+    "phone_link_sent": _("Sent a phone confirmation link"),
+    "phone_moved": _("Moved a phone number to another account"),
+    "phone_removed": _("Removed a phone number"),
+    "phone_verified": _("Confirmed a phone number"),
+    "read_refused": _("Was refused a record"),
+    "read_special_category": _("Read a social work record"),
+    "resident_update_seen": _("Saw the resident’s update"),
+    "signed_in": _("Signed in"),
+    "signed_out": _("Signed out"),
+    "signed_out_everywhere": _("Signed out everywhere"),
+    "staff_deactivated": _("Deactivated a member of staff"),
+    "staff_hub_assigned": _("Assigned a hub"),
+    "staff_role_changed": _("Changed a role"),
+    "status_changed": _("Changed the status"),
+    "sync_client_registered": _("Set up a device"),
+    "task_done": _("Finished a task"),
+    "withdrawn": _("Withdrew a request"),
+}
+
 
 def describe(key: str, name: str | None, gettext: Callable[[str], str]) -> tuple[str, str]:
     """(what to show, what kind it is or "") for an actor or subject: a name where there is
@@ -40,7 +73,8 @@ async def audit_log(request: Request) -> Response:
     text = i18n.Gettext(locale_of(request))  # plain strings: the template escapes them
     response = renderer(request).render(request, "admin/audit.html", {
         "entries": entries,
-        "describe": lambda key, name: describe(key, name, text.gettext)})
+        "describe": lambda key, name: describe(key, name, text.gettext),
+        "action_label": lambda code: text.gettext(ACTIONS[code]) if code in ACTIONS else code})
     return response
 
 
