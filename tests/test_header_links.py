@@ -13,6 +13,7 @@ import pytest
 from server.auth import roles
 from server.db import audit
 from server.handlers.account.passkeys import landing
+from server.web import navigation
 from tests.test_roles_table import ANON, WHO, client_for, every_role
 
 HEADER = re.compile(r'<nav class="tb-header-links".*?</nav>', re.DOTALL)
@@ -67,3 +68,12 @@ def test_each_role_sees_the_links_its_routes_allow(world: dict[str, Any]):
     assert seen[roles.RESIDENT] == {"/services", "/track", "/account"}
     assert seen[roles.PLANNING_OFFICER] == {"/services", "/track", "/staff/inbox", "/account"}
     assert seen[roles.ADMIN] == {"/services", "/track", "/staff/inbox", "/admin", "/account"}
+
+
+def test_every_link_names_a_route_in_the_table(world: dict[str, Any]):
+    """A typo in a route name would hide its link from everyone, silently."""
+    names = {getattr(r, "name", None) for r in world["app"].routes}
+    # Devices: linked when its route is in the table (issue 10 adds it).
+    optional = {"admin_devices"}
+    named = [link.route for link in (*navigation.HEADER, *navigation.ADMIN)]
+    assert not [n for n in named if n not in names and n not in optional]
