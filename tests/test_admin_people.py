@@ -185,18 +185,21 @@ def test_the_library_hubs_are_seeded_when_none_are(make_app):
 
 
 def test_the_audit_log_names_people_and_requests_and_the_csv_keeps_ids(admin, store):
-    request_id = make_request(store, "social-work", "someone@example.com", special=True)
+    request_id = make_request(store, "planning", "someone@example.com",
+                              journey="tree-enquiry")
     reference = store.read_sync(request_by_id, request_id).reference
-    assert admin.client.get(f"/staff/requests/{request_id}").status_code == 200
+    noted = admin.post_form(f"/staff/requests/{request_id}/notes", {"note": "Called them"},
+                            page=f"/staff/requests/{request_id}")
+    assert noted.status_code == 303
     me = staff_id(store, ADMIN)
     name = store.read_sync(staff.by_id, me).name
     page = admin.client.get("/admin/audit").text
     table = page.split("<tbody>")[1]
     assert reference in table and name in table
-    assert "Read a social work record" in table and "read_special_category" not in table
+    assert "Added a note" in table and "note_added" not in table
     assert f"staff:{me}" not in table and f"request:{request_id}" not in table
     rows = list(csv.DictReader(io.StringIO(admin.client.get("/admin/audit.csv").text)))
-    read = next(r for r in rows if r["action"] == "read_special_category")
+    read = next(r for r in rows if r["action"] == "note_added")
     assert read["actor"] == f"staff:{me}" and read["actor_name"] == name
     assert read["subject"] == f"request:{request_id}" and read["subject_name"] == reference
     assert json.loads(read["detail"]) is not None
