@@ -77,3 +77,26 @@ def test_every_link_names_a_route_in_the_table(world: dict[str, Any]):
     optional = {"admin_devices"}
     named = [link.route for link in (*navigation.HEADER, *navigation.ADMIN)]
     assert not [n for n in named if n not in names and n not in optional]
+
+
+PAGE_LINK = re.compile(r'<a [^>]*href="(/[^"]*)"')
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_no_link_on_a_persons_own_pages_is_refused_to_them(world: dict[str, Any], who: str):
+    """The same fault beyond the header: every link on the pages a person lands on and is
+    offered (home, their account, the inbox and admin home where they may open them)."""
+    client = client_for(world, who)
+    refused, seen = [], set()
+    for start in [*home_pages(who), "/account", "/staff/inbox", "/admin"]:
+        page = client.get(start, follow_redirects=False)
+        if page.status_code != 200:
+            continue
+        for href in PAGE_LINK.findall(page.text):
+            if href in seen or href.startswith(("/language/", "/static/")):
+                continue
+            seen.add(href)
+            status = client.get(href, follow_redirects=False).status_code
+            if status >= 400:
+                refused.append(f"{start}: {href} -> {status}")
+    assert not refused, refused
