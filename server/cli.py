@@ -120,6 +120,7 @@ def _prepare(settings: Settings) -> None:
         migrate(store)
         if not store.read_sync(seeding.is_seeded):
             store.write_sync(seeding.seed)
+        store.write_sync(seeding.seed_hubs_if_none)
     finally:
         store.close()
 

@@ -68,6 +68,27 @@ class LastPasskey(ServiceError):
                 "this one. Nothing has been changed.")
 
 
+class LastAdmin(ServiceError):
+    status_code = 409
+    code = "last_admin"
+    title = _("There must always be an active administrator")
+    message = _("Make someone else an administrator first. Nothing has been changed.")
+
+
+class DeactivateSelf(ServiceError):
+    status_code = 409
+    code = "deactivate_self"
+    title = _("You cannot deactivate yourself")
+    message = _("Ask another administrator to do it. Nothing has been changed.")
+
+
+class OwnAdminRole(ServiceError):
+    status_code = 409
+    code = "own_admin_role"
+    title = _("You cannot remove your own administrator role")
+    message = _("Ask another administrator to do it. Nothing has been changed.")
+
+
 class LinkExpired(ServiceError):
     status_code = 410
     code = "link_expired"

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from server import htmx, i18n
+from server.web import navigation
 from server.web.csrf import csrf_token
 from server.web.static import StaticAssets
 
@@ -87,6 +88,7 @@ class Renderer:
             "current_path": request.url.path + (f"?{request.url.query}" if request.url.query
                                                 and request.method == "GET" else ""),
             "person": request.scope.get("state", {}).get("person"),
+            "header_links": navigation.visible(request, navigation.HEADER),
             **extra,
         }
 

@@ -11,8 +11,9 @@ from server.auth.access import ADMINS, OFFICERS, RESIDENTS, SIGNED_IN, require
 from server.handlers.account import passkeys, phone, sign_in
 from server.handlers.account import requests as my_requests
 from server.handlers.account import updates as my_updates
-from server.handlers.admin import audit, invites
+from server.handlers.admin import audit, invites, staff_changes
 from server.handlers.admin import feedback as feedback_admin
+from server.handlers.admin import home as admin_home
 from server.handlers.admin import staff as staff_admin
 from server.handlers.public import (
     app_shell,
@@ -187,6 +188,7 @@ def staff() -> list[BaseRoute]:
 
 def admin() -> list[BaseRoute]:
     return [
+        Route("/admin", require(ADMINS, admin_home.admin_home), name="admin_home"),
         Route("/admin/audit", require(ADMINS, audit.audit_log), name="admin_audit"),
         Route("/admin/audit.csv", require(ADMINS, audit.audit_csv), name="admin_audit_csv"),
         Route("/admin/feedback", require(ADMINS, feedback_admin.feedback_results),
@@ -199,6 +201,17 @@ def admin() -> list[BaseRoute]:
         Route("/admin/staff/{staff_id}/revoke",
               require(ADMINS, staff_admin.revoke_and_reinvite), methods=POST,
               name="admin_revoke"),
+        # A leaver, a new role (both confirmed first), a hub for hub staff (issue 15).
+        Route("/admin/staff/{staff_id}/deactivate",
+              require(ADMINS, staff_changes.deactivate_confirm), name="admin_deactivate"),
+        Route("/admin/staff/{staff_id}/deactivate", require(ADMINS, staff_changes.deactivate),
+              methods=POST, name="admin_deactivate_send"),
+        Route("/admin/staff/{staff_id}/role", require(ADMINS, staff_changes.role_form),
+              name="admin_role"),
+        Route("/admin/staff/{staff_id}/role", require(ADMINS, staff_changes.role_change),
+              methods=POST, name="admin_role_send"),
+        Route("/admin/staff/{staff_id}/hub", require(ADMINS, staff_changes.hub_assign),
+              methods=POST, name="admin_hub"),
     ]
 
 

@@ -201,6 +201,20 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("POST", "/admin/staff/invite"): ("/admin/staff/invite", {}, only({roles.ADMIN}, 400, 403)),
     ("POST", "/admin/staff/{staff_id}/revoke"): ("/admin/staff/nobody/revoke", {},
                                                  only({roles.ADMIN}, 404, 403)),
+    ("GET", "/admin"): ("/admin", None, only({roles.ADMIN}, 200, 303)),
+    # The confirm pages open for a real colleague; the changes are posted for nobody, so
+    # the people signing in for the rest of the table stay as they are.
+    ("GET", "/admin/staff/{staff_id}/deactivate"): ("/admin/staff/{colleague}/deactivate",
+                                                    None, only({roles.ADMIN}, 200, 303)),
+    ("POST", "/admin/staff/{staff_id}/deactivate"): ("/admin/staff/nobody/deactivate", {},
+                                                     only({roles.ADMIN}, 404, 403)),
+    ("GET", "/admin/staff/{staff_id}/role"): ("/admin/staff/{colleague}/role", None,
+                                              only({roles.ADMIN}, 200, 303)),
+    ("POST", "/admin/staff/{staff_id}/role"): ("/admin/staff/nobody/role",
+                                               {"role": "field-worker"},
+                                               only({roles.ADMIN}, 404, 403)),
+    ("POST", "/admin/staff/{staff_id}/hub"): ("/admin/staff/nobody/hub", {"hub": "dalkeith"},
+                                              only({roles.ADMIN}, 404, 403)),
 }
 
 RESIDENT_EMAIL = "resident.one@example.com"
@@ -208,6 +222,11 @@ RESIDENT_EMAIL = "resident.one@example.com"
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    yield from every_role(tmp_path_factory)
+
+
+def every_role(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """An app with a person of each role (tests/test_header_links.py signs them in too)."""
     built = build_app(tmp_path_factory.mktemp("roles") / "data")
     app, store, settings = built.app, built.store, built.settings
     ids = {role: staff_id(store, email) for email, _n, role, _h in STAFF}
@@ -219,6 +238,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                                     journey="tree-enquiry"),
             "own": make_request(store, "environmental-health", RESIDENT_EMAIL),
             "first_page": app.state.forms.latest("noise-complaint").pages[0].id,
+            "colleague": ids[roles.HUB_STAFF],
         },
     }
     store.close()

@@ -206,6 +206,9 @@ AUTHENTICATOR = {"protocol": "ctap2", "transport": "internal", "hasResidentKey":
 RESIDENT_EMAIL = "morag@example.org"  # the contact email the journeys' answers give
 ADMIN = ("admin@midlothian.example", "Kirsty Admin")
 INVITEE = ("audit.invitee@midlothian.example", "Audit Invitee")
+# {staff_id} in a url: a seeded colleague of the admin's (server/db/seed.py), for the pages
+# about one member of staff (deactivate, change role).
+COLLEAGUE = "hub.staff@midlothian.example"
 
 
 class Auditor:
@@ -273,6 +276,15 @@ class Auditor:
                 raise SetupError(f"the service worker did not keep the pages in {lang}")
             page.wait_for_timeout(250)
         slot.context.set_offline(True)
+
+    def colleague(self) -> str:
+        from server.db import staff
+        if self.live is None:
+            raise SetupError("{staff_id} needs the running app")
+        found = self.live.store.read_sync(staff.by_email, COLLEAGUE)
+        if found is None:
+            raise SetupError(f"{{staff_id}}: no {COLLEAGUE} in the audit's database")
+        return found.id
 
     def make_token(self, kind: str) -> str:
         from server.auth import roles
@@ -436,6 +448,8 @@ class Auditor:
                                   request_id_from_token(self.live.settings, tracking) or "")
         if visit.entry.token:
             url = url.replace("{token}", self.make_token(visit.entry.token))
+        if "{staff_id}" in url:
+            url = url.replace("{staff_id}", self.colleague())
         journey = visit.journey
         if visit.url.endswith("/check") and journey:
             slot.session.walk(journey)

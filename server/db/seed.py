@@ -43,7 +43,7 @@ STAFF = (
 )
 
 
-def seed(db: sqlite_utils.Database) -> None:
+def seed_hubs(db: sqlite_utils.Database) -> None:
     for hub in HUBS:
         db.execute(
             "INSERT INTO hubs (id, name, address, postcode, phone, opening_hours)"
@@ -52,6 +52,10 @@ def seed(db: sqlite_utils.Database) -> None:
             " phone = excluded.phone, opening_hours = excluded.opening_hours",
             list(hub),
         )
+
+
+def seed(db: sqlite_utils.Database) -> None:
+    seed_hubs(db)
     for service in SERVICES:
         db.execute(
             "INSERT INTO services (slug, position, email, special_category) VALUES (?, ?, ?, ?)"
@@ -61,6 +65,13 @@ def seed(db: sqlite_utils.Database) -> None:
         )
     for email, name, role, hub in STAFF:
         upsert_staff(db, email, name, role, hub)
+
+
+def seed_hubs_if_none(db: sqlite_utils.Database) -> None:
+    """A database seeded before hubs mattered still gets the library hubs, so hub staff
+    can be assigned to one (issue 15); a council's own hubs are never touched."""
+    if not db.execute("SELECT COUNT(*) FROM hubs").fetchone()[0]:
+        seed_hubs(db)
 
 
 def is_seeded(db: sqlite_utils.Database) -> bool:

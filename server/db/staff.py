@@ -104,4 +104,6 @@ def use_invite(db: sqlite_utils.Database, hashed: str, staff_id: str) -> bool:
         "UPDATE staff_invites SET used_at = ? WHERE token_hash = ? AND staff_id = ?"
         " AND used_at IS NULL AND expires_at > ?",
         [now_iso(), hashed, staff_id, now_iso()]).rowcount
+    if changed:  # a leaver comes back only this way: by a fresh invite (staff_changes.py)
+        db.execute("UPDATE staff SET disabled_at = NULL WHERE id = ?", [staff_id])
     return bool(changed)

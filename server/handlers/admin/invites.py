@@ -13,7 +13,7 @@ from server import i18n
 from server.auth import roles
 from server.auth.roles import STAFF_ROLES
 from server.auth.session import current_person
-from server.db import staff
+from server.db import staff, staff_changes
 from server.db.people import expiry
 from server.forms.one_page import parse_one_page_form
 from server.forms.validate import validate_page
@@ -72,7 +72,8 @@ async def invite_send(request: Request) -> Response:
     origin, notices = request.app.state.settings.origin, request.app.state.notices
 
     def invite(db: Any) -> str | None:
-        if staff.by_email(db, values["email"]) is not None:
+        # A leaver (deactivated) may be invited again: that is how they come back.
+        if staff_changes.active_by_email(db, values["email"]) is not None:
             return None
         token = staff.create_invite(db, values["email"], values["role"], values["name"],
                                     person.actor, INVITE_LIFETIME)

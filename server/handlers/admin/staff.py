@@ -8,17 +8,29 @@ from starlette.responses import Response
 from server import i18n
 from server.auth.session import current_person
 from server.db import passkeys as passkeys_db
-from server.db import people, staff
+from server.db import people, staff, staff_changes
 from server.errors import NotFound
 from server.handlers.admin.invites import ROLE_LABELS
+from server.i18n import lazy as _
 from server.rendering import locale_of, renderer
+
+DONE = {
+    "deactivated": _("They have been deactivated: signed out everywhere, their passkeys and "
+                     "invites revoked. Their name stays on the records they worked on."),
+    "role": _("Their role has been changed."),
+    "hub": _("Their hub has been saved."),
+}
 
 
 async def staff_list(request: Request) -> Response:
-    everyone = await request.app.state.store.read(staff.everyone)
+    store = request.app.state.store
+    everyone = await store.read(staff.everyone)
     text = i18n.Gettext(locale_of(request))
+    done = DONE.get(request.query_params.get("done", ""))
     return renderer(request).render(request, "admin/staff.html", {
-        "everyone": everyone,
+        "everyone": everyone, "former": await store.read(staff_changes.deactivated),
+        "hubs": await store.read(staff_changes.hubs), "me": current_person(request),
+        "done": text.gettext(done) if done else None,
         "role_label": lambda role: text.gettext(ROLE_LABELS.get(role, role))})
 
 
