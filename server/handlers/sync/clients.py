@@ -6,11 +6,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from server.auth import roles
-from server.auth.session import AUTH_KEY
+from server.auth.session import current_person, load_person
 from server.auth.signed_links import make_sync_token
 from server.auth.sync_clients import limit_address
-from server.db import people, sync_clients
-from server.errors import KindNotAllowed
+from server.db import sync_clients
+from server.errors import KindNotAllowed, SyncRateLimited
+from server.web import csrf, ratelimit
 from server.web.sync_io import json_response, read_body, read_message
 from sync.messages import PROTOCOL, parse_registration
 
@@ -21,18 +22,24 @@ MAX_REGISTRATION_BYTES = 4096
 
 
 async def _registered_by(request: Request, kind: str) -> str | None:
+    """The member of staff setting up a kiosk or field device, from their session
+    cookie: so the call must be same-origin with the CSRF token (csrf.check_cookie_call),
+    and the staff idle time-out applies as on any page (issue 10: neither did)."""
     if kind not in KIND_ROLES:
         return None
-    auth_id = request.session.get(AUTH_KEY)
-    person = await request.app.state.store.read(people.session_person, auth_id) \
-        if isinstance(auth_id, str) else None
+    await load_person(request.scope, request.scope.setdefault("state", {}))
+    person = current_person(request)
     if person is None or person.role not in KIND_ROLES[kind]:
         raise KindNotAllowed()
+    csrf.check_cookie_call(request, request.app.state.settings.origin)
     return str(person.actor)
 
 
 async def register_client(request: Request) -> Response:
     limit_address(request)
+    # A new client is a fresh allowance of pushes: sign-ups are scarce per address.
+    ratelimit.check(request, "sync_register_address", ratelimit.client_address(request),
+                    error=SyncRateLimited, code="rate_limited_address")
     registration = read_message(parse_registration,
                          await read_body(request, MAX_REGISTRATION_BYTES))
     registered_by = await _registered_by(request, registration.kind)
