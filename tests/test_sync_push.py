@@ -13,7 +13,7 @@ from server.db import sync_clients
 from server.forms.registry import DEFINITIONS_DIR, FormRegistry
 from sync.canonical import canonical_json
 from tests import queries
-from tests.sync_support import Device, mutation, payload, pest_answers, push_body
+from tests.sync_support import Device, mutation, payload, pest_answers, push_body, tree_answers
 
 
 @pytest.fixture
@@ -324,3 +324,32 @@ def test_new_requests_per_client_are_capped_per_hour_and_a_push_over_it_applies_
         refused(device.push(mutation(6)), 429, "rate_limited_creates")
         assert world.store.read_sync(queries.request_count) == 5
         assert Device(http).push(mutation(1)).status_code == 200  # another app is not held
+
+
+def test_another_clients_entity_id_gets_neither_its_reference_nor_files_nor_a_conflict(
+        device, client, store):
+    """Issue 10: a second client reusing an entity id with the same payload was answered
+    `duplicate` with the first client's reference and attachment ids; with another
+    payload, a conflict was filed against someone else's request."""
+    import hashlib
+    photo = {"id": str(uuid.uuid4()), "question_id": "photos",
+             "sha256": hashlib.sha256(b"x").hexdigest(), "size": 1,
+             "filename": "IMG_0001.jpg", "media_type": "image/jpeg"}
+    entity = str(uuid.uuid4())
+    first = mutation(1, entity, payload(tree_answers([photo["id"]]), journey="tree-enquiry"),
+                     attachments=[photo])
+    [mine] = device.results(first)
+    assert mine["status"] == "applied" and mine["attachments_pending"] == [photo["id"]]
+    other = Device(client)
+    [copied] = other.results(dict(first, mutation_id=1))
+    assert copied == {"mutation_id": 1, "id": entity, "status": "rejected",
+                      "reason": "id_taken", "errors": [], "attachments_pending": []}
+    changed = mutation(2, entity, payload(pest_answers(pest_type="mice")))
+    [refused_again] = other.results(changed)
+    assert refused_again["status"] == "rejected" and refused_again["reason"] == "id_taken"
+    assert store.read_sync(queries.conflicts_for, entity) == []
+    assert mine["reference"] not in json.dumps([copied, refused_again])
+    # The first client still gets its own request back.
+    [again] = device.results(dict(first, mutation_id=2))
+    assert again["status"] == "duplicate" and again["reference"] == mine["reference"]
+    assert store.read_sync(queries.request_count) == 1
