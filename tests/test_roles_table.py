@@ -200,6 +200,9 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("POST", "/admin/staff/invite"): ("/admin/staff/invite", {}, only({roles.ADMIN}, 400, 403)),
     ("POST", "/admin/staff/{staff_id}/revoke"): ("/admin/staff/nobody/revoke", {},
                                                  only({roles.ADMIN}, 404, 403)),
+    ("GET", "/admin/devices"): ("/admin/devices", None, only({roles.ADMIN}, 200, 303)),
+    ("POST", "/admin/devices/{client_id}/revoke"): ("/admin/devices/nothing/revoke", {},
+                                                   only({roles.ADMIN}, 404, 403)),
 }
 
 # A social work (special category) request on every route that reads or changes one:

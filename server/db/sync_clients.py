@@ -47,6 +47,51 @@ def revoke(db: sqlite_utils.Database, client_id: str) -> bool:
     return cursor.rowcount == 1
 
 
+@dataclass(frozen=True)
+class Device:
+    """A shared device as an admin sees it: who set it up, when, when it last synced."""
+    id: str
+    kind: str
+    registered_by: str | None  # the actor, "staff:<id>"
+    registered_by_name: str | None
+    created_at: str
+    last_seen: str
+    app_version: str
+    revoked_at: str | None
+
+
+STAFF_BOUND = ("kiosk", "field")
+
+
+def staff_bound(db: sqlite_utils.Database, limit: int = 500) -> list[Device]:
+    """Kiosks and field devices (and any client a member of staff set up), newest first;
+    residents' own phones are not listed (they hold no one else's data)."""
+    rows = db.execute(
+        "SELECT c.id, c.kind, c.registered_by, s.name, c.created_at, c.last_seen,"
+        " c.app_version, c.revoked_at FROM sync_clients c LEFT JOIN staff s"
+        " ON c.registered_by = 'staff:' || s.id"
+        f" WHERE c.kind IN ({', '.join('?' * len(STAFF_BOUND))})"
+        " OR c.registered_by IS NOT NULL"
+        " ORDER BY c.revoked_at IS NOT NULL, c.created_at DESC LIMIT ?",
+        [*STAFF_BOUND, limit]).fetchall()
+    return [Device(*row) for row in rows]
+
+
+def revoke_device(db: sqlite_utils.Database, client_id: str, actor: str) -> bool | None:
+    """An admin revokes a shared device: its tokens stop working (401 revoked_token),
+    audited. None when there is no such device (a resident's own phone is not one);
+    False when it was revoked already."""
+    row = db.execute("SELECT kind, registered_by FROM sync_clients WHERE id = ?",
+                     [client_id]).fetchone()
+    if row is None or (row[0] not in STAFF_BOUND and row[1] is None):
+        return None
+    if not revoke(db, client_id):
+        return False
+    audit.record(db, actor, "sync_client_revoked", f"sync_client:{client_id}",
+                 {"kind": row[0]})
+    return True
+
+
 def last_mutation_id(db: sqlite_utils.Database, client_id: str) -> int:
     row = db.execute("SELECT last_mutation_id FROM sync_clients WHERE id = ?",
                      [client_id]).fetchone()
