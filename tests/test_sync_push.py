@@ -353,3 +353,29 @@ def test_another_clients_entity_id_gets_neither_its_reference_nor_files_nor_a_co
     [again] = device.results(dict(first, mutation_id=2))
     assert again["status"] == "duplicate" and again["reference"] == mine["reference"]
     assert store.read_sync(queries.request_count) == 1
+
+
+def test_an_app_signed_up_again_with_its_old_token_still_owns_what_it_sent(device, client,
+                                                                         store):
+    """After a 401 (revoked, or the server forgot it) the app signs up again, naming the
+    token it had; the requests it sent before are still its own: duplicate, with their
+    reference. A token the server did not sign links nothing."""
+    sent = mutation(1)
+    [first] = device.results(sent)
+    assert store.write_sync(sync_clients.revoke, device.client_id)
+    forged = client.post("/sync/v1/clients", json={
+        "protocol": 1, "kind": "personal", "app_version": "t",
+        "replaces": device.token[:-4] + "AAAA"}).json()
+    pretender = {"Authorization": f"Bearer {forged['client_token']}"}
+    [refused_result] = client.post("/sync/v1/push", json=push_body(
+        forged["client_id"], dict(sent, mutation_id=1)), headers=pretender).json()["results"]
+    assert refused_result["reason"] == "id_taken"
+    again = client.post("/sync/v1/clients", json={
+        "protocol": 1, "kind": "personal", "app_version": "t", "replaces": device.token})
+    assert again.status_code == 201
+    fresh = again.json()
+    [resent] = client.post("/sync/v1/push", json=push_body(
+        fresh["client_id"], dict(sent, mutation_id=1)),
+        headers={"Authorization": f"Bearer {fresh['client_token']}"}).json()["results"]
+    assert resent["status"] == "duplicate" and resent["reference"] == first["reference"]
+    assert store.read_sync(queries.request_count) == 1

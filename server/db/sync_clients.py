@@ -21,12 +21,18 @@ class SyncClient:
 
 
 def register(db: sqlite_utils.Database, kind: str, app_version: str,
-             registered_by: str | None) -> SyncClient:
+             registered_by: str | None, replaces: str | None = None) -> SyncClient:
+    """`replaces`: the client this app had before, proven by its token (checked by the
+    caller); only one of the same kind counts."""
     client_id = str(uuid.uuid4())
     now = now_iso()
+    if replaces is not None:
+        row = db.execute("SELECT kind FROM sync_clients WHERE id = ?", [replaces]).fetchone()
+        replaces = replaces if row is not None and row[0] == kind else None
     db.execute(
-        "INSERT INTO sync_clients (id, kind, registered_by, created_at, app_version, last_seen)"
-        " VALUES (?, ?, ?, ?, ?, ?)", [client_id, kind, registered_by, now, app_version, now])
+        "INSERT INTO sync_clients (id, kind, registered_by, created_at, app_version,"
+        " last_seen, replaces) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [client_id, kind, registered_by, now, app_version, now, replaces])
     if registered_by is not None:  # a staff action: setting up a shared device
         audit.record(db, registered_by, "sync_client_registered", f"sync_client:{client_id}",
                      {"kind": kind})
@@ -90,6 +96,18 @@ def revoke_device(db: sqlite_utils.Database, client_id: str, actor: str) -> bool
     audit.record(db, actor, "sync_client_revoked", f"sync_client:{client_id}",
                  {"kind": row[0]})
     return True
+
+
+def lineage(db: sqlite_utils.Database, client_id: str, most: int = 20) -> tuple[str, ...]:
+    """The client and those it replaced, newest first: one app's clients over time."""
+    found = [client_id]
+    while len(found) < most:
+        row = db.execute("SELECT replaces FROM sync_clients WHERE id = ?",
+                         [found[-1]]).fetchone()
+        if row is None or row[0] is None or row[0] in found:
+            break
+        found.append(row[0])
+    return tuple(found)
 
 
 def last_mutation_id(db: sqlite_utils.Database, client_id: str) -> int:

@@ -46,6 +46,8 @@ class SqliteLedger:
         # The push's entities as stored before it, read in one query; those it creates
         # are added as it goes, so `entity` asks the database only for an id not listed.
         self._looked_up = set(entity_ids)
+        # Entities are this app's when one of its clients made them (issue 10).
+        self._own_clients = set(sync_clients.lineage(db, client_id))
         self._stored = _stored_entities(db, self._looked_up)
         self._created: dict[str, Entity] = {}
         self._references: list[str] = []
@@ -73,7 +75,7 @@ class SqliteLedger:
             found = _stored_entities(self.db, {entity_id}).get(entity_id)
         if found is None:
             return None
-        if found[2] != self.client_id:  # another's: neither its reference nor its files
+        if found[2] not in self._own_clients:  # another's: not its reference nor files
             return Entity(None, "", (), own=False)
         return Entity(found[0], found[1], sync_slots.pending(self.db, entity_id))
 

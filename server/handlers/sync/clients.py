@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from server.auth import roles
 from server.auth.session import current_person, load_person
-from server.auth.signed_links import make_sync_token
+from server.auth.signed_links import make_sync_token, read_sync_token
 from server.auth.sync_clients import limit_address
 from server.db import sync_clients
 from server.errors import KindNotAllowed, SyncRateLimited
@@ -35,6 +35,13 @@ async def _registered_by(request: Request, kind: str) -> str | None:
     return str(person.actor)
 
 
+def replaced(request: Request, token: str | None) -> str | None:
+    """The client an app had before, if `token` is one the server signed: stale or
+    revoked is fine (that is why it signs up again); forged or garbled is ignored."""
+    claim = read_sync_token(request.app.state.settings.secret_key, token) if token else None
+    return claim.client_id if claim else None
+
+
 async def register_client(request: Request) -> Response:
     limit_address(request)
     # A new client is a fresh allowance of pushes: sign-ups are scarce per address.
@@ -44,7 +51,8 @@ async def register_client(request: Request) -> Response:
                          await read_body(request, MAX_REGISTRATION_BYTES))
     registered_by = await _registered_by(request, registration.kind)
     client = await request.app.state.store.write(
-        sync_clients.register, registration.kind, registration.app_version, registered_by)
+        sync_clients.register, registration.kind, registration.app_version, registered_by,
+        replaced(request, registration.replaces))
     token = make_sync_token(request.app.state.settings.secret_key, client.id, client.token_version)
     return json_response({"protocol": PROTOCOL, "client_id": client.id, "client_token": token,
                   "last_mutation_id": client.last_mutation_id}, 201)
