@@ -55,7 +55,9 @@ class SyncServer:
                     "TOLBOOTH_ORIGIN": f"http://localhost:{self.port}",
                     "TOLBOOTH_LOG_LEVEL": "warning",
                     "TOLBOOTH_SYNC_RATE_PER_CLIENT": "1000000",
-                    "TOLBOOTH_SYNC_RATE_PER_ADDRESS": "1000000"})
+                    "TOLBOOTH_SYNC_RATE_PER_ADDRESS": "1000000",
+                    "TOLBOOTH_SYNC_CREATES_PER_CLIENT_HOUR": "1000000",
+                    "TOLBOOTH_SYNC_REGISTRATIONS_PER_ADDRESS_HOUR": "1000000"})
         self.process = subprocess.Popen(
             [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1",
              "--port", str(self.port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,

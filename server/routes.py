@@ -11,7 +11,7 @@ from server.auth.access import ADMINS, OFFICERS, RESIDENTS, SIGNED_IN, require
 from server.handlers.account import passkeys, phone, sign_in
 from server.handlers.account import requests as my_requests
 from server.handlers.account import updates as my_updates
-from server.handlers.admin import audit, invites, staff_changes
+from server.handlers.admin import audit, devices, invites, staff_changes
 from server.handlers.admin import feedback as feedback_admin
 from server.handlers.admin import home as admin_home
 from server.handlers.admin import staff as staff_admin
@@ -212,6 +212,10 @@ def admin() -> list[BaseRoute]:
               methods=POST, name="admin_role_send"),
         Route("/admin/staff/{staff_id}/hub", require(ADMINS, staff_changes.hub_assign),
               methods=POST, name="admin_hub"),
+        # Shared devices that sync (kiosks, field devices): listed, and revoked when lost.
+        Route("/admin/devices", require(ADMINS, devices.devices_page), name="admin_devices"),
+        Route("/admin/devices/{client_id}/revoke", require(ADMINS, devices.revoke_device),
+              methods=POST, name="admin_revoke_device"),
     ]
 
 

@@ -115,6 +115,12 @@ SETTINGS: tuple[Setting, ...] = (
             "X-Forwarded-For (the rightmost hop that is not one of them); otherwise it is "
             "the socket's peer. Rate limits and the access log use that address. Unset: "
             "X-Forwarded-For is ignored."),
+    Setting("TOLBOOTH_SYNC_CREATES_PER_CLIENT_HOUR", "60",
+            "New requests one installed app may send per hour (at least the apps' batch of "
+            "50); a push over it gets 429 rate_limited_creates and nothing in it is applied."),
+    Setting("TOLBOOTH_SYNC_REGISTRATIONS_PER_ADDRESS_HOUR", "20",
+            "Installed apps one network address may sign up per hour; more get 429 "
+            "rate_limited_address."),
     Setting("TOLBOOTH_SYNC_MAX_UPLOAD_BYTES", "20971520",
             "Largest file, in bytes, an app may upload for a queued request; larger ones "
             "get 413."),
@@ -146,6 +152,8 @@ class Settings:
     staff_idle_minutes: int = 30
     sync_rate_per_client: int = 120
     sync_rate_per_address: int = 1200
+    sync_creates_per_client_hour: int = 60
+    sync_registrations_per_address_hour: int = 20
     sync_max_upload_bytes: int = 20 * 1024 * 1024
     notify_api_key: str | None = None
     notify_base_url: str = "https://api.notifications.service.gov.uk"
@@ -230,6 +238,10 @@ class Settings:
             staff_idle_minutes=_parse(need, "TOLBOOTH_STAFF_IDLE_MINUTES", _idle_minutes),
             sync_rate_per_client=_parse(need, "TOLBOOTH_SYNC_RATE_PER_CLIENT", _positive_int),
             sync_rate_per_address=_parse(need, "TOLBOOTH_SYNC_RATE_PER_ADDRESS", _positive_int),
+            sync_creates_per_client_hour=_parse(need, "TOLBOOTH_SYNC_CREATES_PER_CLIENT_HOUR",
+                                                _positive_int),
+            sync_registrations_per_address_hour=_parse(
+                need, "TOLBOOTH_SYNC_REGISTRATIONS_PER_ADDRESS_HOUR", _positive_int),
             sync_max_upload_bytes=_parse(need, "TOLBOOTH_SYNC_MAX_UPLOAD_BYTES",
                                          _positive_int),
             notify_api_key=notify_key, notify_sms_template_id=notify_template,

@@ -20,6 +20,7 @@ from .messages import PROTOCOL, Mutation, Numbered, Push
 
 APPLIED, DUPLICATE, CONFLICT, REJECTED = "applied", "duplicate", "conflict", "rejected"
 OUTCOMES = (APPLIED, DUPLICATE, CONFLICT, REJECTED)
+ID_TAKEN = "id_taken"  # the entity id is another client's
 M = TypeVar("M", bound=Numbered)
 
 
@@ -29,6 +30,9 @@ class Entity:
     payload_sha256: str | None  # None when it came another way (the web form)
     reference: str
     attachments_pending: tuple[str, ...] = ()
+    # Made by this client. Entity ids are the clients' own: another client's (or the web
+    # form's) says nothing about this one's, and nothing of it may be shown to it.
+    own: bool = True
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,10 @@ def replay_or_stop(ledger: Ledger, mutation: Numbered) -> dict[str, Any] | Stop 
 def decide_request(ledger: Ledger, mutation: Mutation) -> dict[str, Any]:
     """The next mutation, a request to create: the entity id decides."""
     existing = ledger.entity(mutation.id)
+    if existing is not None and not existing.own:
+        # Issue 10: answering duplicate gave away another client's reference and file
+        # ids, and a conflict was filed against someone else's request.
+        return result(mutation, REJECTED, rejection=Rejection(ID_TAKEN, ()))
     outcome = entity_outcome(existing, mutation.payload_sha256)
     if outcome == DUPLICATE and existing is not None:
         return result(mutation, DUPLICATE, existing.reference, existing.attachments_pending)

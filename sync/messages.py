@@ -55,6 +55,9 @@ class ProtocolError(ValueError):
 class Registration:
     kind: str
     app_version: str
+    # The token of the client this app had before (after a 401): its entities stay the
+    # app's own. Checked by the server; one it cannot read is ignored.
+    replaces: str | None = None
 
 
 @dataclass(frozen=True)
@@ -168,9 +171,11 @@ def read_protocol(body: Any, spoken: int = PROTOCOL) -> None:
 
 def parse_registration(body: Any) -> Registration:
     read_protocol(body)
-    read_object(body, "", {"protocol", "kind", "app_version"})
+    read_object(body, "", {"protocol", "kind", "app_version"}, {"replaces"})
+    replaces = body.get("replaces")
     return Registration(read_text(body["kind"], "kind", choices=KINDS),
-                        read_text(body["app_version"], "app_version", 64))
+                        read_text(body["app_version"], "app_version", 64),
+                        None if replaces is None else read_text(replaces, "replaces", 512))
 
 
 def parse_push(body: Any) -> Push:

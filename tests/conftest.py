@@ -78,7 +78,10 @@ def forbidden(request: object) -> None:
 
 @pytest.fixture(scope="session")
 def live_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    with live_app(tmp_path_factory.mktemp("live") / "data") as (built, server):
+    # One app for every browser test, all from 127.0.0.1: each browser's outbox signs
+    # up a client, more than an hour's allowance for one address.
+    with live_app(tmp_path_factory.mktemp("live") / "data",
+                  TOLBOOTH_SYNC_REGISTRATIONS_PER_ADDRESS_HOUR="100000") as (built, server):
         # Only in tests: let the browser see the real 500 and 403 pages.
         built.app.add_route("/__test__/boom", boom)
         built.app.add_route("/__test__/forbidden", forbidden)

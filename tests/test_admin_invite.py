@@ -69,3 +69,24 @@ def test_the_staff_list_shows_roles_in_words_and_links_to_invite(admin):
     page = admin.client.get("/admin/staff")
     assert 'href="/admin/staff/invite"' in page.text
     assert "Administrator" in page.text and ">admin<" not in page.text
+
+
+def test_revoke_and_reinvite_ends_every_earlier_unused_invite(admin, store, client):
+    """Issue 10: "revoke passkeys and re-invite" left the earlier links valid for 3 days."""
+    first = store.write_sync(staff.create_invite, "lost.phone@midlothian.example",
+                             "planning_officer", "Lost Phone", "test")
+    second = store.write_sync(staff.create_invite, "lost.phone@midlothian.example",
+                              "planning_officer", "Lost Phone", "test")
+    assert store.read_sync(staff.invited, first) is None  # the second ended the first
+    assert store.read_sync(staff.invited, second) is not None
+    made = store.read_sync(staff.by_email, "lost.phone@midlothian.example")
+    page = admin.post_form(f"/admin/staff/{made.id}/revoke", page="/admin/staff")
+    assert page.status_code == 200
+    newest = re.search(r"/enrol/([A-Za-z0-9_-]+)", page.text).group(1)
+    assert store.read_sync(staff.invited, second) is None
+    assert store.read_sync(staff.invited, newest) is not None
+    with TestClient(client.app, base_url=str(client.base_url)) as other:
+        assert other.get(f"/enrol/{second}").status_code == 410
+        assert other.get(f"/enrol/{newest}").status_code == 200
+    revoked = [e for e in store.read_sync(audit.entries, 50) if e.action == "invites_revoked"]
+    assert len(revoked) == 2 and all(e.subject == f"staff:{made.id}" for e in revoked)

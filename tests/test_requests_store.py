@@ -91,4 +91,4 @@ def test_newest_first_holds_when_two_arrive_in_the_same_millisecond(store, monke
     store.write_sync(requests_db.create_request, new(first), lambda: next(made))
     store.write_sync(requests_db.create_request, new(second), lambda: next(made))
     listed = store.read_sync(requests_db.for_service, "environmental-health")
-    assert [r.id for r in listed] == [second, first]
+    assert [r.id for r in listed.rows] == [second, first]

@@ -215,6 +215,32 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
                                                only({roles.ADMIN}, 404, 403)),
     ("POST", "/admin/staff/{staff_id}/hub"): ("/admin/staff/nobody/hub", {"hub": "dalkeith"},
                                               only({roles.ADMIN}, 404, 403)),
+    ("GET", "/admin/devices"): ("/admin/devices", None, only({roles.ADMIN}, 200, 303)),
+    ("POST", "/admin/devices/{client_id}/revoke"): ("/admin/devices/nothing/revoke", {},
+                                                   only({roles.ADMIN}, 404, 403)),
+}
+
+# A social work (special category) request on every route that reads or changes one:
+# social work officers only. Admins are refused like any other role (issue 10: they
+# read these in full and added notes).
+SOCIAL = {roles.SOCIAL_WORK_OFFICER}
+SOCIAL_WORK: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
+    ("GET", "/staff/requests/{request_id}"): ("/staff/requests/{social}", None,
+                                              only(SOCIAL, 200, 303)),
+    ("POST", "/staff/requests/{request_id}/status"): (
+        "/staff/requests/{social}/status", {"status": "in_progress", "message": "On it"},
+        only(SOCIAL, 303, 403)),
+    ("POST", "/staff/requests/{request_id}/notes"): (
+        "/staff/requests/{social}/notes", {"note": "Called them"}, only(SOCIAL, 303, 403)),
+    ("POST", "/staff/requests/{request_id}/seen"): ("/staff/requests/{social}/seen", {},
+                                                    only(SOCIAL, 303, 403)),
+    ("GET", "/staff/requests/{request_id}/files/{file_id}"): (
+        "/staff/requests/{social}/files/" + NO_FILE, None, only(SOCIAL, 404, 303)),
+    ("GET", "/staff/requests/{request_id}/files/{file_id}/{variant}"): (
+        "/staff/requests/{social}/files/" + NO_FILE + "/download", None,
+        only(SOCIAL, 404, 303)),
+    ("POST", "/staff/requests/{request_id}/tasks/{task_id}/done"): (
+        "/staff/requests/{social}/tasks/999/done", {}, only(SOCIAL, 404, 403)),
 }
 
 RESIDENT_EMAIL = "resident.one@example.com"
@@ -237,6 +263,8 @@ def every_role(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
             "request": make_request(store, "planning", "someone@example.com",
                                     journey="tree-enquiry"),
             "own": make_request(store, "environmental-health", RESIDENT_EMAIL),
+            "social": make_request(store, "social-work", "someone@example.com",
+                                   journey="adult-protection-concern", special=True),
             "first_page": app.state.forms.latest("noise-complaint").pages[0].id,
             "colleague": ids[roles.HUB_STAFF],
         },
@@ -259,6 +287,8 @@ def test_every_route_is_in_the_table(world):
     assert not missing, f"add these routes to TABLE with a status per role: {sorted(missing)}"
     stale = set(TABLE) - routes
     assert not stale, f"TABLE lists routes that no longer exist: {sorted(stale)}"
+    staff_request_routes = {r for r in routes if r[1].startswith("/staff/requests/")}
+    assert staff_request_routes == set(SOCIAL_WORK), "every request route has a social row"
 
 
 def client_for(world: dict[str, Any], who: str) -> TestClient:
@@ -281,7 +311,9 @@ def test_route_role_table(world, who):
     wrong = []
     reader = client_for(world, who)
     origin = world["settings"].origin
-    for (method, route), (sample, body, expected) in sorted(TABLE.items()):
+    # GETs before POSTs: a POST to /sign-out/everywhere ends the reader's session too.
+    checks = sorted([*TABLE.items(), *SOCIAL_WORK.items()], key=lambda check: check[0])
+    for (method, route), (sample, body, expected) in checks:
         path = sample.format(**world["fill"])
         if method == "GET":
             response = reader.get(path, follow_redirects=False)

@@ -113,14 +113,62 @@ def test_social_work_reads_are_audited(client, store, settings, requests_made):
     assert len(reads) == 1
 
 
-def test_admin_sees_every_service_and_exports_the_audit_log(client, store, settings,
-                                                            requests_made):
+def test_admin_sees_every_service_but_social_work_and_exports_the_audit_log(
+        client, store, settings, requests_made):
     as_staff(client, store, settings, ADMIN)
     page = client.get("/staff/inbox").text
-    for request_id in requests_made.values():
-        assert reference(store, request_id) in page
+    for name, request_id in requests_made.items():
+        assert (reference(store, request_id) in page) == (name != "social")
+    assert "Showing 1 to 3 of 3" in page
     assert client.get("/admin/audit").status_code == 200
     exported = client.get("/admin/audit.csv")
     assert exported.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(exported.text)))
     assert {"signed_in", "audit_exported"} <= {row["action"] for row in rows}
+
+
+def test_admin_cannot_read_note_or_change_a_social_work_request(client, store, settings,
+                                                                 requests_made):
+    """Issue 10 (high): admins read social work records in full, saw them in their inbox
+    and could add notes. Only social work roles may; an admin's try is refused, audited."""
+    driver = as_staff(client, store, settings, ADMIN)
+    target = requests_made["social"]
+    page = f"/staff/requests/{target}"
+    assert client.get(page).status_code == 403
+    assert driver.post_form(f"{page}/notes", {"note": "Curious"}, page="/staff/inbox"
+                            ).status_code == 403
+    assert driver.post_form(f"{page}/status", {"status": "in_progress", "message": "x"},
+                            page="/staff/inbox").status_code == 403
+    assert driver.post_form(f"{page}/seen", {}, page="/staff/inbox").status_code == 403
+    files = f"{page}/files/00000000-0000-4000-8000-000000000000"
+    assert client.get(files).status_code == 403
+    assert client.get(f"{files}/download").status_code == 403
+    entries = store.read_sync(audit.entries, 100)
+    assert not [e for e in entries if e.action in ("note_added", "status_changed",
+                                                   "read_special_category")]
+    refused = [e for e in entries if e.action == "read_refused"
+               and e.subject == f"request:{target}"]
+    assert len(refused) == 6
+    as_staff(client, store, settings, SOCIAL)
+    assert reference(store, target) in client.get("/staff/inbox").text
+    assert client.get(page).status_code == 200
+
+
+def test_the_inbox_pages_fifty_at_a_time_instead_of_cutting_at_200(client, store, settings):
+    """Issue 10: 100 requests pushed by a script pushed everything older out of sight."""
+    made = [make_request(store, "planning", f"p{i}@example.com", "tree-enquiry")
+            for i in range(203)]
+    as_staff(client, store, settings, PLANNER)
+    first = client.get("/staff/inbox")
+    assert "Showing 1 to 50 of 203" in first.text
+    assert reference(store, made[-1]) in first.text
+    assert 'rel="next" href="/staff/inbox?page=2"' in first.text
+    assert 'rel="prev"' not in first.text and 'aria-current="page"' in first.text
+    last = client.get("/staff/inbox?page=5")
+    assert "Showing 201 to 203 of 203" in last.text
+    assert reference(store, made[0]) in last.text
+    assert 'rel="prev" href="/staff/inbox?page=4"' in last.text and 'rel="next"' not in last.text
+    assert "Showing 201 to 203" in client.get("/staff/inbox?page=99").text
+    assert "Showing 1 to 50" in client.get("/staff/inbox?page=nonsense").text
+    waiting = client.get("/staff/inbox?status=waiting")
+    assert waiting.status_code == 200 and "There are no requests to show." in waiting.text

@@ -36,7 +36,9 @@ class Server:
                     "TOLBOOTH_DATA_DIR": str(data_dir), "TOLBOOTH_SECRET_KEY": TEST_SECRET,
                     "TOLBOOTH_ORIGIN": self.url, "TOLBOOTH_LOG_LEVEL": "warning",
                     "TOLBOOTH_SYNC_RATE_PER_CLIENT": "100000",
-                    "TOLBOOTH_SYNC_RATE_PER_ADDRESS": "100000"}
+                    "TOLBOOTH_SYNC_RATE_PER_ADDRESS": "100000",
+                    "TOLBOOTH_SYNC_CREATES_PER_CLIENT_HOUR": "100000",
+                    "TOLBOOTH_SYNC_REGISTRATIONS_PER_ADDRESS_HOUR": "100000"}
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:

@@ -8,6 +8,7 @@ import copy
 import json
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +27,13 @@ json_values = st.recursive(
 PROPERTY = settings(max_examples=120, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
+
+
+
+@pytest.fixture
+def world(make_app):
+    """Every example signs up a device from one address: past an hour's sign-ups."""
+    return make_app(TOLBOOTH_SYNC_REGISTRATIONS_PER_ADDRESS_HOUR="100000")
 
 
 def paths(value: Any, here: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

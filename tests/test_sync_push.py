@@ -13,7 +13,7 @@ from server.db import sync_clients
 from server.forms.registry import DEFINITIONS_DIR, FormRegistry
 from sync.canonical import canonical_json
 from tests import queries
-from tests.sync_support import Device, mutation, payload, pest_answers, push_body
+from tests.sync_support import Device, mutation, payload, pest_answers, push_body, tree_answers
 
 
 @pytest.fixture
@@ -236,15 +236,146 @@ def test_rate_limit_per_address_covers_every_sync_call(make_app):
 
 
 def test_kiosk_registration_needs_hub_staff(client, store, settings):
-    from tests.passkey_authenticator import sign_in_with_new_passkey, staff_id
+    from tests.passkey_authenticator import Browserless, sign_in_with_new_passkey, staff_id
     kiosk = {"protocol": 1, "kind": "kiosk", "app_version": "t"}
     refused(client.post("/sync/v1/clients", json=kiosk), 403, "kind_not_allowed")
     sign_in_with_new_passkey(client, store, settings.origin, "staff",
                              staff_id(store, "hub.staff@midlothian.example"))
-    made = client.post("/sync/v1/clients", json=kiosk)
+    made = Browserless(client, settings.origin).post_json(
+        "/sync/v1/clients", kiosk, Browserless(client, settings.origin).token("/account"))
     assert made.status_code == 201
     from server.db import audit
     logged = [e for e in store.read_sync(audit.entries) if e.action == "sync_client_registered"]
     assert [e.subject for e in logged] == [f"sync_client:{made.json()['client_id']}"]
     field = dict(kiosk, kind="field")
     refused(client.post("/sync/v1/clients", json=field), 403, "kind_not_allowed")
+
+
+def test_a_staff_device_needs_the_csrf_token_and_same_origin(client, store, settings):
+    """Issue 10: a kiosk or field device was signed up from the staff cookie alone, so
+    another site could make one in a signed-in member of staff's name."""
+    from tests.passkey_authenticator import Browserless, sign_in_with_new_passkey, staff_id
+    sign_in_with_new_passkey(client, store, settings.origin, "staff",
+                             staff_id(store, "hub.staff@midlothian.example"))
+    driver = Browserless(client, settings.origin)
+    token = driver.token("/account")
+    kiosk = {"protocol": 1, "kind": "kiosk", "app_version": "t"}
+    before = counts(store)
+    refused(client.post("/sync/v1/clients", json=kiosk), 403, "csrf_origin")
+    refused(client.post("/sync/v1/clients", json=kiosk, headers={
+        "Origin": "https://evil.example", "X-CSRF-Token": token}), 403, "csrf_origin")
+    refused(client.post("/sync/v1/clients", json=kiosk, headers={
+        "Origin": settings.origin, "X-CSRF-Token": "guessed"}), 403, "csrf_failed")
+    refused(client.post("/sync/v1/clients", json=kiosk, headers={"Origin": settings.origin}),
+            403, "csrf_failed")
+    assert counts(store) == before
+    # A resident's own device needs neither: it signs up with no cookie at all.
+    assert client.post("/sync/v1/clients", json=dict(kiosk, kind="personal")
+                       ).status_code == 201
+
+
+def test_a_staff_device_is_not_signed_up_after_the_idle_time_out(client, store, settings,
+                                                                 monkeypatch):
+    """Issue 10: /sync/ skips the session middleware, so an idle staff session (signed out
+    everywhere else) could still sign up a kiosk."""
+    from server.auth import session
+    from tests.passkey_authenticator import Browserless, sign_in_with_new_passkey, staff_id
+    sign_in_with_new_passkey(client, store, settings.origin, "staff",
+                             staff_id(store, "hub.staff@midlothian.example"))
+    driver = Browserless(client, settings.origin)
+    token = driver.token("/account")
+    monkeypatch.setattr(session, "idle_limit", lambda person, minutes: session.timedelta(0))
+    kiosk = {"protocol": 1, "kind": "kiosk", "app_version": "t"}
+    refused(driver.post_json("/sync/v1/clients", kiosk, token), 403, "kind_not_allowed")
+    monkeypatch.undo()
+    assert client.get("/account", follow_redirects=False).status_code == 303  # ended
+
+
+def test_sign_ups_per_address_are_limited_per_hour(make_app):
+    """Issue 10: a script signed up a client for every push, each a fresh allowance."""
+    with make_app(TOLBOOTH_SYNC_REGISTRATIONS_PER_ADDRESS_HOUR="3").client() as http:
+        for _ in range(3):
+            Device(http)
+        response = http.post("/sync/v1/clients",
+                             json={"protocol": 1, "kind": "personal", "app_version": "t"})
+        refused(response, 429, "rate_limited_address")
+        assert int(response.headers["retry-after"]) > 60
+
+
+def test_new_requests_per_client_are_capped_per_hour_and_a_push_over_it_applies_nothing(
+        make_app):
+    """Issue 10: one client pushed 100 new requests in 0.04 s and buried the inbox."""
+    world = make_app(TOLBOOTH_SYNC_CREATES_PER_CLIENT_HOUR="5")
+    with world.client() as http:
+        device = Device(http)
+        sent = [mutation(i) for i in (1, 2, 3)]
+        first = device.results(*sent)
+        assert [r["status"] for r in first] == ["applied"] * 3
+        before = counts(world.store)
+        over = device.push(*[mutation(i) for i in (4, 5, 6)])  # 6 > 5: none of them
+        refused(over, 429, "rate_limited_creates")
+        assert int(over.headers["retry-after"]) > 60
+        assert counts(world.store) == before
+        # Replays are not new: the app that lost an answer still learns its references.
+        again = device.results(*sent)
+        assert [r["status"] for r in again] == ["duplicate"] * 3
+        assert [r["status"] for r in device.results(mutation(4), mutation(5))] == \
+            ["applied"] * 2
+        refused(device.push(mutation(6)), 429, "rate_limited_creates")
+        assert world.store.read_sync(queries.request_count) == 5
+        assert Device(http).push(mutation(1)).status_code == 200  # another app is not held
+
+
+def test_another_clients_entity_id_gets_neither_its_reference_nor_files_nor_a_conflict(
+        device, client, store):
+    """Issue 10: a second client reusing an entity id with the same payload was answered
+    `duplicate` with the first client's reference and attachment ids; with another
+    payload, a conflict was filed against someone else's request."""
+    import hashlib
+    photo = {"id": str(uuid.uuid4()), "question_id": "photos",
+             "sha256": hashlib.sha256(b"x").hexdigest(), "size": 1,
+             "filename": "IMG_0001.jpg", "media_type": "image/jpeg"}
+    entity = str(uuid.uuid4())
+    first = mutation(1, entity, payload(tree_answers([photo["id"]]), journey="tree-enquiry"),
+                     attachments=[photo])
+    [mine] = device.results(first)
+    assert mine["status"] == "applied" and mine["attachments_pending"] == [photo["id"]]
+    other = Device(client)
+    [copied] = other.results(dict(first, mutation_id=1))
+    assert copied == {"mutation_id": 1, "id": entity, "status": "rejected",
+                      "reason": "id_taken", "errors": [], "attachments_pending": []}
+    changed = mutation(2, entity, payload(pest_answers(pest_type="mice")))
+    [refused_again] = other.results(changed)
+    assert refused_again["status"] == "rejected" and refused_again["reason"] == "id_taken"
+    assert store.read_sync(queries.conflicts_for, entity) == []
+    assert mine["reference"] not in json.dumps([copied, refused_again])
+    # The first client still gets its own request back.
+    [again] = device.results(dict(first, mutation_id=2))
+    assert again["status"] == "duplicate" and again["reference"] == mine["reference"]
+    assert store.read_sync(queries.request_count) == 1
+
+
+def test_an_app_signed_up_again_with_its_old_token_still_owns_what_it_sent(device, client,
+                                                                         store):
+    """After a 401 (revoked, or the server forgot it) the app signs up again, naming the
+    token it had; the requests it sent before are still its own: duplicate, with their
+    reference. A token the server did not sign links nothing."""
+    sent = mutation(1)
+    [first] = device.results(sent)
+    assert store.write_sync(sync_clients.revoke, device.client_id)
+    forged = client.post("/sync/v1/clients", json={
+        "protocol": 1, "kind": "personal", "app_version": "t",
+        "replaces": device.token[:-4] + "AAAA"}).json()
+    pretender = {"Authorization": f"Bearer {forged['client_token']}"}
+    [refused_result] = client.post("/sync/v1/push", json=push_body(
+        forged["client_id"], dict(sent, mutation_id=1)), headers=pretender).json()["results"]
+    assert refused_result["reason"] == "id_taken"
+    again = client.post("/sync/v1/clients", json={
+        "protocol": 1, "kind": "personal", "app_version": "t", "replaces": device.token})
+    assert again.status_code == 201
+    fresh = again.json()
+    [resent] = client.post("/sync/v1/push", json=push_body(
+        fresh["client_id"], dict(sent, mutation_id=1)),
+        headers={"Authorization": f"Bearer {fresh['client_token']}"}).json()["results"]
+    assert resent["status"] == "duplicate" and resent["reference"] == first["reference"]
+    assert store.read_sync(queries.request_count) == 1

@@ -205,6 +205,11 @@ AUTHENTICATOR = {"protocol": "ctap2", "transport": "internal", "hasResidentKey":
                  "automaticPresenceSimulation": True}
 RESIDENT_EMAIL = "morag@example.org"  # the contact email the journeys' answers give
 ADMIN = ("admin@midlothian.example", "Kirsty Admin")
+# Staff who sign in with a passkey, by routes.toml's signed_in: only social work may
+# open a social work record (issue 10).
+STAFF_SIGN_IN = {"admin": (*ADMIN, "admin"),
+                 "social_work": ("sw.officer@midlothian.example", "Fiona Social",
+                                 "social_work_officer")}
 INVITEE = ("audit.invitee@midlothian.example", "Audit Invitee")
 # {staff_id} in a url: a seeded colleague of the admin's (server/db/seed.py), for the pages
 # about one member of staff (deactivate, change role).
@@ -244,7 +249,6 @@ class Auditor:
         return self.slots[key]
 
     def sign_in(self, slot: Slot, who: str) -> None:
-        from server.auth import roles
         from server.db import people, staff
         if self.live is None:
             raise SetupError("signing in needs the running app")
@@ -256,8 +260,8 @@ class Auditor:
             page.click("main form button[type=submit]")
             page.wait_for_url("**/account/requests")
             return
-        email, name = ADMIN
-        token = store.write_sync(staff.create_invite, email, roles.ADMIN, name, "audit")
+        email, name, role = STAFF_SIGN_IN[who]
+        token = store.write_sync(staff.create_invite, email, role, name, "audit")
         cdp = slot.context.new_cdp_session(page)
         cdp.send("WebAuthn.enable")
         cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})

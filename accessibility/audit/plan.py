@@ -13,7 +13,7 @@ ROUTES_TOML = Path(__file__).resolve().parent.parent / "routes.toml"
 
 STATES = ("empty", "errors", "htmx", "check", "confirmation", "js_off", "offline")
 KINDS = ("page", "redirect", "data")
-SIGNED_IN = ("resident", "admin")
+SIGNED_IN = ("resident", "admin", "social_work")
 TOKENS = ("email-link", "staff-invite", "continue-link", "stop-link", "survey-code")
 # Routes the audit list need not carry: static files, the JSON health check.
 NOT_AUDITED = {"/healthz": "JSON health check for monitoring, not a page"}

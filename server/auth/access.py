@@ -23,15 +23,17 @@ OFFICERS = (roles.PLANNING_OFFICER, roles.ENVIRONMENTAL_HEALTH_OFFICER,
             roles.SOCIAL_WORK_OFFICER, roles.ADMIN)
 ADMINS = (roles.ADMIN,)
 
-# The service each officer role works for; admins see every service (None).
+# The service each officer role works for; admins see every service (None) except
+# the special category records below.
 SERVICE_OF_ROLE: dict[str, str | None] = {
     roles.PLANNING_OFFICER: "planning",
     roles.ENVIRONMENTAL_HEALTH_OFFICER: "environmental-health",
     roles.SOCIAL_WORK_OFFICER: "social-work",
     roles.ADMIN: None,
 }
-# Special category (social work) records: only these roles may read them.
-SPECIAL_CATEGORY_READERS = (roles.SOCIAL_WORK_OFFICER, roles.ADMIN)
+# Special category (social work) records: only these roles may read them. Not admins
+# (issue 10): running the service is not a reason to read a safeguarding record.
+SPECIAL_CATEGORY_READERS = (roles.SOCIAL_WORK_OFFICER,)
 
 
 def require(allowed: tuple[str, ...], endpoint: Endpoint) -> Endpoint:
@@ -59,8 +61,12 @@ def require(allowed: tuple[str, ...], endpoint: Endpoint) -> Endpoint:
     return guarded
 
 
+def reads_special_category(role: str) -> bool:
+    return role in SPECIAL_CATEGORY_READERS
+
+
 def may_read(role: str, service: str, special_category: bool) -> bool:
-    if special_category and role not in SPECIAL_CATEGORY_READERS:
+    if special_category and not reads_special_category(role):
         return False
     own = SERVICE_OF_ROLE.get(role, "")
     return own is None or own == service

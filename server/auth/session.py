@@ -41,29 +41,33 @@ class AuthMiddleware:
             state = scope.setdefault("state", {})
             state["person"] = None
             if not scope["path"].startswith(SKIP_PREFIXES):
-                await self._load(scope, state)
+                await load_person(scope, state)
         await self.app(scope, receive, send)
 
-    async def _load(self, scope: Scope, state: dict[str, object]) -> None:
-        session = scope.get("session")
-        auth_id = session.get(AUTH_KEY) if session is not None else None
-        if not isinstance(auth_id, str) or session is None:
-            return
-        app = scope["app"]
-        store, settings = app.state.store, app.state.settings
-        person = await store.read(people.session_person, auth_id)
-        if person is None:
-            session.pop(AUTH_KEY, None)
-            return
-        idle = age(person.last_seen_at)
-        if idle > idle_limit(person, settings.staff_idle_minutes):
-            await store.write(people.end_session, auth_id, "idle")
-            session.pop(AUTH_KEY, None)
-            state["timed_out"] = True
-            return
-        if idle > TOUCH_EVERY:
-            await store.write(people.touch_session, auth_id)
-        state["person"] = person
+
+async def load_person(scope: Scope, state: dict[str, object]) -> None:
+    """The signed-in person into `state`, the idle time-out applied. Also for a route
+    the middleware skips that a staff cookie may still authorise (handlers/sync/clients.py:
+    a kiosk or field device signed up by staff)."""
+    session = scope.get("session")
+    auth_id = session.get(AUTH_KEY) if session is not None else None
+    if not isinstance(auth_id, str) or session is None:
+        return
+    app = scope["app"]
+    store, settings = app.state.store, app.state.settings
+    person = await store.read(people.session_person, auth_id)
+    if person is None:
+        session.pop(AUTH_KEY, None)
+        return
+    idle = age(person.last_seen_at)
+    if idle > idle_limit(person, settings.staff_idle_minutes):
+        await store.write(people.end_session, auth_id, "idle")
+        session.pop(AUTH_KEY, None)
+        state["timed_out"] = True
+        return
+    if idle > TOUCH_EVERY:
+        await store.write(people.touch_session, auth_id)
+    state["person"] = person
 
 
 def current_person(request: Request) -> Person | None:

@@ -229,9 +229,19 @@ def public_events(db: sqlite_utils.Database, request_id: str) -> list[Event]:
     return [_row_to_event(r) for r in rows]
 
 
+@dataclass(frozen=True)
+class InboxPage:
+    rows: list[StoredRequest]
+    total: int  # every request the filter matches, not only this page's
+
+
 def for_service(db: sqlite_utils.Database, service: str | None,
-                status: str | None = None, limit: int = 200) -> list[StoredRequest]:
-    """A service's requests, newest first; every service's when `service` is None."""
+                status: str | None = None, limit: int = 200,
+                special_category: bool = False, offset: int = 0) -> InboxPage:
+    """A service's requests, newest first; every service's when `service` is None.
+    Special category (social work) records only when `special_category` is True: the
+    caller passes it for the roles that may read them (auth/access.py), and the filter
+    is in the query, so counts and pages never include what the reader may not see."""
     where, params = [], []
     if service is not None:
         where.append("service = ?")
@@ -239,10 +249,14 @@ def for_service(db: sqlite_utils.Database, service: str | None,
     if status:
         where.append("status = ?")
         params.append(status)
+    if not special_category:
+        where.append("special_category = 0")
     clause = f"WHERE {' AND '.join(where)}" if where else ""
+    total = db.execute(f"SELECT COUNT(*) FROM requests {clause}", params).fetchone()[0]
     rows = db.execute(f"SELECT {_READ} FROM requests {clause}"
-                      " ORDER BY created_at DESC, rowid DESC LIMIT ?", [*params, limit]).fetchall()
-    return [_row_to_request(r) for r in rows]
+                      " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
+                      [*params, limit, offset]).fetchall()
+    return InboxPage([_row_to_request(r) for r in rows], int(total))
 
 
 def for_resident(db: sqlite_utils.Database, email: str,

@@ -46,17 +46,24 @@ def upsert_staff(db: sqlite_utils.Database, email: str, name: str, role: str,
 
 def create_invite(db: sqlite_utils.Database, email: str, role: str, name: str,
                   actor: str, valid_for: timedelta = timedelta(days=3)) -> str:
-    """Make (or update) the staff record and a one-time enrolment token for it.
+    """Make (or update) the staff record and a one-time enrolment token for it; every
+    earlier unused invite of theirs ends in the same transaction, so a link that leaked
+    before a recovery ("revoke passkeys and re-invite") cannot enrol anyone after it.
 
     Only the token's hash is stored, so a copy of the database cannot enrol anyone.
     """
     staff = upsert_staff(db, email, name, role)
     token = secrets.token_urlsafe(32)
-    expires = iso_in(valid_for)
+    now, expires = now_iso(), iso_in(valid_for)
+    ended = db.execute(
+        "UPDATE staff_invites SET expires_at = ? WHERE staff_id = ? AND used_at IS NULL"
+        " AND expires_at > ?", [now, staff.id, now]).rowcount
+    if ended:
+        audit.record(db, actor, "invites_revoked", f"staff:{staff.id}", {"count": ended})
     db.execute(
         "INSERT INTO staff_invites (token_hash, staff_id, created_at, expires_at)"
         " VALUES (?, ?, ?, ?)",
-        [token_hash(token), staff.id, now_iso(), expires],
+        [token_hash(token), staff.id, now, expires],
     )
     audit.record(db, actor, "invite_staff", f"staff:{staff.id}",
                  {"role": role, "expires_at": expires})

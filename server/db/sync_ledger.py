@@ -46,6 +46,8 @@ class SqliteLedger:
         # The push's entities as stored before it, read in one query; those it creates
         # are added as it goes, so `entity` asks the database only for an id not listed.
         self._looked_up = set(entity_ids)
+        # Entities are this app's when one of its clients made them (issue 10).
+        self._own_clients = set(sync_clients.lineage(db, client_id))
         self._stored = _stored_entities(db, self._looked_up)
         self._created: dict[str, Entity] = {}
         self._references: list[str] = []
@@ -73,6 +75,8 @@ class SqliteLedger:
             found = _stored_entities(self.db, {entity_id}).get(entity_id)
         if found is None:
             return None
+        if found[2] not in self._own_clients:  # another's: not its reference nor files
+            return Entity(None, "", (), own=False)
         return Entity(found[0], found[1], sync_slots.pending(self.db, entity_id))
 
     def check(self, mutation: Mutation) -> Rejection | None:
@@ -130,18 +134,19 @@ class SqliteLedger:
 
 
 def _stored_entities(db: sqlite_utils.Database, entity_ids: Collection[str]
-                     ) -> dict[str, tuple[str | None, str]]:
-    """id -> (payload hash, reference) of the requests with these ids. A request made by
-    a push has its applied mutation; one made another way (the web form, same id by
-    chance) has none, and its hash is None."""
+                     ) -> dict[str, tuple[str | None, str, str | None]]:
+    """id -> (payload hash, reference, client) of the requests with these ids. A request
+    made by a push has its applied mutation, and the client that pushed it; one made
+    another way (the web form, same id by chance) has none, its hash and client None."""
     if not entity_ids:
         return {}
     ids = list(entity_ids)
     rows = db.conn.execute(
-        "SELECT r.id, m.payload_sha256, r.reference FROM requests r LEFT JOIN sync_mutations"
+        "SELECT r.id, m.payload_sha256, r.reference, m.client_id FROM requests r"
+        " LEFT JOIN sync_mutations"
         " m ON m.entity_id = r.id AND m.status = 'applied'"
         f" WHERE r.id IN ({', '.join('?' * len(ids))})", ids).fetchall()
-    return {row[0]: (row[1], row[2]) for row in rows}
+    return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
 
 def apply_push_in(db: sqlite_utils.Database, push: Push,

@@ -151,6 +151,18 @@ class CsrfMiddleware:
             raise CsrfFailed()
 
 
+def check_cookie_call(request: Request, origin: str) -> None:
+    """Both checks, in the handler of an exempt route that a session cookie may still
+    authorise (a kiosk or field device signed up by staff, handlers/sync/clients.py):
+    the Origin must be ours (a fetch always sends it) and `X-CSRF-Token` the session's."""
+    if request.headers.get("origin") != origin:
+        raise CsrfFailed(code="csrf_origin")
+    expected = request.session.get(SESSION_KEY)
+    sent = request.headers.get(HEADER)
+    if not expected or not sent or not hmac.compare_digest(str(expected), sent):
+        raise CsrfFailed()
+
+
 def _form_token(headers: Headers, body: bytes) -> str | None:
     content_type, params = parse_options_header(headers.get("content-type", ""))
     if content_type == b"application/x-www-form-urlencoded":

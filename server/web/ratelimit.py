@@ -30,16 +30,20 @@ class RateLimiter:
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def check(self, key: str, now: float | None = None) -> int:
-        """Record a hit. Returns 0 if allowed, else the seconds to wait."""
+    def check(self, key: str, now: float | None = None, cost: int = 1) -> int:
+        """Record `cost` hits, all or none. Returns 0 if allowed, else the seconds to
+        wait (the whole window when `cost` is over the limit: it never fits)."""
         now = time.monotonic() if now is None else now
         with self._lock:
             hits = self._hits.setdefault(key, deque())
             while hits and hits[0] <= now - self.window:
                 hits.popleft()
-            if len(hits) >= self.limit:
-                return max(1, math.ceil(hits[0] + self.window - now))
-            hits.append(now)
+            over = len(hits) + cost - self.limit
+            if cost > self.limit:
+                return max(1, math.ceil(self.window))
+            if over > 0:
+                return max(1, math.ceil(hits[over - 1] + self.window - now))
+            hits.extend([now] * cost)
             if len(self._hits) > self.max_keys:
                 self._forget_idle(now)
             return 0
@@ -77,6 +81,10 @@ def limits_for(settings: Settings) -> dict[str, Limit]:
         "feedback_address": Limit(30, 3600),
         "sync_client": Limit(settings.sync_rate_per_client, 60),
         "sync_address": Limit(settings.sync_rate_per_address, 60),
+        # A script that signs up a client per push and floods the staff inbox (issue 10):
+        # sign-ups per address, and new requests per client, per hour.
+        "sync_register_address": Limit(settings.sync_registrations_per_address_hour, 3600),
+        "sync_creates": Limit(settings.sync_creates_per_client_hour, 3600),
     }
 
 
@@ -85,18 +93,20 @@ class RateLimits:
         self._limiters = {name: RateLimiter(limit.count, limit.window_seconds)
                           for name, limit in limits_for(settings).items()}
 
-    def wait(self, name: str, key: str) -> int:
-        """Record a hit on limit `name` for `key`: 0 if allowed, else seconds to wait."""
-        return self._limiters[name].check(key)
+    def wait(self, name: str, key: str, cost: int = 1) -> int:
+        """Record `cost` hits on limit `name` for `key`: 0 if allowed, else seconds to
+        wait."""
+        return self._limiters[name].check(key, cost=cost)
 
 
 def check(request: Request, name: str, *keys: str,
-          error: type[TooManyRequests] = TooManyRequests, code: str | None = None) -> None:
-    """Count a hit against limit `name` for each key; refuse with `error` (and
+          error: type[TooManyRequests] = TooManyRequests, code: str | None = None,
+          cost: int = 1) -> None:
+    """Count `cost` hits against limit `name` for each key; refuse with `error` (and
     Retry-After) as soon as one of them is over."""
     limits: RateLimits = request.app.state.rate_limits
     for key in keys:
-        wait = limits.wait(name, key)
+        wait = limits.wait(name, key, cost)
         if wait:
             raise error(code=code, headers={"Retry-After": str(wait)})
 

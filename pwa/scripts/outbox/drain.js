@@ -32,10 +32,10 @@ function announce(message) {
     channel.close();
 }
 
-async function ensureClient(origin, appVersion) {
+async function ensureClient(origin, appVersion, replaces = null) {
     const known = await getClient();
     if (known) return { client: known };
-    const answer = await registerClient(origin, appVersion);
+    const answer = await registerClient(origin, appVersion, replaces);
     if (answer.status !== 201 || !answer.body || !answer.body.client_token) return { answer };
     const client = { client_id: answer.body.client_id, client_token: answer.body.client_token };
     await saveClient(client);
@@ -97,10 +97,11 @@ async function isolate(answer, batch, summary) {
 async function pushAll(origin, appVersion, summary) {
     let batchSize = BATCH_SIZE;
     let reregistered = false;
+    let replaces = null; // the token the server refused, to name the client it replaces
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
         const waiting = await sendable();
         if (!waiting.length) return summary;
-        const found = await ensureClient(origin, appVersion);
+        const found = await ensureClient(origin, appVersion, replaces);
         if (!found.client) return retryLater(summary, found.answer);
         const batch = waiting.slice(0, batchSize);
         await setState(batch.map((i) => i.id), 'sending');
@@ -115,6 +116,7 @@ async function pushAll(origin, appVersion, summary) {
         if (answer.status === 401 && !reregistered) {
             // Token revoked or the server forgot us: register again (ids restart there).
             reregistered = true;
+            replaces = found.client.client_token;
             await setState(batch.map((i) => i.id), 'pending');
             await saveClient(null);
             continue;

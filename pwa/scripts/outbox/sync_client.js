@@ -28,11 +28,15 @@ async function call(url, options) {
     return { status: response.status, body, retryAfter: retryAfterSeconds(response) };
 }
 
-export function registerClient(origin, appVersion) {
+// `replaces`: the token of the client this app had before a 401, so what it sent with
+// that one is still its own (sync/PROTOCOL.md, signing up).
+export function registerClient(origin, appVersion, replaces = null) {
+    const body = { protocol: PROTOCOL, kind: 'personal', app_version: appVersion };
+    if (replaces) body.replaces = replaces;
     return call(`${origin}/sync/v1/clients`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ protocol: PROTOCOL, kind: 'personal', app_version: appVersion }),
+        body: JSON.stringify(body),
     });
 }
 

@@ -5,11 +5,13 @@ resident did as seen."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from server import i18n
-from server.auth.access import SERVICE_OF_ROLE, may_read
+from server.auth.access import SERVICE_OF_ROLE, may_read, reads_special_category
 from server.auth.session import current_person
 from server.casework import actions as casework
 from server.casework.request_view import request_view
@@ -23,6 +25,7 @@ from server.notify import deliveries
 from server.rendering import locale_of, renderer
 
 NOTE_MAX = 5000
+PAGE_SIZE = 50
 
 
 def officer(request: Request) -> Person:
@@ -31,19 +34,44 @@ def officer(request: Request) -> Person:
     return person
 
 
+def page_number(request: Request) -> int:
+    try:
+        return max(1, min(int(request.query_params.get("page", "1")), 1_000_000))
+    except ValueError:
+        return 1
+
+
 async def inbox(request: Request) -> Response:
+    """Paged, 50 to a page, rather than cut at the newest 200 (issue 10: a flood of
+    requests hid everything older). Special category rows are left out in the query,
+    so neither the rows nor the count show them to anyone else."""
     person = officer(request)
     status = request.query_params.get("status", "")
     status = status if status in STATUS else ""
     service = SERVICE_OF_ROLE[person.role]
-    found = await request.app.state.store.read(requests_db.for_service, service, status)
+    store, number = request.app.state.store, page_number(request)
+    special = reads_special_category(person.role)
+
+    def listed(page: int) -> Any:
+        return store.read(requests_db.for_service, service, status, PAGE_SIZE, special,
+                          (page - 1) * PAGE_SIZE)
+
+    found = await listed(number)
+    pages = max(1, -(-found.total // PAGE_SIZE))
+    if number > pages:  # past the end (the list shrank): show the last page
+        number = pages
+        found = await listed(number)
     code = locale_of(request)
-    rows = [r for r in found if may_read(person.role, r.service, r.special_category)]
-    incomplete = await request.app.state.store.read(sync_slots.incomplete, [r.id for r in rows])
+    rows = [r for r in found.rows if may_read(person.role, r.service, r.special_category)]
+    incomplete = await store.read(sync_slots.incomplete, [r.id for r in rows])
+    first = (number - 1) * PAGE_SIZE + 1
     return renderer(request).render(request, "staff/inbox.html", {
         "rows": rows, "status": status, "status_label": lambda s: status_label(s, code),
         "flag_tag": lambda f: i18n.Gettext(code).gettext(casework.FLAG_TAGS.get(f, f)),
-        "statuses": list(STATUS), "service": service, "incomplete": incomplete},
+        "statuses": list(STATUS), "service": service, "incomplete": incomplete,
+        "paging": {"page": number, "pages": pages, "total": found.total, "first": first,
+                   "last": first + len(found.rows) - 1,
+                   "query": f"status={status}&" if status else ""}},
         block="main")
 
 
