@@ -143,12 +143,15 @@ class CsrfMiddleware:
                 return b"".join(chunks)
 
     def _check_token(self, scope: Scope, headers: Headers, body: bytes) -> None:
-        expected = (scope.get("session") or {}).get(SESSION_KEY)
-        sent = headers.get(HEADER) or _form_token(headers, body)
-        token = unmask(sent) if sent else None
-        if not expected or token is None or not hmac.compare_digest(str(expected).encode(),
-                                                                     token):
-            raise CsrfFailed()
+        _check_sent((scope.get("session") or {}).get(SESSION_KEY),
+                    headers.get(HEADER) or _form_token(headers, body))
+
+
+def _check_sent(expected: object, sent: str | None) -> None:
+    """`sent` must be a masking of the session's token (every page carries a fresh one)."""
+    token = unmask(sent) if sent else None
+    if not expected or token is None or not hmac.compare_digest(str(expected).encode(), token):
+        raise CsrfFailed()
 
 
 def check_cookie_call(request: Request, origin: str) -> None:
@@ -157,10 +160,7 @@ def check_cookie_call(request: Request, origin: str) -> None:
     the Origin must be ours (a fetch always sends it) and `X-CSRF-Token` the session's."""
     if request.headers.get("origin") != origin:
         raise CsrfFailed(code="csrf_origin")
-    expected = request.session.get(SESSION_KEY)
-    sent = request.headers.get(HEADER)
-    if not expected or not sent or not hmac.compare_digest(str(expected), sent):
-        raise CsrfFailed()
+    _check_sent(request.session.get(SESSION_KEY), request.headers.get(HEADER))
 
 
 def _form_token(headers: Headers, body: bytes) -> str | None:
