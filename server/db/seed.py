@@ -1,5 +1,8 @@
-"""Demo data for Midlothian: library hubs, the three services, demo staff.
+"""The council's data (library hubs, the three services) and the demo staff.
 
+`seed_council` runs on every start; `seed` adds the demo staff, an admin among them, and
+runs only when asked for (TOLBOOTH_DEMO=1, `tolbooth seed --demo`, `make run`, the tests):
+a production database never gets accounts whose names anyone can read here.
 Seeding is idempotent: running it twice leaves the same rows. The hubs are real
 Midlothian library towns; addresses and hours are demo values, not the council's.
 """
@@ -44,6 +47,13 @@ STAFF = (
 
 
 def seed(db: sqlite_utils.Database) -> None:
+    """The council's data and the demo staff."""
+    seed_council(db)
+    for email, name, role, hub in STAFF:
+        upsert_staff(db, email, name, role, hub)
+
+
+def seed_council(db: sqlite_utils.Database) -> None:
     for hub in HUBS:
         db.execute(
             "INSERT INTO hubs (id, name, address, postcode, phone, opening_hours)"
@@ -59,8 +69,6 @@ def seed(db: sqlite_utils.Database) -> None:
             " email = excluded.email, special_category = excluded.special_category",
             list(service),
         )
-    for email, name, role, hub in STAFF:
-        upsert_staff(db, email, name, role, hub)
 
 
 def is_seeded(db: sqlite_utils.Database) -> bool:
