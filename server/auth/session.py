@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from server.db import people
 from server.db.clock import age
 from server.db.people import Person
+from server.settings import Settings
 from server.web import csrf
 from server.web import visitor_session as sessions
 
@@ -30,6 +31,14 @@ SKIP_PREFIXES = ("/static/", "/sync/", "/healthz")
 
 def idle_limit(person: Person, staff_idle_minutes: int) -> timedelta:
     return timedelta(minutes=staff_idle_minutes) if person.kind == "staff" else RESIDENT_IDLE
+
+
+def lifetime(person: Person, settings: Settings) -> timedelta:
+    """However active, a session ends this long after signing in: a stolen cookie, or a
+    shared computer nobody signed out of, is not good for ever."""
+    if person.kind == "staff":
+        return timedelta(hours=settings.staff_session_hours)
+    return timedelta(days=settings.resident_session_days)
 
 
 class AuthMiddleware:
@@ -56,8 +65,9 @@ class AuthMiddleware:
             session.pop(AUTH_KEY, None)
             return
         idle = age(person.last_seen_at)
-        if idle > idle_limit(person, settings.staff_idle_minutes):
-            await store.write(people.end_session, auth_id, "idle")
+        expired = age(person.signed_in_at) > lifetime(person, settings)
+        if expired or idle > idle_limit(person, settings.staff_idle_minutes):
+            await store.write(people.end_session, auth_id, "expired" if expired else "idle")
             session.pop(AUTH_KEY, None)
             state["timed_out"] = True
             return
