@@ -15,6 +15,7 @@ from server.db import Store, session_data
 from server.db import seed as seeding
 from server.db.schema import migrate
 from server.db.staff import create_invite
+from server.forms.formats import email_address
 from server.settings import Settings, SettingsError
 
 T = TypeVar("T")
@@ -56,15 +57,24 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_invite_admin(settings: Settings, args: argparse.Namespace) -> int:
     """The first admin of a real council: no demo admin exists to invite them."""
-    token = _write(settings, create_invite, args.email, "admin",
-                   args.name or args.email.split("@")[0], "cli")
+    email = _email(args.email)
+    token = _write(settings, create_invite, email, "admin",
+                   args.name or email.split("@")[0], "cli")
     print(f"{settings.origin}/enrol/{token}")
     return 0
 
 
+def _email(typed: str) -> str:
+    email = email_address(typed)
+    if email is None:
+        raise SettingsError(f"{typed!r} is not an email address (like name@example.com)")
+    return email
+
+
 def cmd_invite_staff(settings: Settings, args: argparse.Namespace) -> int:
-    token = _write(settings, create_invite, args.email, args.role,
-                   args.name or args.email.split("@")[0], "cli")
+    email = _email(args.email)
+    token = _write(settings, create_invite, email, args.role,
+                   args.name or email.split("@")[0], "cli")
     print(f"{settings.origin}/enrol/{token}")
     return 0
 

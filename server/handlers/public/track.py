@@ -16,6 +16,7 @@ from server.casework import actions as casework
 from server.casework.request_view import request_view
 from server.db import requests as requests_db
 from server.errors import NotFound
+from server.forms.formats import email_address
 from server.forms.one_page import parse_one_page_form
 from server.forms.references import normalise_reference
 from server.i18n import lazy as _
@@ -50,7 +51,7 @@ async def track_form(request: Request) -> Response:
 
 def _contact(value: str) -> tuple[str | None, str | None]:
     if "@" in value:
-        return value.strip(), None
+        return email_address(value), None
     try:
         number = phonenumbers.parse(value, "GB")
     except phonenumbers.NumberParseException:
