@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from server.auth.session import current_person
 from server.auth.signed_links import tracking_url
 from server.casework.status import quick_exit
-from server.db import attachments
+from server.db import attachments, tracking_links
 from server.db import requests as requests_db
 from server.errors import NotFound
 from server.forms.conditions import visible_pages
@@ -107,6 +107,7 @@ async def confirmation(request: Request) -> Response:
     sent_journey = request.app.state.forms.get(stored.journey, stored.form_version)
     return renderer(request).render(request, "journeys/confirmation.html", {
         "journey": sent_journey, "request": stored,
-        "tracking_url": tracking_url(request.app.state.settings, stored.id),
+        "tracking_url": tracking_url(request.app.state.settings,
+                                     await store.read(tracking_links.for_request, stored.id)),
         "quick_exit": quick_exit(journey.service),
     }, block="main")
