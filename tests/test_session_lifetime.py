@@ -82,3 +82,21 @@ def test_removing_a_passkey_signs_out_every_other_session(driver, store, app, se
                                 page="/account/passkeys").status_code == 303
         assert lost_phone_client.get("/account", follow_redirects=False).status_code == 303
     assert driver.client.get("/account", follow_redirects=False).status_code == 200
+
+
+def cookie_session(client) -> dict:
+    import base64
+    import json
+    payload = client.cookies.get("tolbooth_session").split(".")[0]
+    return json.loads(base64.b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def test_drafts_are_kept_under_a_hash_of_the_browser_session_id(client, app, store):
+    import hashlib
+
+    from tests.test_newcomer_fixes import answer
+    answer(client, app, "pest-control", upto="contact")
+    raw = cookie_session(client)["sid"]
+    keys = store.read_sync(lambda db: {r[0] for r in db.execute("SELECT sid FROM session_data")})
+    assert raw not in keys
+    assert hashlib.sha256(raw.encode()).hexdigest() in keys

@@ -95,7 +95,8 @@ async def sign_in(request: Request, kind: str, person_id: str, method: str) -> s
         if isinstance(previous, str):
             people.end_session(db, previous, "signed_in_again")  # type: ignore[arg-type]
         if isinstance(old_sid, str):
-            people.move_session_data(db, old_sid, new_sid)  # type: ignore[arg-type]
+            people.move_session_data(db, sessions.stored_key(old_sid),  # type: ignore[arg-type]
+                                     sessions.stored_key(new_sid))
         return (people.start_session(db, kind, person_id, method),  # type: ignore[arg-type]
                 people.account_locale(db, kind, person_id))  # type: ignore[arg-type]
 
