@@ -61,7 +61,7 @@ java:
 	@command -v java >/dev/null || { apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless; }
 
 run: $(RUNTIME_STAMP) assets translations
-	$(BIN)/tolbooth serve --host localhost --port 8000
+	TOLBOOTH_DEMO=true $(BIN)/tolbooth serve --host localhost --port 8000
 
 test: $(TEST_STAMP) assets translations chromium java
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider

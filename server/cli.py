@@ -15,6 +15,7 @@ from server.db import Store, session_data
 from server.db import seed as seeding
 from server.db.schema import migrate
 from server.db.staff import create_invite
+from server.forms.formats import email_address
 from server.settings import Settings, SettingsError
 
 T = TypeVar("T")
@@ -45,14 +46,35 @@ def _write(settings: Settings, fn: Callable[..., T], *args: Any) -> T:
 
 
 def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
-    _write(settings, seeding.seed)
-    print(f"Seeded demo data for {settings.council_name}.")
+    if args.demo:
+        _write(settings, seeding.seed)
+        print(f"Seeded {settings.council_name}'s data and the demo staff.")
+    else:
+        _write(settings, seeding.seed_council)
+        print(f"Seeded {settings.council_name}'s data (no staff: add --demo for demo staff).")
     return 0
 
 
+def cmd_invite_admin(settings: Settings, args: argparse.Namespace) -> int:
+    """The first admin of a real council: no demo admin exists to invite them."""
+    email = _email(args.email)
+    token = _write(settings, create_invite, email, "admin",
+                   args.name or email.split("@")[0], "cli")
+    print(f"{settings.origin}/enrol/{token}")
+    return 0
+
+
+def _email(typed: str) -> str:
+    email = email_address(typed)
+    if email is None:
+        raise SettingsError(f"{typed!r} is not an email address (like name@example.com)")
+    return email
+
+
 def cmd_invite_staff(settings: Settings, args: argparse.Namespace) -> int:
-    token = _write(settings, create_invite, args.email, args.role,
-                   args.name or args.email.split("@")[0], "cli")
+    email = _email(args.email)
+    token = _write(settings, create_invite, email, args.role,
+                   args.name or email.split("@")[0], "cli")
     print(f"{settings.origin}/enrol/{token}")
     return 0
 
@@ -113,13 +135,14 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _prepare(settings: Settings) -> None:
-    """Migrate, and seed an empty database. Runs before Litestream starts and again in
-    its child, where both are no-ops."""
+    """Migrate, and seed an empty database: the council's data, and the demo staff only
+    when TOLBOOTH_DEMO asks for them. Runs before Litestream starts and again in its child,
+    where both are no-ops."""
     store = _store(settings)
     try:
         migrate(store)
         if not store.read_sync(seeding.is_seeded):
-            store.write_sync(seeding.seed)
+            store.write_sync(seeding.seed if settings.demo else seeding.seed_council)
         store.write_sync(seeding.seed_hubs_if_none)
     finally:
         store.close()
@@ -133,7 +156,13 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(run=cmd_serve)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
-    sub.add_parser("seed", help="add the demo council's data").set_defaults(run=cmd_seed)
+    seed = sub.add_parser("seed", help="add the council's hubs and services")
+    seed.add_argument("--demo", action="store_true", help="and the demo staff, an admin too")
+    seed.set_defaults(run=cmd_seed)
+    admin = sub.add_parser("invite-admin", help="print a one-time enrolment link for an admin")
+    admin.add_argument("email")
+    admin.add_argument("--name")
+    admin.set_defaults(run=cmd_invite_admin)
     invite = sub.add_parser("invite-staff", help="print a one-time staff enrolment link")
     invite.add_argument("--email", required=True)
     invite.add_argument("--role", required=True, choices=STAFF_ROLES)

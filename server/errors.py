@@ -96,6 +96,15 @@ class LinkExpired(ServiceError):
     message = _("Links work once and for a short time. Ask for a new one.")
 
 
+class TrackingLinkStopped(ServiceError):
+    status_code = 410
+    code = "tracking_link_stopped"
+    title = _("This link no longer works")
+    message = _("It was stopped, or the request was closed some time ago. You can still "
+                "follow your request on the Track a request page, with its reference and "
+                "the email address or phone number you gave us.")
+
+
 class NotFound(ServiceError):
     status_code = 404
     code = "not_found"

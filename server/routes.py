@@ -37,6 +37,7 @@ from server.handlers.public import (
 )
 from server.handlers.staff import files as staff_files
 from server.handlers.staff import requests as staff_requests
+from server.handlers.staff import tracking_links as staff_tracking_links
 from server.handlers.sync import clients, push, uploads
 from server.web.static import StaticAssets
 
@@ -84,6 +85,7 @@ def public() -> list[BaseRoute]:
         Route("/track/{token}/information", track.add_information, methods=POST,
               name="track_add_information"),
         Route("/track/{token}/withdraw", track.withdraw, methods=POST, name="track_withdraw"),
+        Route("/track/{token}/stop", track.stop_link, methods=POST, name="track_stop_link"),
         Route("/track/{token}/files/{file_id}", track_files.file_page, name="track_file"),
         Route("/track/{token}/files/{file_id}/{variant}", track_files.file_download,
               name="track_file_download"),
@@ -183,6 +185,9 @@ def staff() -> list[BaseRoute]:
         Route("/staff/requests/{request_id}/tasks/{task_id}/done",
               require(OFFICERS, staff_requests.finish_task), methods=POST,
               name="staff_finish_task"),
+        Route("/staff/requests/{request_id}/tracking-links/stop",
+              require(OFFICERS, staff_tracking_links.stop_links), methods=POST,
+              name="staff_stop_tracking_links"),
     ]
 
 

@@ -124,6 +124,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TOLBOOTH_SYNC_MAX_UPLOAD_BYTES", "20971520",
             "Largest file, in bytes, an app may upload for a queued request; larger ones "
             "get 413."),
+    Setting("TOLBOOTH_DEMO", "false",
+            "true: `tolbooth serve` seeds an empty database with the demo staff (an admin "
+            "among them), as `make run` does. Never in production: there, invite the first "
+            "admin with `tolbooth invite-admin EMAIL`."),
+    Setting("TOLBOOTH_STAFF_SESSION_HOURS", "12",
+            "Hours after signing in that a staff member's session ends, however active they "
+            "are (the idle time-out still applies)."),
+    Setting("TOLBOOTH_RESIDENT_SESSION_DAYS", "30",
+            "Days after signing in that a resident's session ends, however active they are "
+            "(the 7-day idle time-out still applies)."),
 )
 
 _DOCUMENTED = {s.env for s in SETTINGS}
@@ -173,6 +183,9 @@ class Settings:
     notify_retry_longest_seconds: float = 900.0
     # None when unset: X-Forwarded-For is never believed (web/client_address.py).
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] | None = None
+    demo: bool = False
+    staff_session_hours: int = 12
+    resident_session_days: int = 30
 
     @property
     def db_path(self) -> Path:
@@ -255,6 +268,10 @@ class Settings:
             notify_retry_longest_seconds=_parse(need, "TOLBOOTH_NOTIFY_RETRY_LONGEST_SECONDS",
                                                 _seconds),
             trusted_proxies=_networks(get("TOLBOOTH_TRUSTED_PROXIES")),
+            demo=_parse(need, "TOLBOOTH_DEMO", _bool),
+            staff_session_hours=_parse(need, "TOLBOOTH_STAFF_SESSION_HOURS", _positive_int),
+            resident_session_days=_parse(need, "TOLBOOTH_RESIDENT_SESSION_DAYS",
+                                         _positive_int),
         )
 
 

@@ -143,3 +143,16 @@ def live_app(data_dir: Path, **overrides: str) -> Iterator[tuple[TestApp, LiveSe
     finally:
         server.stop()
         built.close()
+
+
+def tracking_token(store: Store, settings: Settings, request_id: str) -> str:
+    """The request's current tracking token (its link's random id and MAC)."""
+    from server.auth import signed_links
+    from server.db import tracking_links
+    link = store.read_sync(tracking_links.for_request, request_id)
+    assert link is not None, f"no tracking link for {request_id}"
+    return signed_links.tracking_token(settings, link)
+
+
+def tracking_url(store: Store, settings: Settings, request_id: str) -> str:
+    return f"{settings.origin}/track/{tracking_token(store, settings, request_id)}"

@@ -35,7 +35,7 @@ def notice(template: str, code: str, created: datetime, status: str | None) -> C
         unreachable=False, reference="MLC-7K3P-Q9XD", journey="noise-complaint",
         form_version=1, service="environmental-health",
         request_created_at=created.isoformat().replace("+00:00", "Z"), event_status=status,
-        event_message="We will visit on Monday.")
+        event_message="We will visit on Monday.", tracking_public_id="0" * 32)
 
 
 def longest_text(settings, forms, template: str, code: str) -> str:

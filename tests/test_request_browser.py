@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from server.auth.signed_links import tracking_token
 from tests.axe import assert_accessible
 from tests.passkey_authenticator import make_request, sign_in_with_new_passkey, staff_id
+from tests.support import tracking_token
 from tests.test_request_copies import PLANNER, POLYGLOT, _attach, photo
 
 pytestmark = pytest.mark.browser
@@ -62,7 +62,7 @@ def test_resident_prints_a_copy_of_what_they_sent(page: Page, base_url: str,
                                                   tree: dict[str, Any]):
     page.add_init_script("window.print = () => { window.__printed = true; };")
     page.set_viewport_size(PHONE)
-    token = tracking_token(tree["built"].settings, tree["id"])
+    token = tracking_token(tree["built"].store, tree["built"].settings, tree["id"])
     page.goto(f"{base_url}/track/{token}")
     page.wait_for_function(LOADED)
     assert_accessible(page)

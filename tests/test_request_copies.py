@@ -15,7 +15,6 @@ import pytest
 from PIL import Image
 from starlette.routing import Route
 
-from server.auth.signed_links import tracking_token
 from server.db import attachments as attachments_db
 from server.db import audit
 from server.db import requests as requests_db
@@ -24,7 +23,7 @@ from server.forms.registry import FormRegistry
 from server.web.downloads import SANDBOX
 from tests.journey_answers import CONTACT, page_fields
 from tests.passkey_authenticator import make_request, sign_in_with_new_passkey, staff_id
-from tests.support import csrf
+from tests.support import csrf, tracking_token
 
 ORIGIN = "http://localhost:8000"
 JOURNEYS = [j.journey for j in FormRegistry().journeys()]
@@ -110,7 +109,8 @@ def test_officer_and_resident_see_what_was_sent_as_check_your_answers_showed_it(
     request_id, checked = send(resident, world.app, slug, contact)
     assert checked and checked[-1][0] in ("Email address", "UK phone number")
     staff_page = officer.get(f"/staff/requests/{request_id}").text
-    track_page = resident.get(f"/track/{tracking_token(world.settings, request_id)}").text
+    token = tracking_token(world.store, world.settings, request_id)
+    track_page = resident.get(f"/track/{token}").text
     for page in (staff_page, track_page):
         assert rows(page, "sent-") == checked
         assert "{&#39;" not in page and "&#39;line1&#39;" not in page  # no raw data
@@ -185,7 +185,7 @@ def test_stored_files_are_sent_as_sandboxed_attachments(world, route):
     client = world.client()
     if route.startswith("/staff"):
         as_staff(client, store, settings, PLANNER)
-    base = route.format(request_id=request_id, token=tracking_token(settings, request_id),
+    base = route.format(request_id=request_id, token=tracking_token(store, settings, request_id),
                         file_id="{file_id}", variant="{variant}")
     for file_id, variant, media_type in ((image, "download", "image/jpeg"),
                                          (image, "thumbnail", "image/jpeg"),
@@ -234,7 +234,7 @@ def test_a_file_opens_only_through_its_own_request(world):
     theirs = make_request(store, "planning", "b@example.com", "tree-enquiry")
     their_photo = _attach(store, theirs, "theirs.jpg", photo(), "image/jpeg")
     client = world.client()
-    token = tracking_token(settings, mine)
+    token = tracking_token(store, settings, mine)
     assert client.get(f"/track/{token}/files/{their_photo}").status_code == 404
     assert client.get(f"/track/{token}/files/{their_photo}/download").status_code == 404
     as_staff(client, store, settings, PLANNER)
@@ -255,7 +255,7 @@ def test_special_category_files_are_kept_to_social_work_and_every_read_is_audite
     assert social.get(f"/staff/requests/{record}/files/{file_id}/thumbnail"
                       ).status_code == 200
     resident = world.client()
-    token = tracking_token(settings, record)
+    token = tracking_token(store, settings, record)
     assert resident.get(f"/track/{token}/files/{file_id}/download").status_code == 200
     entries = [e for e in store.read_sync(audit.entries, 200)
                if e.subject == f"request:{record}" and e.detail.get("file") == file_id]

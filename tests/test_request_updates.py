@@ -13,12 +13,12 @@ import pytest
 from PIL import Image
 
 from server import i18n
-from server.auth.signed_links import tracking_token
 from server.casework.calendar import add_working_days
 from server.casework.request_view import COUNCIL_TIME
 from server.db import attachments as attachments_db
 from server.db import requests as requests_db
 from tests.passkey_authenticator import make_request
+from tests.support import tracking_token
 from tests.test_request_copies import PLANNER, as_staff, photo, post
 
 
@@ -30,7 +30,7 @@ def tree(world):
     officer = as_staff(world.client(), world.store, world.settings, PLANNER)
     return {"id": request_id, "officer": officer, "resident": world.client(),
             "staff_page": f"/staff/requests/{request_id}",
-            "track": f"/track/{tracking_token(world.settings, request_id)}"}
+            "track": f"/track/{tracking_token(world.store, world.settings, request_id)}"}
 
 
 def update(tree: dict[str, Any], data: dict[str, str]) -> Any:
@@ -152,7 +152,7 @@ def test_resident_adds_information_and_photos_later_checked_as_the_journey_check
 def test_account_pages_offer_the_same_copy_and_actions(world, signed_in_resident):
     client, request_id = signed_in_resident
     page = client.get(f"/account/requests/{request_id}").text
-    token = tracking_token(world.settings, request_id)
+    token = tracking_token(world.store, world.settings, request_id)
     assert "What you sent" in page and 'data-tb-print hidden' in page
     assert f'action="/account/requests/{request_id}/withdraw"' in page
     r = post(client, f"/account/requests/{request_id}/information", {"information": "Hi"},

@@ -9,9 +9,9 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from server.auth.signed_links import tracking_token
 from tests.mailbox import Mailbox
 from tests.passkey_authenticator import csrf, make_request
+from tests.support import tracking_token
 
 ORIGIN = "http://localhost:8000"
 FIRST = "first.resident@example.com"
@@ -86,7 +86,7 @@ def test_resident_adds_information_to_an_open_request(mail_app, mailbox):
         added = post(client, f"{page}/information", {"information": "It starts at 11pm"},
                      page)
         assert added.status_code == 303
-        public = client.get(f"/track/{tracking_token(settings, mine)}").text
+        public = client.get(f"/track/{tracking_token(store, settings, mine)}").text
         assert "You added information" in public and "It starts at 11pm" in public
 
 

@@ -84,6 +84,7 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
                                              {"information": "More"}, everyone(404)),
     ("POST", "/track/{token}/withdraw"): ("/track/not-a-token/withdraw", {"reason": "Done"},
                                           everyone(404)),
+    ("POST", "/track/{token}/stop"): ("/track/not-a-token/stop", {}, everyone(404)),
     ("GET", "/track/{token}/files/{file_id}"): ("/track/not-a-token/files/" + NO_FILE, None,
                                                 everyone(404)),
     ("GET", "/track/{token}/files/{file_id}/{variant}"): (
@@ -180,6 +181,9 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         only({roles.PLANNING_OFFICER, roles.ADMIN}, 303, 403)),
     ("POST", "/staff/requests/{request_id}/seen"): (
         "/staff/requests/{request}/seen", {},
+        only({roles.PLANNING_OFFICER, roles.ADMIN}, 303, 403)),
+    ("POST", "/staff/requests/{request_id}/tracking-links/stop"): (
+        "/staff/requests/{request}/tracking-links/stop", {},
         only({roles.PLANNING_OFFICER, roles.ADMIN}, 303, 403)),
     # A file the request does not have: 404 for those who may read it, 403 for the rest.
     ("GET", "/staff/requests/{request_id}/files/{file_id}"): (

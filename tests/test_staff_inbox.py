@@ -8,7 +8,6 @@ import io
 
 import pytest
 
-from server.auth.signed_links import tracking_token
 from server.db import audit
 from tests.passkey_authenticator import (
     Browserless,
@@ -16,6 +15,7 @@ from tests.passkey_authenticator import (
     sign_in_with_new_passkey,
     staff_id,
 )
+from tests.support import tracking_token
 
 PLANNER = "planning.officer@midlothian.example"
 SOCIAL = "sw.officer@midlothian.example"
@@ -77,7 +77,7 @@ def test_status_change_message_is_public_and_note_is_not(client, store, settings
     staff_view = client.get(page).text
     assert "An officer will visit on Monday" in staff_view
     assert "Neighbour is hostile" in staff_view
-    public = client.get(f"/track/{tracking_token(settings, target)}").text
+    public = client.get(f"/track/{tracking_token(store, settings, target)}").text
     assert "An officer will visit on Monday" in public
     assert "Being dealt with" in public
     assert "Neighbour is hostile" not in public

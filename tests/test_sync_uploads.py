@@ -12,10 +12,10 @@ from datetime import timedelta
 import pytest
 from PIL import Image
 
-from server.auth.signed_links import tracking_url
 from server.db import sync_slots
 from server.handlers.sync import uploads as sync_uploads
 from tests import queries
+from tests.support import tracking_url
 from tests.sync_support import Device, mutation, payload, tree_answers
 
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -81,7 +81,7 @@ def test_upload_in_chunks_fills_the_slot_and_strips_the_location(device, store, 
     assert b"Exif" in data
     slot = slot_for(data)
     request_id = send_request_with(device, slot)
-    track = tracking_url(settings, request_id).removeprefix(settings.origin)
+    track = tracking_url(store, settings, request_id).removeprefix(settings.origin)
     assert "Incomplete" in client.get(track).text
     assert store.read_sync(sync_slots.is_incomplete, request_id)
 

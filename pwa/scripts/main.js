@@ -22,7 +22,7 @@ import SiteNavigation from '@scottish-government/design-system/src/components/si
 import skipLinks from '@scottish-government/design-system/src/components/skip-links/skip-links';
 import { initLocation } from './location.js';
 import { initOutbox } from './outbox/loader.js';
-import { mirrorDraft } from './outbox/mirror.js';
+import { forgetSentDraft, mirrorDraft } from './outbox/mirror.js';
 import { initPasskeys } from './passkeys.js';
 import { initPrint } from './print.js';
 import { initTimeout } from './timeout.js';
@@ -255,6 +255,7 @@ export function initAll(scope) {
     if (navigator.onLine) {
         mirrorDraft(root);
     }
+    forgetSentDraft(root);
     initPasskeys(root);
     initPrint(root);
     initTimeout();

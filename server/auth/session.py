@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from server.db import people
 from server.db.clock import age
 from server.db.people import Person
+from server.settings import Settings
 from server.web import csrf
 from server.web import visitor_session as sessions
 
@@ -32,6 +33,14 @@ def idle_limit(person: Person, staff_idle_minutes: int) -> timedelta:
     return timedelta(minutes=staff_idle_minutes) if person.kind == "staff" else RESIDENT_IDLE
 
 
+def lifetime(person: Person, settings: Settings) -> timedelta:
+    """However active, a session ends this long after signing in: a stolen cookie, or a
+    shared computer nobody signed out of, is not good for ever."""
+    if person.kind == "staff":
+        return timedelta(hours=settings.staff_session_hours)
+    return timedelta(days=settings.resident_session_days)
+
+
 class AuthMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -46,9 +55,9 @@ class AuthMiddleware:
 
 
 async def load_person(scope: Scope, state: dict[str, object]) -> None:
-    """The signed-in person into `state`, the idle time-out applied. Also for a route
-    the middleware skips that a staff cookie may still authorise (handlers/sync/clients.py:
-    a kiosk or field device signed up by staff)."""
+    """The signed-in person into `state`, the idle time-out and the absolute lifetime
+    applied. Also for a route the middleware skips that a staff cookie may still
+    authorise (handlers/sync/clients.py: a kiosk or field device signed up by staff)."""
     session = scope.get("session")
     auth_id = session.get(AUTH_KEY) if session is not None else None
     if not isinstance(auth_id, str) or session is None:
@@ -60,8 +69,9 @@ async def load_person(scope: Scope, state: dict[str, object]) -> None:
         session.pop(AUTH_KEY, None)
         return
     idle = age(person.last_seen_at)
-    if idle > idle_limit(person, settings.staff_idle_minutes):
-        await store.write(people.end_session, auth_id, "idle")
+    expired = age(person.signed_in_at) > lifetime(person, settings)
+    if expired or idle > idle_limit(person, settings.staff_idle_minutes):
+        await store.write(people.end_session, auth_id, "expired" if expired else "idle")
         session.pop(AUTH_KEY, None)
         state["timed_out"] = True
         return
@@ -89,7 +99,8 @@ async def sign_in(request: Request, kind: str, person_id: str, method: str) -> s
         if isinstance(previous, str):
             people.end_session(db, previous, "signed_in_again")  # type: ignore[arg-type]
         if isinstance(old_sid, str):
-            people.move_session_data(db, old_sid, new_sid)  # type: ignore[arg-type]
+            people.move_session_data(db, sessions.stored_key(old_sid),  # type: ignore[arg-type]
+                                     sessions.stored_key(new_sid))
         return (people.start_session(db, kind, person_id, method),  # type: ignore[arg-type]
                 people.account_locale(db, kind, person_id))  # type: ignore[arg-type]
 

@@ -53,6 +53,8 @@ class Claimed:
     request_created_at: str | None = None
     event_status: str | None = None
     event_message: str | None = None
+    tracking_public_id: str | None = None  # the request's tracking link (auth/signed_links)
+    tracking_generation: int = 0
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,8 @@ _CLAIM_COLUMNS = (
     "                         WHERE c.request_id = n.request_id), r.created_at)),"
     " n.request_id IS NOT NULL AND EXISTS (SELECT 1 FROM unreachable_contacts u"
     "   WHERE u.channel = n.channel AND u.recipient = n.recipient),"
-    " r.reference, r.journey, r.form_version, r.service, r.created_at, e.status, e.message")
+    " r.reference, r.journey, r.form_version, r.service, r.created_at, e.status, e.message,"
+    " t.public_id, COALESCE(t.generation, 0)")
 
 
 def claim_due(db: sqlite_utils.Database, limit: int) -> list[Claimed]:
@@ -103,6 +106,7 @@ def claim_due(db: sqlite_utils.Database, limit: int) -> list[Claimed]:
         f"SELECT {_CLAIM_COLUMNS} FROM notifications n"
         " LEFT JOIN requests r ON r.id = n.request_id"
         " LEFT JOIN request_events e ON e.id = n.event_id"
+        " LEFT JOIN tracking_links t ON t.request_id = n.request_id"
         " WHERE n.status = 'queued' AND n.next_attempt_at <= ?"
         " ORDER BY n.next_attempt_at, n.rowid LIMIT ?", [now_iso(), limit]).fetchall()
     if not rows:

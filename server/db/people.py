@@ -27,6 +27,7 @@ class Person:
     session_id: str
     last_seen_at: str
     phone: str | None = None  # residents: their verified mobile number (E.164), if any
+    signed_in_at: str = ""  # when this session began: sessions have an absolute lifetime
 
     @property
     def actor(self) -> str:
@@ -50,12 +51,15 @@ def resident_for_email(db: sqlite_utils.Database, email: str) -> str:
     return resident_id
 
 
+# auth_sessions.id is the SHA-256 of the id in the cookie: a copy of the database (a
+# backup, a replica) signs nobody in. Every function here takes the cookie's id.
 def start_session(db: sqlite_utils.Database, kind: str, person_id: str, method: str) -> str:
     session_id = secrets.token_urlsafe(32)
     now = now_iso()
     db.execute(
         "INSERT INTO auth_sessions (id, person_kind, person_id, method, created_at,"
-        " last_seen_at) VALUES (?, ?, ?, ?, ?, ?)", [session_id, kind, person_id, method, now, now])
+        " last_seen_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [token_hash(session_id), kind, person_id, method, now, now])
     audit.record(db, f"{kind}:{person_id}", "signed_in", f"{kind}:{person_id}",
                  {"method": method})
     return session_id
@@ -65,30 +69,44 @@ def session_person(db: sqlite_utils.Database, session_id: str) -> Person | None:
     row = db.execute(
         "SELECT s.person_kind, s.person_id, s.last_seen_at,"
         " COALESCE(st.email, r.email), COALESCE(st.name, r.email),"
-        " COALESCE(st.role, 'resident'), r.phone"
+        " COALESCE(st.role, 'resident'), r.phone, s.created_at"
         " FROM auth_sessions s"
         " LEFT JOIN staff st ON s.person_kind = 'staff' AND st.id = s.person_id"
         "   AND st.disabled_at IS NULL"
         " LEFT JOIN residents r ON s.person_kind = 'resident' AND r.id = s.person_id"
-        " WHERE s.id = ? AND s.ended_at IS NULL", [session_id]).fetchone()
+        " WHERE s.id = ? AND s.ended_at IS NULL", [token_hash(session_id)]).fetchone()
     if row is None or row[3] is None:
         return None
-    return Person(row[0], row[1], row[3], row[4], row[5], session_id, row[2], row[6])
+    return Person(row[0], row[1], row[3], row[4], row[5], session_id, row[2], row[6], row[7])
 
 
 def touch_session(db: sqlite_utils.Database, session_id: str) -> None:
     db.execute("UPDATE auth_sessions SET last_seen_at = ? WHERE id = ? AND ended_at IS NULL",
-               [now_iso(), session_id])
+               [now_iso(), token_hash(session_id)])
 
 
 def end_session(db: sqlite_utils.Database, session_id: str, reason: str) -> None:
+    key = token_hash(session_id)
     row = db.execute("SELECT person_kind, person_id FROM auth_sessions WHERE id = ?"
-                     " AND ended_at IS NULL", [session_id]).fetchone()
+                     " AND ended_at IS NULL", [key]).fetchone()
     if row is None:
         return
-    db.execute("UPDATE auth_sessions SET ended_at = ? WHERE id = ?", [now_iso(), session_id])
+    db.execute("UPDATE auth_sessions SET ended_at = ? WHERE id = ?", [now_iso(), key])
     audit.record(db, f"{row[0]}:{row[1]}", "signed_out", f"{row[0]}:{row[1]}",
                  {"reason": reason})
+
+
+def end_other_sessions(db: sqlite_utils.Database, kind: str, person_id: str,
+                       keep_session_id: str, reason: str) -> int:
+    """Sign a person out everywhere but here: after removing a passkey, a browser signed
+    in with it (perhaps a lost phone) must not stay signed in."""
+    ended = db.execute(
+        "UPDATE auth_sessions SET ended_at = ? WHERE person_kind = ? AND person_id = ?"
+        " AND id != ? AND ended_at IS NULL",
+        [now_iso(), kind, person_id, token_hash(keep_session_id)]).rowcount
+    audit.record(db, f"{kind}:{person_id}", "signed_out_elsewhere", f"{kind}:{person_id}",
+                 {"count": ended, "reason": reason})
+    return int(ended)
 
 
 def end_all_sessions(db: sqlite_utils.Database, kind: str, person_id: str, actor: str) -> int:

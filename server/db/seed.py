@@ -1,5 +1,8 @@
-"""Demo data for Midlothian: library hubs, the three services, demo staff.
+"""The council's data (library hubs, the three services) and the demo staff.
 
+`seed_council` runs on every start; `seed` adds the demo staff, an admin among them, and
+runs only when asked for (TOLBOOTH_DEMO=1, `tolbooth seed --demo`, `make run`, the tests):
+a production database never gets accounts whose names anyone can read here.
 Seeding is idempotent: running it twice leaves the same rows. The hubs are real
 Midlothian library towns; addresses and hours are demo values, not the council's.
 """
@@ -43,6 +46,24 @@ STAFF = (
 )
 
 
+def seed(db: sqlite_utils.Database) -> None:
+    """The council's data and the demo staff."""
+    seed_council(db)
+    for email, name, role, hub in STAFF:
+        upsert_staff(db, email, name, role, hub)
+
+
+def seed_council(db: sqlite_utils.Database) -> None:
+    seed_hubs(db)
+    for service in SERVICES:
+        db.execute(
+            "INSERT INTO services (slug, position, email, special_category) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(slug) DO UPDATE SET position = excluded.position,"
+            " email = excluded.email, special_category = excluded.special_category",
+            list(service),
+        )
+
+
 def seed_hubs(db: sqlite_utils.Database) -> None:
     for hub in HUBS:
         db.execute(
@@ -52,19 +73,6 @@ def seed_hubs(db: sqlite_utils.Database) -> None:
             " phone = excluded.phone, opening_hours = excluded.opening_hours",
             list(hub),
         )
-
-
-def seed(db: sqlite_utils.Database) -> None:
-    seed_hubs(db)
-    for service in SERVICES:
-        db.execute(
-            "INSERT INTO services (slug, position, email, special_category) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT(slug) DO UPDATE SET position = excluded.position,"
-            " email = excluded.email, special_category = excluded.special_category",
-            list(service),
-        )
-    for email, name, role, hub in STAFF:
-        upsert_staff(db, email, name, role, hub)
 
 
 def seed_hubs_if_none(db: sqlite_utils.Database) -> None:

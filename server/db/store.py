@@ -9,6 +9,7 @@ whole. Readers use their own connections and see the last committed state (WAL).
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -25,7 +26,7 @@ BUSY_TIMEOUT_MS = 5000
 
 def connect(path: Path) -> sqlite_utils.Database:
     """Open a connection with the pragmas every connection needs."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private(path)
     # isolation_level=None: we issue BEGIN ourselves; sqlite-utils then nests its own
     # writes inside our transaction as savepoints instead of committing early.
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
@@ -35,6 +36,18 @@ def connect(path: Path) -> sqlite_utils.Database:
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     return sqlite_utils.Database(conn)
+
+
+def make_private(path: Path) -> None:
+    """The data directory 0700 and the database 0600, whatever the umask: the file holds
+    people's requests and files. SQLite gives its -wal and -shm files the database's mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(path.parent, 0o700)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)
+    for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if extra.exists():
+            os.chmod(extra, 0o600)
 
 
 def transaction(db: sqlite_utils.Database, fn: Callable[..., T], *args: Any) -> T:

@@ -18,6 +18,7 @@ from server.forms.normalise import (
     ascii_digits,
     ascii_lower,
     ascii_upper,
+    clean_text,
     remove_whitespace,
 )
 
@@ -42,6 +43,19 @@ def normalise_email(text: str) -> str | None:
         if not _DOMAIN_LABEL.match(label) or label.startswith("-") or label.endswith("-"):
             return None
     return f"{local}@{ascii_lower(domain)}"
+
+
+def email_address(typed: str) -> str | None:
+    """THE check of an email address from anywhere outside a form definition (sign-in,
+    tracking, the command line; the sender checks what it sends with it too): the form
+    engine's rule, so `victim<attacker@evil.example>`, a display name, a comma list, CR/LF
+    or a look-alike letter from another alphabet is refused everywhere alike (issue 10)."""
+    return normalise_email(clean_text(typed))
+
+
+def is_normalised_email(address: str) -> bool:
+    """Stored and about to be sent: exactly what email_address would have made of it."""
+    return email_address(address) == address
 
 
 MAX_PHONE_INPUT = 40

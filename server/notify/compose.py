@@ -22,6 +22,7 @@ from server.casework.calendar import add_working_days
 from server.casework.status import STATUS, quick_exit
 from server.db import clock
 from server.db.notify_outbox import Claimed
+from server.db.tracking_links import TrackingLink
 from server.forms.definition import Journey
 from server.forms.normalise import COUNCIL_TIME_ZONE
 from server.forms.registry import FormRegistry
@@ -78,11 +79,17 @@ class Context:
     def discreet(self) -> bool:
         return quick_exit(self.notice.service or "")
 
+    @property
+    def tracking_link(self) -> TrackingLink:
+        assert self.notice.tracking_public_id is not None, "a request's message, no request"
+        return TrackingLink(self.request_id, self.notice.tracking_public_id,
+                            self.notice.tracking_generation)
+
     def page_link(self) -> str:
-        return links.request_page(self.settings, self.request_id)
+        return links.request_page(self.settings, self.tracking_link)
 
     def short_link(self) -> str:
-        return links.short_request_link(self.settings, self.reference, self.request_id)
+        return links.short_request_link(self.settings, self.reference, self.tracking_link)
 
     def reply_by_in_text(self) -> str | None:
         date_text = self.reply_by()

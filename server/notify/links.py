@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from server.auth import signed_links
+from server.db.tracking_links import TrackingLink
 from server.settings import Settings
 
 SHORT_TRACKING = "tolbooth.notify.track.v1"
@@ -27,9 +28,16 @@ MAC_LENGTH = 12
 _CODE = re.compile(r"^([A-Z]{2,4})([2-9A-Z]{8})([A-Z2-7]{12})\Z")
 
 
-def request_page(settings: Settings, request_id: str) -> str:
+def request_page(settings: Settings, link: TrackingLink) -> str:
     """Where a resident sees their request, adds information and replies."""
-    return signed_links.tracking_url(settings, request_id)
+    return signed_links.tracking_url(settings, link)
+
+
+def short_subject(link: TrackingLink) -> str:
+    """What a short link's MAC covers: stopping the tracking links (a new generation)
+    stops the short links too. Generation 0 is the bare id, as short links were made
+    before links could be stopped."""
+    return link.request_id if link.generation == 0 else f"{link.request_id}:{link.generation}"
 
 
 def _mac(settings: Settings, salt: str, request_id: str) -> str:
@@ -42,8 +50,8 @@ def _code(settings: Settings, salt: str, reference: str, request_id: str) -> str
     return reference.replace("-", "") + _mac(settings, salt, request_id)
 
 
-def short_request_link(settings: Settings, reference: str, request_id: str) -> str:
-    return f"{settings.origin}/r/{_code(settings, SHORT_TRACKING, reference, request_id)}"
+def short_request_link(settings: Settings, reference: str, link: TrackingLink) -> str:
+    return f"{settings.origin}/r/{_code(settings, SHORT_TRACKING, reference, short_subject(link))}"
 
 
 def survey_link(settings: Settings, reference: str, request_id: str) -> str:

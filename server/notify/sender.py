@@ -28,6 +28,7 @@ from email.message import Message
 from server.db import Store, notify_outbox
 from server.db.clock import iso_in, seconds_until
 from server.db.notify_outbox import Claimed, Outcome
+from server.forms.formats import is_normalised_email
 from server.forms.registry import FormRegistry
 from server.notify.compose import TEMPLATES, Words, compose
 from server.notify.email_message import build_email, plain_text
@@ -180,6 +181,10 @@ class Sender:
         if notice.unreachable:
             return Outcome(notice.id, "suppressed", error="refused before: not tried again",
                            task=self._task_for(notice))
+        if notice.channel == "email" and not is_normalised_email(notice.recipient):
+            # Whatever path queued it: an address the form rule would not have made
+            # (a display name, a second address, a header line) is never handed to SMTP.
+            return self._outcome(notice, Result("failed", error="not a valid email address"))
         return None
 
     async def _send_emails(self, emails: Sequence[tuple[Claimed, Message]]

@@ -22,3 +22,20 @@ export function mirrorDraft(root = document) {
         return true;
     })).catch(() => false);
 }
+
+// After sending online, the copy of the server's draft (answers, contact details) is
+// gone from the server; it goes from this browser too, or the next person here, offline,
+// would open the journey on the last person's answers and contact details (issue 10).
+export function forgetSentDraft(root = document) {
+    // htmx hands over the swapped-in element itself, which may be the one marked.
+    const marked = '[data-tb-sent-journey]';
+    const sent = root.matches && root.matches(marked) ? root : root.querySelector && root.querySelector(marked);
+    if (!sent || !('indexedDB' in window)) return Promise.resolve(false);
+    const journey = sent.dataset.tbSentJourney;
+    return transact(['drafts'], 'readwrite', ({ drafts }) => request(drafts.get(journey)).then((kept) => {
+        // A draft begun offline for another request is the person's own work: leave it.
+        if (!kept || (!kept.mirrored && kept.submission_id !== sent.dataset.tbSentId)) return false;
+        drafts.delete(journey);
+        return true;
+    })).catch(() => false);
+}

@@ -176,9 +176,16 @@ async def remove_passkey(request: Request) -> Response:
     person = current_person(request)
     assert person is not None
     # Staff have no other way in (no email links), so their only passkey stays.
-    outcome = await request.app.state.store.write(
-        passkeys_db.remove_own, person.kind, person.id, request.path_params["credential_id"],
-        person.kind == "staff")
+    def remove(db: object) -> str:
+        outcome = passkeys_db.remove_own(db, person.kind, person.id,  # type: ignore[arg-type]
+                                         request.path_params["credential_id"],
+                                         person.kind == "staff")
+        if outcome == "removed":  # a browser signed in with it (a lost phone?) is signed out
+            people.end_other_sessions(db, person.kind, person.id,  # type: ignore[arg-type]
+                                      person.session_id, "passkey_removed")
+        return outcome
+
+    outcome = await request.app.state.store.write(remove)
     if outcome == "not_found":
         raise NotFound()
     if outcome == "last":

@@ -15,6 +15,7 @@ from server.casework import actions as casework
 from server.casework.request_view import request_view
 from server.casework.status import status_label
 from server.db import requests as requests_db
+from server.db import tracking_links
 from server.db.people import Person
 from server.errors import NotFound
 from server.journeys import later
@@ -60,7 +61,8 @@ async def my_request(request: Request, errors: dict[str, Any] | None = None,
         await store.write(casework.read_by_resident, found, person.actor)
     view = await request_view(store, request.app.state.forms, found, locale_of(request))
     # Files open through the request's tracking link: one way for residents, signed.
-    token = tracking_token(request.app.state.settings, found.id)
+    token = tracking_token(request.app.state.settings,
+                           await store.read(tracking_links.for_request, found.id))
     return renderer(request).render(request, "account/request.html", {
         **view, "file_base": f"/track/{token}/files", "errors": errors or {},
         "has_errors": bool(errors), "action_base": f"/account/requests/{found.id}"},

@@ -3,7 +3,6 @@ emailed link, sign out, sign out everywhere, and "stay signed in"."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
@@ -14,6 +13,7 @@ from server.auth.session import current_person, sign_in, sign_out
 from server.db import people
 from server.db.people import EMAIL_LINK_LIFETIME
 from server.errors import LinkExpired
+from server.forms.formats import email_address
 from server.handlers.account.passkeys import landing
 from server.handlers.public.language import remember_language
 from server.i18n import lazy as _
@@ -25,7 +25,6 @@ from server.web import ratelimit
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 DONE = {"signed-out": _("You have signed out."),
         "everywhere": _("You have signed out on every device."),
         "timed-out": _("You were signed out because you had not done anything for a while.")}
@@ -52,10 +51,11 @@ async def sign_in_page(request: Request) -> Response:
 
 async def email_link_send(request: Request) -> Response:
     form = await request.form()
-    email = str(form.get("email", "")).strip()[:254]
+    typed = str(form.get("email", ""))[:254]
     text = i18n.Gettext(locale_of(request))
-    if not EMAIL_PATTERN.match(email):
-        return _page(request, email, text.gettext(
+    email = email_address(typed)
+    if email is None:
+        return _page(request, typed.strip(), text.gettext(
             "Enter an email address in the correct format, like name@example.com"))
     ratelimit.check(request, "sign_in_recipient", ratelimit.recipient_key(request, email))
     ratelimit.check(request, "sign_in_address", ratelimit.client_address(request))

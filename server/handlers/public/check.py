@@ -7,9 +7,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from server.auth.session import current_person
 from server.auth.signed_links import tracking_url
 from server.casework.status import quick_exit
-from server.db import attachments
+from server.db import attachments, tracking_links
 from server.db import requests as requests_db
 from server.errors import NotFound
 from server.forms.conditions import visible_pages
@@ -21,7 +22,12 @@ from server.journeys import answers_display
 from server.journeys.contact import PAGE_ID as CONTACT_PAGE
 from server.journeys.drafts import Draft, journey_for_draft, load_draft
 from server.journeys.steps import flow
-from server.journeys.submission import last_sent, sent_and_no_new_draft, submit, was_sent
+from server.journeys.submission import (
+    sent_and_no_new_draft,
+    submit,
+    take_confirmation,
+    was_sent,
+)
 from server.rendering import locale_of, renderer
 from server.web.visitor_session import session_id
 
@@ -72,7 +78,7 @@ async def check_submit(request: Request) -> Response:
     submission_id = form.get("submission_id")
     if isinstance(submission_id, str) and submission_id != draft.submission_id:
         # Sent already (a double click, or a retry after the answer was lost): show it.
-        if await store.read(was_sent, sid, submission_id):
+        if await store.write(was_sent, sid, submission_id):
             return RedirectResponse(f"/services/{journey.journey}/done", 303)
     cleaned, errors = clean_answers(journey, draft.answers)
     gap = _first_gap(journey, draft, errors)
@@ -80,15 +86,20 @@ async def check_submit(request: Request) -> Response:
         return RedirectResponse(f"/services/{journey.journey}/{gap}", 303)
     prefix = request.app.state.settings.council_prefix
     await store.write(submit, sid, journey, draft, cleaned, locale_of(request),
-                      lambda: new_reference(prefix), request.app.state.notices)
+                      lambda: new_reference(prefix), request.app.state.notices,
+                      current_person(request) is not None)
     return RedirectResponse(f"/services/{journey.journey}/done", 303)
 
 
 async def confirmation(request: Request) -> Response:
     journey = journey_or_404(request)
     store = request.app.state.store
-    request_id = await store.read(last_sent, session_id(request), journey.journey)
+    sid = session_id(request)
+    request_id = await store.write(take_confirmation, sid, journey.journey)
     if request_id is None:
+        sent = await store.read(sent_and_no_new_draft, sid, journey.journey)
+        if sent is not None:  # shown once already: say it was sent, and nothing more
+            return already_sent(request, journey, sent)
         raise NotFound()
     stored = await store.read(requests_db.by_id, request_id)
     if stored is None:
@@ -96,6 +107,7 @@ async def confirmation(request: Request) -> Response:
     sent_journey = request.app.state.forms.get(stored.journey, stored.form_version)
     return renderer(request).render(request, "journeys/confirmation.html", {
         "journey": sent_journey, "request": stored,
-        "tracking_url": tracking_url(request.app.state.settings, stored.id),
+        "tracking_url": tracking_url(request.app.state.settings,
+                                     await store.read(tracking_links.for_request, stored.id)),
         "quick_exit": quick_exit(journey.service),
     }, block="main")

@@ -6,7 +6,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from server import i18n
-from server.auth.signed_links import tracking_url
 from server.casework.status import quick_exit
 from server.errors import NotFound
 from server.forms.definition import Journey
@@ -33,10 +32,10 @@ async def services_index(request: Request) -> Response:
 
 def already_sent(request: Request, journey: Journey, sent: AlreadySent) -> Response:
     """Back after sending: the request was sent, so say so (and offer a new one), not an
-    empty form that invites sending it twice."""
+    empty form that invites sending it twice. No reference and no tracking link: the
+    person pressing Back on a shared computer may not be the one who sent it (issue 10)."""
     return renderer(request).render(request, "journeys/already_sent.html", {
-        "journey": journey, "sent": sent, "first_page": journey.pages[0].id,
-        "tracking_url": tracking_url(request.app.state.settings, sent.request_id),
+        "journey": journey, "first_page": journey.pages[0].id,
         "quick_exit": quick_exit(journey.service)}, block="main")
 
 

@@ -36,7 +36,8 @@ def _page(request: Request, found: requests_db.StoredRequest, fields: dict[str, 
         "found": found, "survey_questions": SURVEY_PAGE.questions, "fields": fields,
         "errors": errors, "has_errors": bool(errors), "done": done,
         "action": f"/survey/{request.path_params['code']}",
-        "request_link": links.request_page(request.app.state.settings, found.id),
+        # Not the tracking link itself: that may have been stopped since the survey went.
+        "request_link": "/track",
         "counter_messages": counter_messages(i18n.Gettext(locale_of(request)))},
         status_code=400 if errors else 200)
     response.headers["Referrer-Policy"] = "no-referrer"

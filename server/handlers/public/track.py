@@ -11,11 +11,18 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from server import i18n
-from server.auth.signed_links import request_id_from_token, tracking_token
+from server.auth.signed_links import (
+    legacy_request_id,
+    tracking_link_works,
+    tracking_public_id,
+    tracking_token,
+)
 from server.casework import actions as casework
 from server.casework.request_view import request_view
 from server.db import requests as requests_db
-from server.errors import NotFound
+from server.db import tracking_links
+from server.errors import NotFound, TrackingLinkStopped
+from server.forms.formats import email_address
 from server.forms.one_page import parse_one_page_form
 from server.forms.references import normalise_reference
 from server.i18n import lazy as _
@@ -50,7 +57,7 @@ async def track_form(request: Request) -> Response:
 
 def _contact(value: str) -> tuple[str | None, str | None]:
     if "@" in value:
-        return value.strip(), None
+        return email_address(value), None
     try:
         number = phonenumbers.parse(value, "GB")
     except phonenumbers.NumberParseException:
@@ -87,14 +94,32 @@ async def track_submit(request: Request) -> Response:
 
 
 async def tracked(request: Request) -> requests_db.StoredRequest:
-    """The request the signed link in the path is for."""
-    request_id = request_id_from_token(request.app.state.settings,
-                                       request.path_params["token"])
-    found = await request.app.state.store.read(requests_db.by_id, request_id) \
-        if request_id else None
+    """The request the tracking link in the path is for: 404 for no link of ours, 410
+    for one stopped or expired."""
+    settings, store = request.app.state.settings, request.app.state.store
+    token = request.path_params["token"]
+    public_id = tracking_public_id(token)
+    if public_id is not None:
+        link = await store.read(tracking_links.by_public_id, public_id)
+    else:
+        request_id = legacy_request_id(settings, token)
+        link = await store.read(tracking_links.for_request, request_id) if request_id else None
+    if link is None:
+        raise NotFound()
+    if not tracking_link_works(settings, link, token):
+        raise TrackingLinkStopped()
+    found = await store.read(requests_db.by_id, link.request_id)
     if found is None:
         raise NotFound()
     return found
+
+
+async def stop_link(request: Request) -> Response:
+    """"Stop this link working": for a link forwarded, shared or seen over a shoulder.
+    Every link made so far stops; the next message carries a new one."""
+    found = await tracked(request)
+    await request.app.state.store.write(tracking_links.stop, found.id, RESIDENT)
+    return renderer(request).render(request, "track/stopped.html", {"found": found})
 
 
 async def track_link(request: Request) -> Response:
@@ -107,7 +132,8 @@ async def _result(request: Request, found: requests_db.StoredRequest,
     if found.special_category:
         await store.write(casework.read_by_resident, found, RESIDENT)
     view = await request_view(store, request.app.state.forms, found, locale_of(request))
-    base = f"/track/{tracking_token(request.app.state.settings, found.id)}"
+    link = await store.read(tracking_links.for_request, found.id)
+    base = f"/track/{tracking_token(request.app.state.settings, link)}"
     response = renderer(request).render(request, "track/result.html", {
         **view, "file_base": f"{base}/files", "action_base": base, "errors": errors or {},
         "has_errors": bool(errors)}, status_code=status_code)

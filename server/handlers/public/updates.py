@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from server.db import requests as requests_db
-from server.db import update_choices
+from server.db import tracking_links, update_choices
 from server.errors import NotFound
 from server.notify import links
 from server.rendering import renderer
@@ -56,9 +56,12 @@ async def short_link(request: Request) -> Response:
     code = links.read_code(request.path_params["code"])
     found = await request.app.state.store.read(requests_db.by_reference, code.reference) \
         if code else None
-    if found is None or code is None or not code.matches(settings, links.SHORT_TRACKING,
-                                                          found.id):
+    link = await request.app.state.store.read(tracking_links.for_request, found.id) \
+        if found else None
+    if link is None or code is None or not code.matches(settings, links.SHORT_TRACKING,
+                                                         links.short_subject(link)):
         raise NotFound()
-    response = RedirectResponse(links.request_page(settings, found.id), status_code=303)
+    # An expired link is refused where it lands (handlers/public/track.py).
+    response = RedirectResponse(links.request_page(settings, link), status_code=303)
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
