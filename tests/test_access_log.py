@@ -16,8 +16,8 @@ import pytest
 from starlette.routing import Route
 
 from server.auth.signed_links import tracking_token
-from server.db.tracking_links import TrackingLink
 from server.db import people, staff
+from server.db.tracking_links import TrackingLink
 from tests.support import LiveServer, TestApp, live_app
 
 
