@@ -190,7 +190,7 @@ def test_continue_later_by_text_queues_one_text_and_is_rate_limited(client, app,
 
 
 def test_hostile_continue_links_are_refused(client):
-    for token in ("x" * 500, "not-a-token", "../../admin", "e30.Zm9v"):
+    for token in ("x" * 500, "not-a-token", "..%2F..%2Fadmin", "e30.Zm9v"):
         assert client.get(f"/continue/{token}").status_code in (404, 410)
 
 

@@ -222,7 +222,7 @@ def test_a_preview_of_a_file_stored_with_metadata_keeps_none_of_it(world):
     store, settings = world.store, world.settings
     request_id = make_request(store, "planning", "a@example.com", "tree-enquiry")
     old = _attach(store, request_id, "old.jpg", crafted_jpeg(), "image/jpeg")
-    base = f"/track/{tracking_token(settings, request_id)}/files/{old}"
+    base = f"/track/{tracking_token(store, settings, request_id)}/files/{old}"
     preview = world.client().get(f"{base}/thumbnail").content
     assert SECRET not in preview
     assert not {0xFE, 0xE1, 0xE2, 0xED} & set(jpeg_segments(preview))

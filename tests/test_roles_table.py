@@ -245,6 +245,8 @@ SOCIAL_WORK: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         only(SOCIAL, 404, 303)),
     ("POST", "/staff/requests/{request_id}/tasks/{task_id}/done"): (
         "/staff/requests/{social}/tasks/999/done", {}, only(SOCIAL, 404, 403)),
+    ("POST", "/staff/requests/{request_id}/tracking-links/stop"): (
+        "/staff/requests/{social}/tracking-links/stop", {}, only(SOCIAL, 303, 403)),
 }
 
 RESIDENT_EMAIL = "resident.one@example.com"

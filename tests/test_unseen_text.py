@@ -48,8 +48,8 @@ def test_resident_additions_officer_notes_and_text_replies_are_cleaned(world):
     assert post(officer, f"{page}/status", {"status": "in_progress",
                                             "message": f"We{SPOOF} visit"}, page
                 ).status_code == 303
-    from server.auth.signed_links import tracking_token
-    track = f"/track/{tracking_token(world.settings, request_id)}"
+    from tests.support import tracking_token
+    track = f"/track/{tracking_token(world.store, world.settings, request_id)}"
     resident = world.client()
     assert post(resident, f"{track}/information", {"information": f"It{SPOOF} leans"},
                 track).status_code == 303

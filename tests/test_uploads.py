@@ -327,14 +327,17 @@ def test_decoding_waits_for_a_free_decoder_and_leaves_the_loop_free(monkeypatch)
         nonlocal ticks
         while True:
             await asyncio.sleep(0.01)
-            ticks += 1
+            if running:  # a decoder was busy and the loop still ran
+                ticks += 1
     async def main():
         beat = asyncio.create_task(ticker())
         await asyncio.gather(*(files.clean_upload_off_loop(str(n), b"", 1) for n in range(4)))
         beat.cancel()
     asyncio.run(main())
     assert most == files.DECODERS <= 2
-    assert ticks >= 20  # the loop kept running while 4 x 0.2 s of decoding went on
+    # The loop kept running while decoding went on (on the loop, it never could): a few
+    # ticks are enough, however loaded the machine.
+    assert ticks >= 3
 
 
 @pytest.mark.parametrize("name, data, message", [
@@ -344,12 +347,12 @@ def test_decoding_waits_for_a_free_decoder_and_leaves_the_loop_free(monkeypatch)
 ])
 def test_a_later_addition_refuses_a_bomb_or_active_pdf_with_a_clear_error(
         world, name, data, message):
-    from server.auth.signed_links import tracking_token
     from tests import queries
     from tests.passkey_authenticator import make_request
+    from tests.support import tracking_token
     from tests.test_request_copies import post
     request_id = make_request(world.store, "planning", "a@example.com", "tree-enquiry")
-    track = f"/track/{tracking_token(world.settings, request_id)}"
+    track = f"/track/{tracking_token(world.store, world.settings, request_id)}"
     r = post(world.client(), f"{track}/information", {"information": "x"}, track,
              [("files", (name, data, "application/octet-stream"))])
     assert r.status_code == 400 and message in r.text
