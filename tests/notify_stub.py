@@ -123,11 +123,17 @@ class NotifyStub:
         return self.post_callback(http, "/notify/callbacks/received-text",
                                   self.received_text(source_number, message), token)
 
-    def link_in(self, phone_number: str) -> str:
-        found = re.search(r"https?://\S+/account/phone/verify/[A-Za-z0-9_-]+",
-                          self.wait_for(phone_number).body)
-        assert found, self.wait_for(phone_number).body
-        return found.group(0)
+    def link_in(self, phone_number: str, timeout: float = 15) -> str:
+        """The newest phone link sent to the number. Other texts (a request's
+        acknowledgement) may reach it first or after: wait for the link itself."""
+        link = re.compile(r"https?://\S+/account/phone/verify/[A-Za-z0-9_-]+")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for text in reversed(self.texts_to(phone_number)):
+                if found := link.search(text.body):
+                    return found.group(0)
+            time.sleep(0.05)
+        raise AssertionError(f"no phone link to {phone_number}: {self.texts_to(phone_number)}")
 
     # --- the API --------------------------------------------------------------------------
 
