@@ -99,3 +99,29 @@ def test_session_cookie_is_secure_on_https(make_app):
 def test_no_cookie_is_set_on_pages_without_forms(client):
     """Reading the site should not start a session."""
     assert "set-cookie" not in client.get("/").headers
+
+
+def test_security_md_names_only_tests_that_exist():
+    """SECURITY.md lists what is tested: each file and test it names must be there."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "SECURITY.md").read_text()
+    named = 0
+    for cell in re.findall(r"^\|[^|]+\|(.+)\|$", text, flags=re.M):
+        current = None
+        for ref in re.findall(r"`([^`]+)`", cell):
+            file, _, test = ref.partition("::")
+            if file.endswith(".py"):
+                current = root / (file if file.startswith("tests/") else f"tests/{file}")
+                assert current.exists(), ref
+            elif file.endswith(".json"):
+                assert (root / file).exists(), ref
+                continue
+            if test:
+                assert current is not None, ref
+                name = test.rstrip("`")
+                assert f"def {name}" in current.read_text(), ref
+                named += 1
+    assert named >= 15
