@@ -156,3 +156,14 @@ def tracking_token(store: Store, settings: Settings, request_id: str) -> str:
 
 def tracking_url(store: Store, settings: Settings, request_id: str) -> str:
     return f"{settings.origin}/track/{tracking_token(store, settings, request_id)}"
+
+
+def run_async(make: Any) -> Any:
+    """`asyncio.run(make())` in a thread of its own: once a browser test has run in this
+    worker, Playwright's event loop is running in the main thread and asyncio.run()
+    refuses to nest there."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()

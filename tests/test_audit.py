@@ -328,7 +328,9 @@ def test_accessibility_audit_passes_in_english_and_arabic(tmp_path):
                            "--langs", "en", "ar", "--full-langs", "en", "--jobs", "1",
                            "--out", str(tmp_path)],
                           cwd=ROOT, capture_output=True, text=True, timeout=1800, check=False)
-    summary = json.loads((tmp_path / "summary.json").read_text())
+    written = tmp_path / "summary.json"
+    assert written.exists(), f"the audit stopped early:\n{done.stdout[-4000:]}{done.stderr[-4000:]}"
+    summary = json.loads(written.read_text())
     assert done.returncode == 0 and summary["counts"]["fail"] == 0, (
         f"{summary['counts']['fail']} accessibility failures:\n" + done.stdout[-8000:]
         + done.stderr[-2000:])

@@ -4,7 +4,6 @@ the command line and the sender now use the form engine's rule (forms/formats.py
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from server import cli
 from server.db.clock import iso_in
 from server.forms.formats import email_address
-from tests.support import csrf
+from tests.support import csrf, run_async
 
 ORIGIN = {"Origin": "http://localhost:8000"}
 
@@ -101,7 +100,7 @@ def test_the_sender_refuses_an_address_that_is_not_normalised(world):
                 for to in ("victim<attacker@evil.example>", "ok@example.com")]
 
     bad, good = world.store.write_sync(queue)
-    asyncio.run(world.app.state.sender.send_due())
+    run_async(world.app.state.sender.send_due)
     status = world.store.read_sync(lambda db: dict(db.execute(
         "SELECT id, status FROM notifications").fetchall()))
     assert status[bad] == "failed"

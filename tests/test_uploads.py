@@ -308,6 +308,7 @@ def test_decoding_waits_for_a_free_decoder_and_leaves_the_loop_free(monkeypatch)
     import time
 
     from server.journeys import files
+    from tests.support import run_async
     running, most = 0, 0
     lock = threading.Lock()
 
@@ -333,7 +334,7 @@ def test_decoding_waits_for_a_free_decoder_and_leaves_the_loop_free(monkeypatch)
         beat = asyncio.create_task(ticker())
         await asyncio.gather(*(files.clean_upload_off_loop(str(n), b"", 1) for n in range(4)))
         beat.cancel()
-    asyncio.run(main())
+    run_async(main)
     assert most == files.DECODERS <= 2
     # The loop kept running while decoding went on (on the loop, it never could): a few
     # ticks are enough, however loaded the machine.

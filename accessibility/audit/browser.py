@@ -445,11 +445,13 @@ class Auditor:
             tracking = slot.session.send(visit.entry.send).rsplit("/", 1)[1]
             url = url.replace("{token}", tracking)
             if "{request_id}" in url:
-                from server.auth.signed_links import request_id_from_token
+                from server.auth.signed_links import tracking_public_id
+                from server.db import tracking_links
                 if self.live is None:
                     raise SetupError("{request_id} needs the running app")
-                url = url.replace("{request_id}",
-                                  request_id_from_token(self.live.settings, tracking) or "")
+                link = self.live.store.read_sync(tracking_links.by_public_id,
+                                                 tracking_public_id(tracking) or "")
+                url = url.replace("{request_id}", link.request_id if link else "")
         if visit.entry.token:
             url = url.replace("{token}", self.make_token(visit.entry.token))
         if "{staff_id}" in url:
