@@ -25,6 +25,7 @@ import { initOutbox } from './outbox/loader.js';
 import { mirrorDraft } from './outbox/mirror.js';
 import { initPasskeys } from './passkeys.js';
 import { initPrint } from './print.js';
+import { initReplyTemplates } from './reply_templates.js';
 import { initTimeout } from './timeout.js';
 import './sw_register.js';
 import { keepLanguageLinksCurrent } from './language_switcher.js';
@@ -257,6 +258,7 @@ export function initAll(scope) {
     }
     initPasskeys(root);
     initPrint(root);
+    initReplyTemplates(root);
     initTimeout();
     syncReveals(root);
     focusErrorSummary(root);

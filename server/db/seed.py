@@ -6,9 +6,16 @@ Midlothian library towns; addresses and hours are demo values, not the council's
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import sqlite_utils
 
+from server.db import reply_templates
 from server.db.staff import upsert_staff
+
+# Data, not code: the templated replies officers start from (server/casework/replies.py).
+REPLY_TEMPLATES = Path(__file__).resolve().parent.parent / "casework" / "reply_templates.json"
 
 HUBS = (
     ("dalkeith", "Dalkeith Library", "2 White Hart Street, Dalkeith", "EH22 1AE",
@@ -65,6 +72,18 @@ def seed(db: sqlite_utils.Database) -> None:
         )
     for email, name, role, hub in STAFF:
         upsert_staff(db, email, name, role, hub)
+    seed_reply_templates(db)
+
+
+def seed_reply_templates(db: sqlite_utils.Database) -> None:
+    reply_templates.upsert(db, json.loads(REPLY_TEMPLATES.read_text(encoding="utf-8")))
+
+
+def seed_reply_templates_if_none(db: sqlite_utils.Database) -> None:
+    """A database from before templated replies gets the seed ones; a council's own
+    are never overwritten."""
+    if not reply_templates.count(db):
+        seed_reply_templates(db)
 
 
 def seed_hubs_if_none(db: sqlite_utils.Database) -> None:
