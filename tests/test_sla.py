@@ -185,3 +185,26 @@ def test_admins_add_and_remove_council_closures(world):
 def test_officers_may_not_change_closures(world):
     officer = as_staff(world.client(), world.store, world.settings, PLANNER)
     assert officer.get("/admin/closures").status_code == 403
+
+
+def test_the_acknowledgement_gives_both_dates_and_skips_council_closures(tmp_path):
+    """The auto-response: timescales up front, from the same working-day calendar."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from server.notify.compose import compose
+    from tests.support import make_settings
+    from tests.test_notify_catalogue import notice
+
+    settings, forms = make_settings(tmp_path), FormRegistry()
+    # Noise complaint: first response in 5 working days, resolution in 40.
+    created = datetime(2026, 12, 2, 12, tzinfo=UTC)
+    plain = replace(notice("acknowledgement", "en", created, None), channel="email")
+    closed = replace(plain, closures=frozenset({date(2026, 12, 3)}))
+
+    def text(n):
+        return " ".join(b.text for b in compose(settings, forms, n).blocks)
+
+    assert "We aim to reply by 9 December 2026." in text(plain)
+    assert "We aim to reply by 10 December 2026." in text(closed)
+    assert "We aim to have dealt with your request by 2 February 2027." in text(plain)
