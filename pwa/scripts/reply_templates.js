@@ -1,7 +1,7 @@
 // Templated replies on a staff request page (templates/staff/request.html): choosing a
 // template puts its words into the message and chooses its status at once. Without
 // this script the "Use this template" button asks the server to do the same; with it,
-// the button is hidden. A message the officer has already typed is never replaced
+// the button is removed. A message the officer has already typed is never replaced
 // without asking them first (the browser's confirm, in the page's language).
 
 export function initReplyTemplates(root) {
@@ -16,7 +16,7 @@ export function initReplyTemplates(root) {
         }
         question.dataset.tbReady = '1';
         if (button) {
-            button.hidden = true;
+            button.remove(); // SGDS buttons set display, which outranks [hidden]
         }
         let filled = message.value;
         select.addEventListener('change', () => {
