@@ -132,3 +132,23 @@ def test_the_template_is_in_the_residents_language(world):
     assert triaged.title == "Passed to the right team"  # the officer's language
     assert triaged.text.startswith(f"Sprawdziliśmy Twoje zgłoszenie {found.reference}")
     assert "Drzewa" in triaged.text
+
+
+def test_staff_and_resident_each_read_their_own_wording(world):
+    from server.auth.signed_links import tracking_token
+    request_id = make_request(world.store, "planning", "a@example.com", "tree-enquiry")
+    page = f"/staff/requests/{request_id}"
+    officer = as_staff(world.client(), world.store, world.settings, PLANNER)
+    # A closing status with an outcome that does not fit it: refused, nothing changed.
+    wrong = post(officer, f"{page}/status", {"status": "resolved", "outcome": "referred"},
+                 page)
+    assert wrong.status_code == 400 and "Choose the outcome" in wrong.text
+    assert post(officer, f"{page}/status", {"status": "waiting_other"}, page
+                ).status_code == 303
+    assert "Status changed to: Waiting for another body" in officer.get(page).text
+    track = world.client().get(f"/track/{tracking_token(world.settings, request_id)}").text
+    assert "Waiting for another organisation" in track and "another body" not in track
+    pl = world.client()
+    pl.cookies.set("tolbooth_lang", "pl")
+    assert "Oczekuje na inną organizację" in pl.get(
+        f"/track/{tracking_token(world.settings, request_id)}").text
