@@ -11,7 +11,7 @@ from server.auth.access import ADMINS, OFFICERS, RESIDENTS, SIGNED_IN, require
 from server.handlers.account import passkeys, phone, sign_in
 from server.handlers.account import requests as my_requests
 from server.handlers.account import updates as my_updates
-from server.handlers.admin import audit, closures, devices, invites, staff_changes
+from server.handlers.admin import audit, closures, devices, invites, replies, staff_changes
 from server.handlers.admin import feedback as feedback_admin
 from server.handlers.admin import home as admin_home
 from server.handlers.admin import staff as staff_admin
@@ -223,6 +223,11 @@ def admin() -> list[BaseRoute]:
               name="admin_closure_add"),
         Route("/admin/closures/{day}/remove", require(ADMINS, closures.remove_closure),
               methods=POST, name="admin_closure_remove"),
+        Route("/admin/replies", require(ADMINS, replies.replies_page), name="admin_replies"),
+        Route("/admin/replies/{template_id}", require(ADMINS, replies.reply_form),
+              name="admin_reply"),
+        Route("/admin/replies/{template_id}", require(ADMINS, replies.save_reply),
+              methods=POST, name="admin_reply_save"),
     ]
 
 

@@ -152,3 +152,30 @@ def test_staff_and_resident_each_read_their_own_wording(world):
     pl.cookies.set("tolbooth_lang", "pl")
     assert "Oczekuje na inną organizację" in pl.get(
         f"/track/{tracking_token(world.settings, request_id)}").text
+
+
+def test_admins_change_a_templates_words_audited(world):
+    from server.db import audit as audit_db
+    from tests.test_request_copies import ADMIN
+    admin = as_staff(world.client(), world.store, world.settings, ADMIN)
+    listed = admin.get("/admin/replies")
+    assert listed.status_code == 200 and 'href="/admin/replies/triaged"' in listed.text
+    page = "/admin/replies/triaged"
+    assert 'name="body-gd"' in admin.get(page).text
+    bad = post(admin, page, {"title-en": "Passed on", "body-en": "Ref {refrence}",
+                             "body-pl": "{reference}"}, page)
+    assert bad.status_code == 400 and "Use only the placeholders" in bad.text
+    assert "Ref {refrence}" in html.unescape(bad.text)  # what they typed is kept
+    empty = post(admin, page, {"title-en": "", "body-en": "x"}, page)
+    assert empty.status_code == 400 and "Enter the title and the words in English" in empty.text
+    saved = post(admin, page, {"title-en": "Passed on", "body-en": "Now with {service}.",
+                               "title-pl": "Przekazane", "body-pl": "Teraz: {service}."},
+                 page)
+    assert saved.status_code == 303
+    found = world.store.read_sync(templates_db.by_id, "triaged")
+    assert found.bodies == {"en": "Now with {service}.", "pl": "Teraz: {service}."}
+    assert found.status == "triaged"
+    assert "reply_template_changed" in [
+        e.action for e in world.store.read_sync(audit_db.entries, 10)]
+    assert post(admin, "/admin/replies/nothing", {"title-en": "x", "body-en": "y"},
+                page).status_code == 404

@@ -83,3 +83,6 @@ def test_new_pages_pass_axe(page: Page, site, locale):
     admin.get_by_role("button", name=ADD[locale]).click()
     expect(admin.locator("#error-summary")).to_be_visible()
     assert_accessible(admin)
+    for path in ("/admin/replies", "/admin/replies/more-information"):
+        admin.goto(f"{site['url']}{path}")
+        assert_accessible(admin)

@@ -47,3 +47,11 @@ def replies_for(db: sqlite_utils.Database, found: StoredRequest, service_title: 
     return [Reply(t.id, _in(t.titles, code), t.status,
                   fill(_in(t.bodies, found.locale), values))
             for t in templates_db.for_service(db, found.service) if t.status in STATUSES]
+
+
+PLACEHOLDERS = ("reference", "due_date", "service")
+
+
+def unknown_placeholders(body: str) -> list[str]:
+    """Placeholders a body names that no request fills (a typo the resident would read)."""
+    return [p for p in PLACEHOLDER.findall(body) if p not in PLACEHOLDERS]

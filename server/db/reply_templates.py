@@ -53,3 +53,17 @@ def upsert(db: sqlite_utils.Database, templates: Iterable[dict[str, Any]]) -> No
 
 def count(db: sqlite_utils.Database) -> int:
     return int(db.execute("SELECT COUNT(*) FROM reply_templates").fetchone()[0])
+
+
+def everything(db: sqlite_utils.Database) -> list[ReplyTemplate]:
+    rows = db.execute("SELECT id, service, status, titles, bodies FROM reply_templates"
+                      " ORDER BY position, id").fetchall()
+    return [_row(r) for r in rows]
+
+
+def save_words(db: sqlite_utils.Database, template_id: str, titles: dict[str, str],
+               bodies: dict[str, str]) -> bool:
+    """An admin's edit of a template's words (its service and status stay)."""
+    return db.execute("UPDATE reply_templates SET titles = ?, bodies = ? WHERE id = ?",
+                      [json.dumps(titles, ensure_ascii=False),
+                       json.dumps(bodies, ensure_ascii=False), template_id]).rowcount == 1

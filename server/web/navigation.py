@@ -45,6 +45,7 @@ ADMIN = (
     Link("admin_feedback", _("Feedback on the service")),
     Link("admin_devices", _("Devices")),
     Link("admin_closures", _("Council closures")),
+    Link("admin_replies", _("Templated replies")),
 )
 
 
