@@ -144,6 +144,7 @@ def _prepare(settings: Settings) -> None:
         if not store.read_sync(seeding.is_seeded):
             store.write_sync(seeding.seed if settings.demo else seeding.seed_council)
         store.write_sync(seeding.seed_hubs_if_none)
+        store.write_sync(seeding.seed_reply_templates_if_none)
     finally:
         store.close()
 

@@ -11,7 +11,7 @@ from server.auth.access import ADMINS, OFFICERS, RESIDENTS, SIGNED_IN, require
 from server.handlers.account import passkeys, phone, sign_in
 from server.handlers.account import requests as my_requests
 from server.handlers.account import updates as my_updates
-from server.handlers.admin import audit, devices, invites, staff_changes
+from server.handlers.admin import audit, closures, devices, invites, replies, staff_changes
 from server.handlers.admin import feedback as feedback_admin
 from server.handlers.admin import home as admin_home
 from server.handlers.admin import staff as staff_admin
@@ -221,6 +221,18 @@ def admin() -> list[BaseRoute]:
         Route("/admin/devices", require(ADMINS, devices.devices_page), name="admin_devices"),
         Route("/admin/devices/{client_id}/revoke", require(ADMINS, devices.revoke_device),
               methods=POST, name="admin_revoke_device"),
+        # Council closures: not working days for any service's targets (issue 12).
+        Route("/admin/closures", require(ADMINS, closures.closures_page),
+              name="admin_closures"),
+        Route("/admin/closures", require(ADMINS, closures.add_closure), methods=POST,
+              name="admin_closure_add"),
+        Route("/admin/closures/{day}/remove", require(ADMINS, closures.remove_closure),
+              methods=POST, name="admin_closure_remove"),
+        Route("/admin/replies", require(ADMINS, replies.replies_page), name="admin_replies"),
+        Route("/admin/replies/{template_id}", require(ADMINS, replies.reply_form),
+              name="admin_reply"),
+        Route("/admin/replies/{template_id}", require(ADMINS, replies.save_reply),
+              methods=POST, name="admin_reply_save"),
     ]
 
 

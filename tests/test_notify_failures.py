@@ -241,7 +241,7 @@ def test_stop_by_text_stops_texts_and_is_recorded(texted, notify, mailbox):
     assert answer.json() == {"status": "stop"}
     assert world.store.read_sync(update_choices.stops_for, MOBILE) == [
         ("sms", None, "stop_text")]
-    change_status(world, found.id, "closed", "Done")
+    change_status(world, found.id, "resolved", "Done")
     assert settled(world, found.id)[-1]["status"] == "suppressed"
     assert len(notify.accepted) == 1
 

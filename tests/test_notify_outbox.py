@@ -73,7 +73,7 @@ def test_a_request_sent_on_the_web_is_acknowledged_by_email_and_text(world, mail
     plain = mail.get_body(("plain",)).get_content()
     html = mail.get_body(("html",)).get_content()
     # What happens next and by when (the service's definition: 5 working days).
-    assert "We will reply by " in plain and "What happens next" in plain
+    assert "We aim to reply by " in plain and "What happens next" in plain
     assert "A pest control officer will look at your request." in plain
     assert f"{ORIGIN}/track/" in plain and f"{ORIGIN}/track/" in html
     assert "<h1>We have received your request</h1>" in html and "<img" not in html
@@ -112,10 +112,10 @@ def test_a_gaelic_request_is_told_in_gaelic(world, mailbox, notify):
 def test_each_public_change_tells_the_resident_what_the_trigger_table_says(world, mailbox):
     with world.client():
         found = new_request(world, {**BOTH, "updates": "email"})
-        change_status(world, found.id, "waiting", "Send us a photo of the droppings.")
-        change_status(world, found.id, "waiting", "")  # nothing new: nothing sent
-        change_status(world, found.id, "waiting", "Any photo will do.")  # a message
-        change_status(world, found.id, "closed", "We laid traps.")
+        change_status(world, found.id, "waiting_resident", "Send us a photo of the droppings.")
+        change_status(world, found.id, "waiting_resident", "")  # nothing new: nothing sent
+        change_status(world, found.id, "waiting_resident", "Any photo will do.")  # a message
+        change_status(world, found.id, "resolved", "We laid traps.")
         rows = settled(world, found.id)
     assert [r["template"] for r in rows] == ["acknowledgement", "information_requested",
                                              "message", "closed"]

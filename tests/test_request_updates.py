@@ -14,9 +14,9 @@ from PIL import Image
 
 from server import i18n
 from server.casework.calendar import add_working_days
-from server.casework.request_view import COUNCIL_TIME
 from server.db import attachments as attachments_db
 from server.db import requests as requests_db
+from server.forms.normalise import COUNCIL_TIME_ZONE as COUNCIL_TIME
 from tests.passkey_authenticator import make_request
 from tests.support import tracking_token
 from tests.test_request_copies import PLANNER, as_staff, photo, post
@@ -50,7 +50,7 @@ def test_each_event_says_what_it_is_and_who_did_it(tree, store):
     staff = timeline_items(tree["officer"].get(tree["staff_page"]).text)
     resident = timeline_items(tree["resident"].get(tree["track"]).text)
     assert "Request received" in staff[0] and "By: The resident" in staff[0]
-    assert "Status changed to: Being dealt with" in staff[1]
+    assert "Status changed to: In progress" in staff[1]
     assert "By: Iain Planner, Planning officer" in staff[1]
     assert "Message to the resident" in staff[2] and "We visit on Monday" in staff[2]
     assert "Status changed" not in staff[2]
@@ -67,15 +67,15 @@ def test_an_update_that_changes_nothing_is_refused(tree):
 
 
 def test_closing_needs_an_outcome_which_the_resident_sees(tree, store):
-    r = update(tree, {"status": "closed", "message": "Done, thanks"})
+    r = update(tree, {"status": "closed_no_action", "message": "Done, thanks"})
     assert r.status_code == 400 and "Choose the outcome, to close the request" in r.text
     assert "Done, thanks" in r.text  # what the officer typed is kept
     assert store.read_sync(requests_db.by_id, tree["id"]).status == "received"
-    r = update(tree, {"status": "closed", "outcome": "withdrawn", "message": ""})
+    r = update(tree, {"status": "closed_no_action", "outcome": "withdrawn", "message": ""})
     assert r.status_code == 400  # the resident's own outcome, not an officer's
-    assert update(tree, {"status": "closed", "outcome": "resolved"}).status_code == 303
+    assert update(tree, {"status": "resolved", "outcome": "resolved"}).status_code == 303
     found = store.read_sync(requests_db.by_id, tree["id"])
-    assert (found.status, found.outcome) == ("closed", "resolved")
+    assert (found.status, found.outcome) == ("resolved", "resolved")
     assert "Outcome: Dealt with" in tree["resident"].get(tree["track"]).text
     # Opened again: the outcome goes with the closed status.
     assert update(tree, {"status": "in_progress"}).status_code == 303
@@ -89,7 +89,7 @@ def test_resident_withdraws_with_a_reason_and_the_officer_is_told(tree, store):
     r = post(resident, f"{track}/withdraw", {"reason": "The tree fell down"}, track)
     assert r.status_code == 303 and r.headers["location"] == track
     found = store.read_sync(requests_db.by_id, tree["id"])
-    assert (found.status, found.outcome, found.officer_flag) == ("closed", "withdrawn",
+    assert (found.status, found.outcome, found.officer_flag) == ("closed_no_action", "withdrawn",
                                                                   "withdrawn")
     page = resident.get(track).text
     assert "You withdrew this request" in page and "The tree fell down" in page
@@ -165,7 +165,7 @@ def test_account_pages_offer_the_same_copy_and_actions(world, signed_in_resident
              f"/account/requests/{request_id}")
     assert r.status_code == 303
     found = world.store.read_sync(requests_db.by_id, request_id)
-    assert (found.status, found.outcome) == ("closed", "withdrawn")
+    assert (found.status, found.outcome) == ("closed_no_action", "withdrawn")
 
 
 @pytest.fixture

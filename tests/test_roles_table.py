@@ -222,6 +222,16 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("GET", "/admin/devices"): ("/admin/devices", None, only({roles.ADMIN}, 200, 303)),
     ("POST", "/admin/devices/{client_id}/revoke"): ("/admin/devices/nothing/revoke", {},
                                                    only({roles.ADMIN}, 404, 403)),
+    ("GET", "/admin/closures"): ("/admin/closures", None, only({roles.ADMIN}, 200, 303)),
+    ("POST", "/admin/closures"): ("/admin/closures", {"day": "", "name": ""},
+                                  only({roles.ADMIN}, 400, 403)),
+    ("POST", "/admin/closures/{day}/remove"): ("/admin/closures/2030-01-02/remove", {},
+                                              only({roles.ADMIN}, 404, 403)),
+    ("GET", "/admin/replies"): ("/admin/replies", None, only({roles.ADMIN}, 200, 303)),
+    ("GET", "/admin/replies/{template_id}"): ("/admin/replies/triaged", None,
+                                             only({roles.ADMIN}, 200, 303)),
+    ("POST", "/admin/replies/{template_id}"): ("/admin/replies/nothing", {},
+                                              only({roles.ADMIN}, 404, 403)),
 }
 
 # A social work (special category) request on every route that reads or changes one:

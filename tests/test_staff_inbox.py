@@ -56,9 +56,9 @@ def test_officer_sees_their_service_newest_first(client, store, settings, reques
 def test_inbox_filters_by_status(client, store, settings, requests_made):
     driver = as_staff(client, store, settings, PLANNER)
     target = requests_made["old_planning"]
-    driver.post_form(f"/staff/requests/{target}/status", {"status": "waiting"},
+    driver.post_form(f"/staff/requests/{target}/status", {"status": "waiting_resident"},
                      page=f"/staff/requests/{target}")
-    waiting = client.get("/staff/inbox?status=waiting").text
+    waiting = client.get("/staff/inbox?status=waiting_resident").text
     assert reference(store, target) in waiting
     assert reference(store, requests_made["new_planning"]) not in waiting
 
@@ -170,5 +170,5 @@ def test_the_inbox_pages_fifty_at_a_time_instead_of_cutting_at_200(client, store
     assert 'rel="prev" href="/staff/inbox?page=4"' in last.text and 'rel="next"' not in last.text
     assert "Showing 201 to 203" in client.get("/staff/inbox?page=99").text
     assert "Showing 1 to 50" in client.get("/staff/inbox?page=nonsense").text
-    waiting = client.get("/staff/inbox?status=waiting")
+    waiting = client.get("/staff/inbox?status=waiting_resident")
     assert waiting.status_code == 200 and "There are no requests to show." in waiting.text

@@ -25,6 +25,7 @@ import { initOutbox } from './outbox/loader.js';
 import { forgetSentDraft, mirrorDraft } from './outbox/mirror.js';
 import { initPasskeys } from './passkeys.js';
 import { initPrint } from './print.js';
+import { initReplyTemplates } from './reply_templates.js';
 import { initTimeout } from './timeout.js';
 import './sw_register.js';
 import { keepLanguageLinksCurrent } from './language_switcher.js';
@@ -258,6 +259,7 @@ export function initAll(scope) {
     forgetSentDraft(root);
     initPasskeys(root);
     initPrint(root);
+    initReplyTemplates(root);
     initTimeout();
     syncReveals(root);
     focusErrorSummary(root);

@@ -9,7 +9,13 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from server.casework.status import CLOSED, OFFICER_OUTCOMES, OPEN_STATUSES, STATUS, WITHDRAWN
+from server.casework.status import (
+    OPEN_STATUSES,
+    STATUSES,
+    WITHDRAWN,
+    WITHDRAWN_STATUS,
+    closing_outcome,
+)
 from server.db import attachments, audit
 from server.db.requests import StoredRequest, add_event, by_id, set_officer_flag
 from server.i18n import lazy as _
@@ -66,12 +72,13 @@ NOTHING_CHANGED = _("Choose a different status, or write a message to the reside
 def status_change_problem(current: str, status: str, outcome: str,
                           message: str) -> Problem | None:
     """What is wrong with an officer's update, if anything. Keeping the status and
-    writing a message is a message, not a status change."""
-    if status not in STATUS:
+    writing a message is a message, not a status change. A closing status needs an
+    outcome that fits it (implied when it has only one: "resolved" is dealt with)."""
+    if status not in STATUSES:
         return Problem("status", CHOOSE_STATUS)
     if status == current:
         return None if message else Problem("status", NOTHING_CHANGED)
-    if status == CLOSED and outcome not in OFFICER_OUTCOMES:
+    if STATUSES[status].outcomes and closing_outcome(status, outcome) is None:
         return Problem("outcome", CHOOSE_OUTCOME)
     return None
 
@@ -88,7 +95,7 @@ def change_status(db: sqlite_utils.Database, request_id: str, status: str, messa
         audit.record(db, actor, "message_sent", f"request:{request_id}")
         notices.request_event(db, current, event_id, "message", status)
         return
-    outcome = outcome if status == CLOSED else None
+    outcome = closing_outcome(status, outcome or "")
     event_id = add_event(db, request_id, "status_changed", status, True, message or None,
                          actor, outcome)
     audit.record(db, actor, "status_changed", f"request:{request_id}",
@@ -141,7 +148,7 @@ def withdraw(db: sqlite_utils.Database, request: StoredRequest, reason: str,
     current = by_id(db, request.id)
     if current is None or current.status not in OPEN_STATUSES:
         return False
-    add_event(db, request.id, "withdrawn", CLOSED, True, reason, actor, WITHDRAWN)
+    add_event(db, request.id, "withdrawn", WITHDRAWN_STATUS, True, reason, actor, WITHDRAWN)
     tell_officer(db, current, WITHDRAWN)
     if current.special_category:
         audit.record(db, actor, "withdrawn", f"request:{request.id}")

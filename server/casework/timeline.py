@@ -17,7 +17,7 @@ from server.auth.roles import (
     PLANNING_OFFICER,
     SOCIAL_WORK_OFFICER,
 )
-from server.casework.status import OUTCOMES, STATUS
+from server.casework.status import OUTCOMES, STATUSES
 from server.db import attachments as attachments_db
 from server.db import requests as requests_db
 from server.db import staff as staff_db
@@ -75,8 +75,9 @@ def _by(actor: str, staff: Mapping[str, Staff], text: i18n.Gettext, for_staff: b
 
 def _title(e: Event, text: i18n.Gettext, for_staff: bool) -> str:
     if e.kind == "status_changed":
-        return text.gettext("Status changed to: %(status)s",
-                            status=text.gettext(STATUS.get(e.status or "", e.status or "")))
+        found = STATUSES.get(e.status or "")
+        label = (found.staff if for_staff else found.resident) if found else e.status or ""
+        return text.gettext("Status changed to: %(status)s", status=text.gettext(label))
     if e.actor == BY_TEXT[0]:
         return text.gettext(BY_TEXT[1])
     titles = STAFF_TITLES if for_staff else RESIDENT_TITLES

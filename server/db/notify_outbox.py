@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlite_utils
 
 from server.db import batch
 from server.db.clock import now_iso
+from server.db.closures import closure_days
 
 DONE = ("sent", "delivered", "failed", "expired", "suppressed")
 
@@ -55,6 +57,8 @@ class Claimed:
     event_message: str | None = None
     tracking_public_id: str | None = None  # the request's tracking link (auth/signed_links)
     tracking_generation: int = 0
+    # The council's closures, read with the batch: the dates its words promise skip them.
+    closures: frozenset[date] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -114,8 +118,10 @@ def claim_due(db: sqlite_utils.Database, limit: int) -> list[Claimed]:
     ids = [row[0] for row in rows]
     db.conn.execute(f"UPDATE notifications SET status = 'sending' WHERE id IN"
                     f" ({', '.join('?' * len(ids))})", ids)
+    closures = closure_days(db)
     return [Claimed(*row[:7], json.loads(row[7]) if row[7] else {}, *row[8:11],
-                    bool(row[11]), bool(row[12]), *row[13:]) for row in rows]
+                    bool(row[11]), bool(row[12]), *row[13:], closures=closures)
+            for row in rows]
 
 
 def release_claims(db: sqlite_utils.Database) -> int:

@@ -9,9 +9,16 @@ Midlothian library towns; addresses and hours are demo values, not the council's
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import sqlite_utils
 
+from server.db import reply_templates
 from server.db.staff import upsert_staff
+
+# Data, not code: the templated replies officers start from (server/casework/replies.py).
+REPLY_TEMPLATES = Path(__file__).resolve().parent.parent / "casework" / "reply_templates.json"
 
 HUBS = (
     ("dalkeith", "Dalkeith Library", "2 White Hart Street, Dalkeith", "EH22 1AE",
@@ -62,6 +69,7 @@ def seed_council(db: sqlite_utils.Database) -> None:
             " email = excluded.email, special_category = excluded.special_category",
             list(service),
         )
+    seed_reply_templates(db)
 
 
 def seed_hubs(db: sqlite_utils.Database) -> None:
@@ -73,6 +81,17 @@ def seed_hubs(db: sqlite_utils.Database) -> None:
             " phone = excluded.phone, opening_hours = excluded.opening_hours",
             list(hub),
         )
+
+
+def seed_reply_templates(db: sqlite_utils.Database) -> None:
+    reply_templates.upsert(db, json.loads(REPLY_TEMPLATES.read_text(encoding="utf-8")))
+
+
+def seed_reply_templates_if_none(db: sqlite_utils.Database) -> None:
+    """A database from before templated replies gets the seed ones; a council's own
+    are never overwritten."""
+    if not reply_templates.count(db):
+        seed_reply_templates(db)
 
 
 def seed_hubs_if_none(db: sqlite_utils.Database) -> None:

@@ -62,6 +62,11 @@ class Targets:
     resolution_days: int
 
 
+# The Scottish Public Services Ombudsman's model complaints handling procedure:
+# acknowledged within 3 working days, answered within 20 (`"targets": {"model": "spso"}`).
+SPSO_TARGETS = Targets(3, 20)
+
+
 @dataclass(frozen=True)
 class Journey:
     journey: str
@@ -142,6 +147,11 @@ def parse_definition(data: Any, *, slug: str | None = None,
 
 
 def _parse_targets(targets: Reader) -> Targets:
+    if isinstance(targets.value, dict) and "model" in targets.value:
+        # A complaints-style service names the model instead of numbers.
+        targets.keys(("model",), ())
+        targets.choice("model", ("spso",))
+        return SPSO_TARGETS
     targets.keys(("first_response_days", "resolution_days"), ())
     first = targets.integer("first_response_days", 1, 365)
     resolution = targets.integer("resolution_days", 1, 365)

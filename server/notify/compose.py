@@ -104,12 +104,20 @@ class Context:
 
     def _compute_reply_by(self) -> str | None:
         """The first-response date the service promises, from the day it arrived."""
+        return self._target_date("first_response_days")
+
+    def resolve_by(self) -> str | None:
+        """When the service aims to have dealt with it, pauses aside (the working-day
+        clock of server/casework/sla.py moves it on while it waits for the resident)."""
+        return self._target_date("resolution_days")
+
+    def _target_date(self, target: str) -> str | None:
         targets = self.journey.targets
         if targets is None or self.notice.request_created_at is None:
             return None
         arrived = clock.parse_iso(self.notice.request_created_at)
         day = add_working_days(arrived.astimezone(COUNCIL_TIME_ZONE).date(),
-                               targets.first_response_days)
+                               getattr(targets, target), self.notice.closures)
         return i18n.format_date(day, self.notice.locale, "long")
 
     def status_label(self) -> str:
@@ -146,7 +154,12 @@ def acknowledgement(c: Context) -> Words:
         blocks += [Block("h2", c._("What happens next")),
                    *(Block("p", c._(step)) for step in c.journey.next_steps)]
     if date_text:
-        blocks.append(Block("p", c._("We will reply by %(date)s.", date=date_text)))
+        # The auto-response: the resident's timescales up front (issue 12).
+        blocks.append(Block("p", c._("We aim to reply by %(date)s.", date=date_text)))
+        blocks.append(Block("p", c._("We aim to have dealt with your request by %(date)s. "
+                                     "If we need more information from you, this date "
+                                     "moves on by the time we wait for it.",
+                                     date=c.resolve_by())))
     blocks.append(Block("link", c._("Check the progress of your request"), c.page_link()))
     if date_text:
         sms = c._("Request %(reference)s received. We will reply by %(date)s. Progress: "

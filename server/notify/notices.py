@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
+from server.casework.status import CLOSING_STATUSES, WAITING_FOR_RESIDENT
 from server.db import notify_outbox, update_choices
 from server.db.notify_outbox import NewNotification
 from server.db.requests import NewRequest, StoredRequest
@@ -23,8 +24,8 @@ from server.notify.compose import send_before
 # (event kind, status it sets or None for any) -> template (server/notify/compose.py).
 TRIGGERS: dict[tuple[str, str | None], str] = {
     ("created", None): "acknowledgement",
-    ("status_changed", "waiting"): "information_requested",
-    ("status_changed", "closed"): "closed",
+    ("status_changed", WAITING_FOR_RESIDENT): "information_requested",
+    **{("status_changed", closing): "closed" for closing in CLOSING_STATUSES},
     ("status_changed", None): "status_changed",
     ("message", None): "message",
 }

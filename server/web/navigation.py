@@ -44,6 +44,8 @@ ADMIN = (
     Link("admin_audit", _("Audit log")),
     Link("admin_feedback", _("Feedback on the service")),
     Link("admin_devices", _("Devices")),
+    Link("admin_closures", _("Council closures")),
+    Link("admin_replies", _("Templated replies")),
 )
 
 

@@ -14,6 +14,8 @@ from server import i18n
 from server.auth.access import SERVICE_OF_ROLE, may_read, reads_special_category
 from server.auth.session import current_person
 from server.casework import actions as casework
+from server.casework import sla
+from server.casework.replies import replies_for
 from server.casework.request_view import request_view
 from server.casework.status import OFFICER_OUTCOMES, STATUS, outcome_label, status_label
 from server.db import request_tasks, sync_slots
@@ -21,11 +23,17 @@ from server.db import requests as requests_db
 from server.db.people import Person
 from server.errors import Forbidden, NotFound
 from server.forms.normalise import clean_text
+from server.i18n import lazy as _
 from server.notify import deliveries
 from server.rendering import locale_of, renderer
 
 NOTE_MAX = 5000
 PAGE_SIZE = 50
+CHOOSE_TEMPLATE = _("Choose a template")
+# The working-day clock's states as a tag on the request page.
+SLA_STATES = {sla.ON_TIME: _("On time"), sla.DUE_SOON: _("Due soon"),
+              sla.OVERDUE: _("Overdue"), sla.MET: _("Met"), sla.MISSED: _("Missed"),
+              sla.WAITING: _("Clock paused")}
 
 
 def officer(request: Request) -> Person:
@@ -107,13 +115,37 @@ async def request_page(request: Request, errors: dict | None = None,
     messages = await request.app.state.store.read(deliveries.staff_view, found, code, created)
     for event in view["events"]:
         event["deliveries"] = messages["deliveries"].get(event["id"], [])
+    service_title = i18n.Gettext(found.locale).gettext(view["journey_title"])
+    replies = await request.app.state.store.read(replies_for, found, service_title,
+                                                 view["clock"], code)
     return renderer(request).render(request, "staff/request.html", {
         **view, "file_base": f"/staff/requests/{found.id}/files", "messages": messages,
-        "status_label": lambda s: status_label(s, code), "statuses": list(STATUS),
+        "replies": replies, "sla_state": SLA_STATES,
+        "status_label": lambda s: status_label(s, code, True), "statuses": list(STATUS),
         "outcome_label": lambda o: outcome_label(o, code), "outcomes": OFFICER_OUTCOMES,
         "flag_text": lambda f: text.gettext(casework.FLAG_NOTICES.get(f, f)),
         "posted": posted or {}, "errors": errors or {}, "has_errors": bool(errors)},
         status_code=status_code)
+
+
+async def use_template(request: Request, template_id: str, outcome: str) -> Response:
+    """Without JavaScript, "Use this template" shows the form again with the template's
+    words in the message and its status chosen, for the officer to edit and send."""
+    person = officer(request)
+    found = await readable(request, person)
+    code = locale_of(request)
+    view = await request_view(request.app.state.store, request.app.state.forms, found, code,
+                              for_staff=True)
+    title = i18n.Gettext(found.locale).gettext(view["journey_title"])
+    replies = await request.app.state.store.read(replies_for, found, title, view["clock"],
+                                                 code)
+    chosen = next((r for r in replies if r.id == template_id), None)
+    if chosen is None:
+        return await request_page(request, {"template": {
+            "field": "template", "message": i18n.Gettext(code).gettext(CHOOSE_TEMPLATE)}}, 400)
+    return await request_page(request, None, 200, {"status": chosen.status, "outcome": outcome,
+                                                   "message": chosen.text,
+                                                   "template": chosen.id})
 
 
 async def change_status(request: Request) -> Response:
@@ -121,6 +153,8 @@ async def change_status(request: Request) -> Response:
     found = await readable(request, person)
     form = await request.form()
     status, outcome = str(form.get("status", "")), str(form.get("outcome", ""))
+    if form.get("use_template"):
+        return await use_template(request, str(form.get("template", "")), outcome)
     message = clean_text(str(form.get("message", "")), multiline=True)[:NOTE_MAX]
     problem = casework.status_change_problem(found.status, status, outcome, message)
     if problem is not None:
