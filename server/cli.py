@@ -121,6 +121,7 @@ def _prepare(settings: Settings) -> None:
         if not store.read_sync(seeding.is_seeded):
             store.write_sync(seeding.seed)
         store.write_sync(seeding.seed_hubs_if_none)
+        store.write_sync(seeding.seed_teams_if_none)
     finally:
         store.close()
 

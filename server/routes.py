@@ -35,6 +35,7 @@ from server.handlers.public import (
     track_files,
     updates,
 )
+from server.handlers.staff import assignment as staff_assignment
 from server.handlers.staff import files as staff_files
 from server.handlers.staff import requests as staff_requests
 from server.handlers.sync import clients, push, uploads
@@ -183,6 +184,14 @@ def staff() -> list[BaseRoute]:
         Route("/staff/requests/{request_id}/tasks/{task_id}/done",
               require(OFFICERS, staff_requests.finish_task), methods=POST,
               name="staff_finish_task"),
+        # Issue 12: who deals with it and how urgent; each form carries its version.
+        Route("/staff/requests/{request_id}/take",
+              require(OFFICERS, staff_assignment.take_it), methods=POST, name="staff_take"),
+        Route("/staff/requests/{request_id}/assign",
+              require(OFFICERS, staff_assignment.assign), methods=POST, name="staff_assign"),
+        Route("/staff/requests/{request_id}/priority",
+              require(OFFICERS, staff_assignment.set_priority), methods=POST,
+              name="staff_priority"),
     ]
 
 

@@ -14,6 +14,7 @@ from server import i18n
 from server.auth.access import SERVICE_OF_ROLE, may_read, reads_special_category
 from server.auth.session import current_person
 from server.casework import actions as casework
+from server.casework import assignment
 from server.casework.request_view import request_view
 from server.casework.status import OFFICER_OUTCOMES, STATUS, outcome_label, status_label
 from server.db import request_tasks, sync_slots
@@ -93,11 +94,12 @@ async def readable(request: Request, person: Person,
 
 
 async def request_page(request: Request, errors: dict | None = None,
-                       status_code: int = 200, posted: dict[str, str] | None = None
-                       ) -> Response:
-    """`posted`: what the officer chose and typed, kept when it is shown with errors."""
+                       status_code: int = 200, posted: dict[str, str] | None = None,
+                       stale: requests_db.StoredRequest | None = None) -> Response:
+    """`posted`: what the officer chose and typed, kept when it is shown with errors.
+    `stale`: their form was rendered before another change (shown, with what changed)."""
     person = officer(request)
-    found = await readable(request, person)
+    found = stale or await readable(request, person)
     code = locale_of(request)
     text = i18n.Gettext(code)
     view = await request_view(request.app.state.store, request.app.state.forms, found, code,
@@ -107,8 +109,15 @@ async def request_page(request: Request, errors: dict | None = None,
     messages = await request.app.state.store.read(deliveries.staff_view, found, code, created)
     for event in view["events"]:
         event["deliveries"] = messages["deliveries"].get(event["id"], [])
+    seen = (posted or {}).get("seen", "")
+    changed = [e for e in view["events"] if seen.isdigit() and e["id"] > int(seen)]
+    who = await request.app.state.store.read(assignment.assignment_view, found, person.id,
+                                             person.role)
     return renderer(request).render(request, "staff/request.html", {
-        **view, "file_base": f"/staff/requests/{found.id}/files", "messages": messages,
+        **view, **who, "stale": stale is not None, "changed": changed,
+        "last_event": view["events"][-1]["id"] if view["events"] else 0,
+        "priority_label": lambda p: text.gettext(assignment.PRIORITIES.get(p, p)),
+        "file_base": f"/staff/requests/{found.id}/files", "messages": messages,
         "status_label": lambda s: status_label(s, code), "statuses": list(STATUS),
         "outcome_label": lambda o: outcome_label(o, code), "outcomes": OFFICER_OUTCOMES,
         "flag_text": lambda f: text.gettext(casework.FLAG_NOTICES.get(f, f)),
@@ -128,9 +137,27 @@ async def change_status(request: Request) -> Response:
         return await request_page(request, {problem.field: {
             "field": problem.field, "message": text.gettext(problem.message)}}, 400,
             {"status": status, "outcome": outcome, "message": message})
-    await request.app.state.store.write(casework.change_status, found.id, status, message,
-                                        person.actor, request.app.state.notices, outcome)
+    notices = request.app.state.notices
+
+    def apply(db: Any) -> assignment.Outcome:
+        return assignment.unless_changed(db, found.id, version_of(form), lambda _current: (
+            casework.change_status(db, found.id, status, message, person.actor, notices,
+                                   outcome)))
+
+    done = await request.app.state.store.write(apply)
+    if isinstance(done, assignment.Stale):
+        return await request_page(request, status_code=409, stale=done.current, posted={
+            k: str(v) for k, v in form.items()})
     return RedirectResponse(f"/staff/requests/{found.id}", status_code=303)
+
+
+def version_of(form: Any) -> int | None:
+    """The version the form was rendered with: None when it sent none (no check), one
+    no request has when it is not a number."""
+    raw = str(form.get("version", ""))
+    if raw == "":
+        return None
+    return int(raw) if raw.isdigit() else -1
 
 
 async def mark_seen(request: Request) -> Response:
