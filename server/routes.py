@@ -37,6 +37,7 @@ from server.handlers.public import (
 )
 from server.handlers.staff import assignment as staff_assignment
 from server.handlers.staff import files as staff_files
+from server.handlers.staff import queue as staff_queue
 from server.handlers.staff import requests as staff_requests
 from server.handlers.sync import clients, push, uploads
 from server.web.static import StaticAssets
@@ -165,6 +166,14 @@ def account() -> list[BaseRoute]:
 def staff() -> list[BaseRoute]:
     return [
         Route("/staff/inbox", require(OFFICERS, staff_requests.inbox), name="staff_inbox"),
+        # Issue 12: saved views, bulk changes (checked first), the workload.
+        Route("/staff/inbox/views", require(OFFICERS, staff_queue.save_view), methods=POST,
+              name="staff_save_view"),
+        Route("/staff/inbox/views/{view_id}/delete", require(OFFICERS, staff_queue.delete_view),
+              methods=POST, name="staff_delete_view"),
+        Route("/staff/inbox/bulk", require(OFFICERS, staff_queue.bulk), methods=POST,
+              name="staff_bulk"),
+        Route("/staff/workload", require(OFFICERS, staff_queue.workload), name="staff_workload"),
         Route("/staff/requests/{request_id}", require(OFFICERS, staff_requests.request_page),
               name="staff_request"),
         Route("/staff/requests/{request_id}/status",

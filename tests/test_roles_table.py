@@ -170,6 +170,15 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("POST", "/account/phone/verify/{token}"): ("/account/phone/verify/not-a-token", {},
                                                 only({roles.RESIDENT}, 410, 403)),
     ("GET", "/staff/inbox"): ("/staff/inbox", None, only(OFFICERS, 200, 303)),
+    ("POST", "/staff/inbox/views"): ("/staff/inbox/views",
+                                     {"name": "Mine", "query": "assignee=me"},
+                                     only(OFFICERS, 303, 403)),
+    ("POST", "/staff/inbox/views/{view_id}/delete"): ("/staff/inbox/views/999999/delete", {},
+                                                      only(OFFICERS, 404, 403)),
+    # Nothing ticked: the officer is told so (400), nothing changes.
+    ("POST", "/staff/inbox/bulk"): ("/staff/inbox/bulk", {"action": "take"},
+                                    only(OFFICERS, 400, 403)),
+    ("GET", "/staff/workload"): ("/staff/workload", None, only(OFFICERS, 200, 303)),
     # A planning request: its own officer and admins only (least privilege).
     ("GET", "/staff/requests/{request_id}"): (
         "/staff/requests/{request}", None,

@@ -14,6 +14,7 @@ import sqlite_utils
 
 from server.auth.access import SERVICE_OF_ROLE, may_reassign
 from server.auth.roles import LABELS
+from server.casework.status import OPEN_STATUSES
 from server.db import audit, teams
 from server.db.requests import StoredRequest, add_event, by_id
 from server.db.staff import Staff
@@ -171,4 +172,90 @@ def assignment_view(db: sqlite_utils.Database, found: StoredRequest, staff_id: s
             found.assignee is None or may_reassign(role)),
         "may_reassign": may_reassign(role) or found.assignee in (None, staff_id),
         "priorities": PRIORITIES,
+    }
+
+
+def teams_for(db: sqlite_utils.Database, service: str | None) -> list[tuple[str, str]]:
+    """(id, name as people read it) of a service's teams; every service's for admins."""
+    return [(t.id, team_name(t.id, t.name)) for t in teams.for_service(db, service)]
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    reference: str
+    request_id: str
+    done: bool
+    why: str | None = None  # a lazy string: why it was skipped
+
+
+STALE = _("It changed since you checked. Open it to see what changed.")
+NOT_FOUND_OR_NOT_YOURS = _("You cannot change this request.")
+
+
+def bulk_action(action: str) -> tuple[str, str] | None:
+    """("take", "") or ("team", id) or ("priority", p) from the inbox's select; None
+    when it is none of those."""
+    if action == "take":
+        return ("take", "")
+    kind, _sep, value = action.partition(":")
+    if kind == "team" and value:
+        return ("team", value)
+    if kind == "priority" and value in PRIORITIES:
+        return ("priority", value)
+    return None
+
+
+def apply_bulk(db: sqlite_utils.Database, readable: list[StoredRequest],
+               versions: dict[str, int], role: str, staff_id: str,
+               action: tuple[str, str]) -> list[BulkResult]:
+    """One transaction (the caller's write): each request checked as they saw it (its
+    version on the check page) and changed, or skipped with the reason."""
+    results = []
+    for found in readable:
+        version = versions.get(found.id, -1)
+        kind, value = action
+        if kind == "take":
+            done = take(db, found.id, version, role, staff_id)
+        elif kind == "team":
+            done = assign(db, found.id, version, role, staff_id, value, found.assignee)
+        else:
+            done = set_priority(db, found.id, version, staff_id, value)
+        if isinstance(done, Stale):
+            results.append(BulkResult(found.reference, found.id, False, STALE))
+        elif isinstance(done, Refused):
+            results.append(BulkResult(found.reference, found.id, False, done.message))
+        else:
+            results.append(BulkResult(found.reference, found.id, True))
+    return results
+
+
+def describe_bulk(db: sqlite_utils.Database,
+                  action: tuple[str, str]) -> tuple[str, dict[str, str]]:
+    """The change in words (untranslated, with its variables) for the check page."""
+    kind, value = action
+    if kind == "take":
+        return _("Assign to me"), {}
+    if kind == "team":
+        team = teams.by_id(db, value)
+        return _("Assign to the team: %(team)s"), {
+            "team": str(team_name(value, team.name if team else value))}
+    return _("Set the priority to %(priority)s"), {"priority": PRIORITIES[value]}
+
+
+def workload(db: sqlite_utils.Database, service: str | None,
+             special_category: bool) -> dict[str, Any]:
+    """Open requests per officer and per team of a service (every service for admins),
+    counted with the reader's scope. Overdue waits for the working-day SLAs (sla.py)."""
+    roles = [r for r, own in SERVICE_OF_ROLE.items()
+             if own is not None and (service is None or own == service)]
+    officers = teams.staff_with_roles(db, roles)
+    per_officer = {load.key: load.open for load in teams.open_load(
+        db, service, OPEN_STATUSES, special_category, "assignee")}
+    per_team = {load.key: load.open for load in teams.open_load(
+        db, service, OPEN_STATUSES, special_category, "team_id")}
+    return {
+        "officers": [(s, per_officer.get(s.id, 0)) for s in officers],
+        "teams": [(team_name(t.id, t.name), per_team.get(t.id, 0))
+                  for t in teams.for_service(db, service)],
+        "unassigned": per_officer.get("", 0),
     }
