@@ -189,7 +189,6 @@ class BulkResult:
 
 
 STALE = _("It changed since you checked. Open it to see what changed.")
-NOT_FOUND_OR_NOT_YOURS = _("You cannot change this request.")
 
 
 def bulk_action(action: str) -> tuple[str, str] | None:
