@@ -169,3 +169,10 @@ def test_social_work_manager_reads_special_category_and_admin_does_not(make_app)
         as_staff(admin_client, store, settings, ADMIN)
         assert manager_client.get(f"/staff/requests/{social}").status_code == 200
         assert admin_client.get(f"/staff/requests/{social}").status_code == 403
+
+
+def test_an_admin_is_not_offered_take_it(client, store, settings, planning):
+    """An admin is no officer of the service: "take it" would only answer an error."""
+    as_staff(client, store, settings, ADMIN)
+    page = client.get(f"/staff/requests/{planning}").text
+    assert 'id="take-it"' not in page and 'id="assign"' in page

@@ -168,8 +168,9 @@ def assignment_view(db: sqlite_utils.Database, found: StoredRequest, staff_id: s
         "teams": [(t.id, team_name(t.id, t.name)) for t in service_teams],
         "officers": officers, "assignee": assignee,
         "team": team_name(team.id, team.name) if team else None,
-        "may_take": found.assignee != staff_id and (
-            found.assignee is None or may_reassign(role)),
+        # Only an officer or manager of the service can hold it (not an admin).
+        "may_take": role in roles_of_service(found.service) and found.assignee != staff_id
+        and (found.assignee is None or may_reassign(role)),
         "may_reassign": may_reassign(role) or found.assignee in (None, staff_id),
         "priorities": PRIORITIES,
     }
