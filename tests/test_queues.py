@@ -225,3 +225,35 @@ def test_workload_counts_open_requests_per_officer_and_team(client, store, setti
     assert re.search(r"<th scope=\"row\">Planning enforcement</th><td>1</td>", page)
     assert "1 open request is not assigned to an officer." in page
     assert "Food safety" not in page  # another service's team
+
+
+def test_bulk_status_applies_as_the_status_form_would_or_says_why(client, store, settings):
+    from server.casework.actions import status_change_problem
+    from server.casework.status import OPEN_STATUSES
+    a = make_request(store, "planning", "a@example.com", "tree-enquiry")
+    b = make_request(store, "planning", "b@example.com", "tree-enquiry")
+    current = store.read_sync(requests_db.by_id, a).status
+    simple = next(s for s in OPEN_STATUSES if s != current)
+    closing = next(s for s in STATUS if s not in OPEN_STATUSES)
+    driver = as_staff(client, store, settings, PLANNER)
+
+    def bulk(ids, status):
+        check = driver.post_form("/staff/inbox/bulk", {"ids": ids, "action": f"status:{status}"},
+                                 page="/staff/inbox")
+        versions = dict(re.findall(r'name="version-([^"]+)" value="(\d+)"', check.text))
+        return driver.post_form("/staff/inbox/bulk", {
+            "ids": ids, "action": f"status:{status}", "confirm": "yes",
+            **{f"version-{i}": v for i, v in versions.items()}}, page="/staff/inbox")
+
+    assert "1 request changed." in bulk([a], simple).text
+    assert store.read_sync(requests_db.by_id, a).status == simple
+    events = store.read_sync(requests_db.public_events, a)
+    assert events[-1].kind == "status_changed"  # the resident sees it, as from the form
+    problem = status_change_problem(current, closing, "", "")
+    done = bulk([b], closing)
+    if problem is None:
+        assert store.read_sync(requests_db.by_id, b).status == closing
+    else:  # closing needs an outcome: the status form's own reason, nothing changed
+        assert "0 requests changed." in done.text
+        assert problem.message in done.text
+        assert store.read_sync(requests_db.by_id, b).status == current

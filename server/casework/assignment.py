@@ -14,11 +14,13 @@ import sqlite_utils
 
 from server.auth.access import SERVICE_OF_ROLE, may_reassign
 from server.auth.roles import LABELS
-from server.casework.status import OPEN_STATUSES
+from server.casework import actions
+from server.casework.status import OPEN_STATUSES, STATUS
 from server.db import audit, teams
 from server.db.requests import StoredRequest, add_event, by_id
 from server.db.staff import Staff
 from server.i18n import lazy as _
+from server.notify.notices import Notices
 
 ASSIGNED = "assigned"
 PRIORITY_CHANGED = "priority_changed"
@@ -202,12 +204,30 @@ def bulk_action(action: str) -> tuple[str, str] | None:
         return ("team", value)
     if kind == "priority" and value in PRIORITIES:
         return ("priority", value)
+    if kind == "status" and value in STATUS:
+        return ("status", value)
     return None
+
+
+def bulk_status(db: sqlite_utils.Database, request_id: str, version: int, staff_id: str,
+                status: str, notices: Notices) -> Outcome:
+    """A status change with no message: refused, with the status form's own reason, when
+    the status form would need more (an outcome to close it); the resident is told as
+    from the status form."""
+
+    def change(current: StoredRequest) -> Refused | None:
+        problem = actions.status_change_problem(current.status, status, "", "")
+        if problem is not None:
+            return Refused(problem.field, problem.message)
+        actions.change_status(db, request_id, status, "", f"staff:{staff_id}", notices)
+        return None
+
+    return unless_changed(db, request_id, version, change)
 
 
 def apply_bulk(db: sqlite_utils.Database, readable: list[StoredRequest],
                versions: dict[str, int], role: str, staff_id: str,
-               action: tuple[str, str]) -> list[BulkResult]:
+               action: tuple[str, str], notices: Notices) -> list[BulkResult]:
     """One transaction (the caller's write): each request checked as they saw it (its
     version on the check page) and changed, or skipped with the reason."""
     results = []
@@ -218,6 +238,8 @@ def apply_bulk(db: sqlite_utils.Database, readable: list[StoredRequest],
             done = take(db, found.id, version, role, staff_id)
         elif kind == "team":
             done = assign(db, found.id, version, role, staff_id, value, found.assignee)
+        elif kind == "status":
+            done = bulk_status(db, found.id, version, staff_id, value, notices)
         else:
             done = set_priority(db, found.id, version, staff_id, value)
         if isinstance(done, Stale):
@@ -239,6 +261,8 @@ def describe_bulk(db: sqlite_utils.Database,
         team = teams.by_id(db, value)
         return _("Assign to the team: %(team)s"), {
             "team": str(team_name(value, team.name if team else value))}
+    if kind == "status":
+        return _("Set the status to %(status)s"), {"status": STATUS[value]}
     return _("Set the priority to %(priority)s"), {"priority": PRIORITIES[value]}
 
 

@@ -66,7 +66,7 @@ async def bulk(request: Request) -> Response:
     versions = {i: int(v) for i in ids
                 if (v := str(form.get(f"version-{i}", ""))).isdigit()}
     results = await store.write(assignment.apply_bulk, found, versions, person.role,
-                                person.id, action)
+                                person.id, action, request.app.state.notices)
     return renderer(request).render(request, "staff/bulk_done.html", {
         "results": results, "why": lambda r: text.gettext(r.why) if r.why else "",
         "what": what})
