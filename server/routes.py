@@ -7,7 +7,7 @@ role table in tests/test_roles_table.py pins every one).
 
 from starlette.routing import BaseRoute, Mount, Route
 
-from server.auth.access import ADMINS, OFFICERS, RESIDENTS, SIGNED_IN, require
+from server.auth.access import ADMINS, MANAGERS, OFFICERS, RESIDENTS, SIGNED_IN, require
 from server.handlers.account import passkeys, phone, sign_in
 from server.handlers.account import requests as my_requests
 from server.handlers.account import updates as my_updates
@@ -174,6 +174,8 @@ def staff() -> list[BaseRoute]:
         Route("/staff/inbox/bulk", require(OFFICERS, staff_queue.bulk), methods=POST,
               name="staff_bulk"),
         Route("/staff/workload", require(OFFICERS, staff_queue.workload), name="staff_workload"),
+        Route("/staff/teams/{team_id}/members", require(MANAGERS, staff_queue.team_member),
+              methods=POST, name="staff_team_member"),
         Route("/staff/requests/{request_id}", require(OFFICERS, staff_requests.request_page),
               name="staff_request"),
         Route("/staff/requests/{request_id}/status",

@@ -176,3 +176,25 @@ def test_an_admin_is_not_offered_take_it(client, store, settings, planning):
     as_staff(client, store, settings, ADMIN)
     page = client.get(f"/staff/requests/{planning}").text
     assert 'id="take-it"' not in page and 'id="assign"' in page
+
+
+def test_a_manager_puts_officers_in_their_services_teams_only(client, store, settings):
+    driver = as_staff(client, store, settings, MANAGER)
+    planner = staff_id(store, PLANNER)
+    r = driver.post_form("/staff/teams/development-management/members", {"staff": planner},
+                         page="/staff/workload")
+    assert r.status_code == 303
+    assert "development-management" in store.read_sync(teams_db.teams_of, planner)
+    r = driver.post_form("/staff/teams/development-management/members",
+                         {"staff": planner, "remove": "yes"}, page="/staff/workload")
+    assert r.status_code == 303
+    assert "development-management" not in store.read_sync(teams_db.teams_of, planner)
+    # Another service's team, or someone of another service: refused, nothing changed.
+    r = driver.post_form("/staff/teams/food-safety/members", {"staff": planner},
+                         page="/staff/workload")
+    assert r.status_code == 400
+    eh = staff_id(store, "eh.officer@midlothian.example")
+    r = driver.post_form("/staff/teams/planning-enforcement/members", {"staff": eh},
+                         page="/staff/workload")
+    assert r.status_code == 400
+    assert "planning-enforcement" not in store.read_sync(teams_db.teams_of, eh)

@@ -179,6 +179,10 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("POST", "/staff/inbox/bulk"): ("/staff/inbox/bulk", {"action": "take"},
                                     only(OFFICERS, 400, 403)),
     ("GET", "/staff/workload"): ("/staff/workload", None, only(OFFICERS, 200, 303)),
+    # Team members: managers (of the team's service) and admins; a team of nobody's: 400.
+    ("POST", "/staff/teams/{team_id}/members"): (
+        "/staff/teams/no-such-team/members", {"staff": "nobody"},
+        only({*roles.MANAGERS, roles.ADMIN}, 400, 403)),
     # A planning request: its own officer and admins only (least privilege).
     ("GET", "/staff/requests/{request_id}"): (
         "/staff/requests/{request}", None,

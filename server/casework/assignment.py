@@ -277,9 +277,35 @@ def workload(db: sqlite_utils.Database, service: str | None,
         db, service, OPEN_STATUSES, special_category, "assignee")}
     per_team = {load.key: load.open for load in teams.open_load(
         db, service, OPEN_STATUSES, special_category, "team_id")}
+    members = teams.members(db, service)
     return {
         "officers": [(s, per_officer.get(s.id, 0)) for s in officers],
-        "teams": [(team_name(t.id, t.name), per_team.get(t.id, 0))
+        "teams": [{"id": t.id, "name": team_name(t.id, t.name), "open": per_team.get(t.id, 0),
+                   "members": members.get(t.id, []),
+                   "others": [s for s in officers if s.role in roles_of_service(t.service)
+                              and s not in members.get(t.id, [])]}
                   for t in teams.for_service(db, service)],
         "unassigned": per_officer.get("", 0),
     }
+
+
+TEAM_OF_ANOTHER_SERVICE = _("You can change only the teams of your own service")
+
+
+def change_membership(db: sqlite_utils.Database, team_id: str, staff_id: str,
+                      service: str | None, actor: str, add: bool) -> Refused | None:
+    """A manager puts an officer of the service in a team or takes them out (an admin,
+    any service's); audited. None when done."""
+    team = teams.by_id(db, team_id)
+    if team is None or (service is not None and team.service != service):
+        return Refused("team", TEAM_OF_ANOTHER_SERVICE)
+    if add:
+        officers = teams.staff_with_roles(db, roles_of_service(team.service))
+        if staff_id not in {s.id for s in officers}:
+            return Refused("member", NO_SUCH_OFFICER)
+        teams.add_member(db, team_id, staff_id)
+    elif not teams.remove_member(db, team_id, staff_id):
+        return Refused("member", NO_SUCH_OFFICER)
+    audit.record(db, actor, "team_member_added" if add else "team_member_removed",
+                 f"team:{team_id}", {"staff": staff_id})
+    return None

@@ -90,3 +90,21 @@ def staff_by_id(db: sqlite_utils.Database, staff_id: str) -> Staff | None:
     row = db.execute("SELECT id, email, name, role, hub_id FROM staff WHERE id = ?",
                      [staff_id]).fetchone()
     return Staff(*row) if row else None
+
+
+def remove_member(db: sqlite_utils.Database, team_id: str, staff_id: str) -> bool:
+    return db.execute("DELETE FROM team_members WHERE team_id = ? AND staff_id = ?",
+                      [team_id, staff_id]).rowcount > 0
+
+
+def members(db: sqlite_utils.Database, service: str | None) -> dict[str, list[Staff]]:
+    """Each team's active members by name, for a service's teams (every team: None)."""
+    rows = db.execute(
+        "SELECT m.team_id, s.id, s.email, s.name, s.role, s.hub_id FROM team_members m"
+        " JOIN teams t ON t.id = m.team_id JOIN staff s ON s.id = m.staff_id"
+        " WHERE s.disabled_at IS NULL AND (? IS NULL OR t.service = ?) ORDER BY s.name",
+        [service, service]).fetchall()
+    found: dict[str, list[Staff]] = {}
+    for r in rows:
+        found.setdefault(r[0], []).append(Staff(*r[1:]))
+    return found

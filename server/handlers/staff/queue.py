@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from server import i18n
+from server.auth.access import MANAGERS
 from server.casework import assignment, queue
 from server.db import queues, saved_views
 from server.errors import NotFound
@@ -77,4 +78,22 @@ async def workload(request: Request) -> Response:
     scope, _teams = await reader_scope(request, person)
     load = await request.app.state.store.read(assignment.workload, scope.service,
                                               scope.special_category)
-    return renderer(request).render(request, "staff/workload.html", load)
+    return renderer(request).render(request, "staff/workload.html", {
+        **load, "may_change_teams": person.role in MANAGERS})
+
+
+async def team_member(request: Request) -> Response:
+    """Add (`staff` posted) or remove (`remove` posted) a member of a team: a manager of
+    the team's service, or an admin."""
+    person = officer(request)
+    form = await request.form()
+    scope, _teams = await reader_scope(request, person)
+    refused = await request.app.state.store.write(
+        assignment.change_membership, request.path_params["team_id"],
+        str(form.get("staff", "")), scope.service, person.actor, form.get("remove") is None)
+    if refused is not None:
+        text = i18n.Gettext(locale_of(request))
+        return renderer(request).render(request, "staff/problem.html", {
+            "message": text.gettext(refused.message), "back": "/staff/workload"},
+            status_code=400)
+    return RedirectResponse("/staff/workload", status_code=303)
