@@ -257,3 +257,17 @@ def test_bulk_status_applies_as_the_status_form_would_or_says_why(client, store,
         assert "0 requests changed." in done.text
         assert problem.message in done.text
         assert store.read_sync(requests_db.by_id, b).status == current
+
+
+def test_one_teams_queue(client, store, settings):
+    a = make_request(store, "planning", "a@example.com", "tree-enquiry")
+    b = make_request(store, "planning", "b@example.com", "tree-enquiry")
+    store.write_sync(teams_db.set_assignment, a, "development-management", None)
+    as_staff(client, store, settings, PLANNER)
+    page = client.get("/staff/inbox?assignee=team:development-management").text
+    assert ref(store, a) in page and ref(store, b) not in page
+    assert 'value="team:development-management" selected' in page
+    # Another service's team lists nothing of it: the reader's scope bounds the filter.
+    food = make_request(store, "environmental-health", "c@example.com")
+    store.write_sync(teams_db.set_assignment, food, "food-safety", None)
+    assert ref(store, food) not in client.get("/staff/inbox?assignee=team:food-safety").text

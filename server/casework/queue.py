@@ -16,6 +16,7 @@ from server.db.clock import iso_in
 from server.db.queues import SORTS, QueueFilter
 
 ASSIGNEES = ("", "me", "team", "unassigned")
+ONE_TEAM = re.compile(r"^team:[a-z0-9-]{1,60}$")  # the queue of one team
 DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 Q_MAX = 200
 OLDER_MAX = 3650
@@ -49,12 +50,13 @@ def choose(params: Mapping[str, str] | list[tuple[str, str]]) -> Chosen:
     get = {k: v for k, v in pairs}
     statuses = tuple(dict.fromkeys(v for k, v in pairs if k == "status" and v in STATUS))
     area = re.sub(r"\s+", "", get.get("area", "")).upper()
+    assignee = get.get("assignee", "")
     older_raw = get.get("older", "").strip()
     older = int(older_raw) if older_raw.isdigit() and 0 < int(older_raw) <= OLDER_MAX else None
     return Chosen(
         statuses=statuses,
         priority=get.get("priority", "") if get.get("priority", "") in PRIORITIES else "",
-        assignee=get.get("assignee", "") if get.get("assignee", "") in ASSIGNEES else "",
+        assignee=assignee if assignee in ASSIGNEES or ONE_TEAM.match(assignee) else "",
         area=area if DISTRICT.match(area) else "",
         older=older,
         sort=get.get("sort", "newest") if get.get("sort", "newest") in SORTS else "newest",
@@ -68,6 +70,8 @@ def from_query(query: str) -> Chosen:
 def queue_filter(chosen: Chosen, staff_id: str, my_teams: list[str]) -> QueueFilter:
     assignee = {"me": staff_id, "team": "team:" + ",".join(my_teams),
                 "unassigned": "unassigned"}.get(chosen.assignee, "")
+    if ONE_TEAM.match(chosen.assignee):
+        assignee = chosen.assignee  # the reader's scope still bounds what it lists
     return QueueFilter(
         statuses=chosen.statuses, priority=chosen.priority, assignee=assignee,
         area=chosen.area, q=chosen.q, sort=chosen.sort,
