@@ -145,6 +145,7 @@ def _prepare(settings: Settings) -> None:
             store.write_sync(seeding.seed if settings.demo else seeding.seed_council)
         store.write_sync(seeding.seed_hubs_if_none)
         store.write_sync(seeding.seed_reply_templates_if_none)
+        store.write_sync(seeding.seed_teams_if_none)
     finally:
         store.close()
 

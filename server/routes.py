@@ -7,7 +7,7 @@ role table in tests/test_roles_table.py pins every one).
 
 from starlette.routing import BaseRoute, Mount, Route
 
-from server.auth.access import ADMINS, OFFICERS, RESIDENTS, SIGNED_IN, require
+from server.auth.access import ADMINS, MANAGERS, OFFICERS, RESIDENTS, SIGNED_IN, require
 from server.handlers.account import passkeys, phone, sign_in
 from server.handlers.account import requests as my_requests
 from server.handlers.account import updates as my_updates
@@ -35,7 +35,9 @@ from server.handlers.public import (
     track_files,
     updates,
 )
+from server.handlers.staff import assignment as staff_assignment
 from server.handlers.staff import files as staff_files
+from server.handlers.staff import queue as staff_queue
 from server.handlers.staff import requests as staff_requests
 from server.handlers.staff import tracking_links as staff_tracking_links
 from server.handlers.sync import clients, push, uploads
@@ -166,6 +168,16 @@ def account() -> list[BaseRoute]:
 def staff() -> list[BaseRoute]:
     return [
         Route("/staff/inbox", require(OFFICERS, staff_requests.inbox), name="staff_inbox"),
+        # Issue 12: saved views, bulk changes (checked first), the workload.
+        Route("/staff/inbox/views", require(OFFICERS, staff_queue.save_view), methods=POST,
+              name="staff_save_view"),
+        Route("/staff/inbox/views/{view_id}/delete", require(OFFICERS, staff_queue.delete_view),
+              methods=POST, name="staff_delete_view"),
+        Route("/staff/inbox/bulk", require(OFFICERS, staff_queue.bulk), methods=POST,
+              name="staff_bulk"),
+        Route("/staff/workload", require(OFFICERS, staff_queue.workload), name="staff_workload"),
+        Route("/staff/teams/{team_id}/members", require(MANAGERS, staff_queue.team_member),
+              methods=POST, name="staff_team_member"),
         Route("/staff/requests/{request_id}", require(OFFICERS, staff_requests.request_page),
               name="staff_request"),
         Route("/staff/requests/{request_id}/status",
@@ -188,6 +200,14 @@ def staff() -> list[BaseRoute]:
         Route("/staff/requests/{request_id}/tracking-links/stop",
               require(OFFICERS, staff_tracking_links.stop_links), methods=POST,
               name="staff_stop_tracking_links"),
+        # Issue 12: who deals with it and how urgent; each form carries its version.
+        Route("/staff/requests/{request_id}/take",
+              require(OFFICERS, staff_assignment.take_it), methods=POST, name="staff_take"),
+        Route("/staff/requests/{request_id}/assign",
+              require(OFFICERS, staff_assignment.assign), methods=POST, name="staff_assign"),
+        Route("/staff/requests/{request_id}/priority",
+              require(OFFICERS, staff_assignment.set_priority), methods=POST,
+              name="staff_priority"),
     ]
 
 

@@ -25,7 +25,9 @@ from tests.support import build_app
 ANON = "signed_out"
 WHO = (ANON, *roles.ROLES)
 OFFICERS = {roles.PLANNING_OFFICER, roles.ENVIRONMENTAL_HEALTH_OFFICER,
-            roles.SOCIAL_WORK_OFFICER, roles.ADMIN}
+            roles.SOCIAL_WORK_OFFICER, *roles.MANAGERS, roles.ADMIN}
+# Who reads a planning request: its officers, its manager, admins.
+PLANNING = {roles.PLANNING_OFFICER, roles.PLANNING_MANAGER, roles.ADMIN}
 SIGNED_IN = set(roles.ROLES)
 NO_FILE = "00000000-0000-4000-8000-000000000000"
 
@@ -169,32 +171,53 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("POST", "/account/phone/verify/{token}"): ("/account/phone/verify/not-a-token", {},
                                                 only({roles.RESIDENT}, 410, 403)),
     ("GET", "/staff/inbox"): ("/staff/inbox", None, only(OFFICERS, 200, 303)),
+    ("POST", "/staff/inbox/views"): ("/staff/inbox/views",
+                                     {"name": "Mine", "query": "assignee=me"},
+                                     only(OFFICERS, 303, 403)),
+    ("POST", "/staff/inbox/views/{view_id}/delete"): ("/staff/inbox/views/999999/delete", {},
+                                                      only(OFFICERS, 404, 403)),
+    # Nothing ticked: the officer is told so (400), nothing changes.
+    ("POST", "/staff/inbox/bulk"): ("/staff/inbox/bulk", {"action": "take"},
+                                    only(OFFICERS, 400, 403)),
+    ("GET", "/staff/workload"): ("/staff/workload", None, only(OFFICERS, 200, 303)),
+    # Team members: managers (of the team's service) and admins; a team of nobody's: 400.
+    ("POST", "/staff/teams/{team_id}/members"): (
+        "/staff/teams/no-such-team/members", {"staff": "nobody"},
+        only({*roles.MANAGERS, roles.ADMIN}, 400, 403)),
     # A planning request: its own officer and admins only (least privilege).
     ("GET", "/staff/requests/{request_id}"): (
         "/staff/requests/{request}", None,
-        only({roles.PLANNING_OFFICER, roles.ADMIN}, 200, 303)),
+        only(PLANNING, 200, 303)),
     ("POST", "/staff/requests/{request_id}/status"): (
         "/staff/requests/{request}/status", {"status": "in_progress", "message": "On it"},
-        only({roles.PLANNING_OFFICER, roles.ADMIN}, 303, 403)),
+        only(PLANNING, 303, 403)),
     ("POST", "/staff/requests/{request_id}/notes"): (
         "/staff/requests/{request}/notes", {"note": "Called them"},
-        only({roles.PLANNING_OFFICER, roles.ADMIN}, 303, 403)),
+        only(PLANNING, 303, 403)),
     ("POST", "/staff/requests/{request_id}/seen"): (
         "/staff/requests/{request}/seen", {},
-        only({roles.PLANNING_OFFICER, roles.ADMIN}, 303, 403)),
+        only(PLANNING, 303, 403)),
     ("POST", "/staff/requests/{request_id}/tracking-links/stop"): (
         "/staff/requests/{request}/tracking-links/stop", {},
-        only({roles.PLANNING_OFFICER, roles.ADMIN}, 303, 403)),
+        only(PLANNING, 303, 403)),
     # A file the request does not have: 404 for those who may read it, 403 for the rest.
     ("GET", "/staff/requests/{request_id}/files/{file_id}"): (
         "/staff/requests/{request}/files/" + NO_FILE, None,
-        only({roles.PLANNING_OFFICER, roles.ADMIN}, 404, 303)),
+        only(PLANNING, 404, 303)),
     ("GET", "/staff/requests/{request_id}/files/{file_id}/{variant}"): (
         "/staff/requests/{request}/files/" + NO_FILE + "/download", None,
-        only({roles.PLANNING_OFFICER, roles.ADMIN}, 404, 303)),
+        only(PLANNING, 404, 303)),
     ("POST", "/staff/requests/{request_id}/tasks/{task_id}/done"): (
         "/staff/requests/{request}/tasks/999/done", {},
-        only({roles.PLANNING_OFFICER, roles.ADMIN}, 404, 403)),
+        only(PLANNING, 404, 403)),
+    # Issue 12: a form without the version it was rendered with is never applied (409).
+    ("POST", "/staff/requests/{request_id}/take"): ("/staff/requests/{request}/take", {},
+                                                    only(PLANNING, 409, 403)),
+    ("POST", "/staff/requests/{request_id}/assign"): (
+        "/staff/requests/{request}/assign", {"team": "planning-enforcement"},
+        only(PLANNING, 409, 403)),
+    ("POST", "/staff/requests/{request_id}/priority"): (
+        "/staff/requests/{request}/priority", {"priority": "high"}, only(PLANNING, 409, 403)),
     ("GET", "/admin/audit"): ("/admin/audit", None, only({roles.ADMIN}, 200, 303)),
     ("GET", "/admin/audit.csv"): ("/admin/audit.csv", None, only({roles.ADMIN}, 200, 303)),
     ("GET", "/admin/staff"): ("/admin/staff", None, only({roles.ADMIN}, 200, 303)),
@@ -237,7 +260,7 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
 # A social work (special category) request on every route that reads or changes one:
 # social work officers only. Admins are refused like any other role (issue 10: they
 # read these in full and added notes).
-SOCIAL = {roles.SOCIAL_WORK_OFFICER}
+SOCIAL = {roles.SOCIAL_WORK_OFFICER, roles.SOCIAL_WORK_MANAGER}
 SOCIAL_WORK: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("GET", "/staff/requests/{request_id}"): ("/staff/requests/{social}", None,
                                               only(SOCIAL, 200, 303)),
@@ -257,6 +280,12 @@ SOCIAL_WORK: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         "/staff/requests/{social}/tasks/999/done", {}, only(SOCIAL, 404, 403)),
     ("POST", "/staff/requests/{request_id}/tracking-links/stop"): (
         "/staff/requests/{social}/tracking-links/stop", {}, only(SOCIAL, 303, 403)),
+    ("POST", "/staff/requests/{request_id}/take"): ("/staff/requests/{social}/take", {},
+                                                    only(SOCIAL, 409, 403)),
+    ("POST", "/staff/requests/{request_id}/assign"): (
+        "/staff/requests/{social}/assign", {"team": "adult-duty"}, only(SOCIAL, 409, 403)),
+    ("POST", "/staff/requests/{request_id}/priority"): (
+        "/staff/requests/{social}/priority", {"priority": "high"}, only(SOCIAL, 409, 403)),
 }
 
 RESIDENT_EMAIL = "resident.one@example.com"

@@ -20,8 +20,9 @@ SIGNED_IN = roles.ROLES
 STAFF = roles.STAFF_ROLES
 RESIDENTS = (roles.RESIDENT,)
 OFFICERS = (roles.PLANNING_OFFICER, roles.ENVIRONMENTAL_HEALTH_OFFICER,
-            roles.SOCIAL_WORK_OFFICER, roles.ADMIN)
+            roles.SOCIAL_WORK_OFFICER, *roles.MANAGERS, roles.ADMIN)
 ADMINS = (roles.ADMIN,)
+MANAGERS = (*roles.MANAGERS, roles.ADMIN)  # managers of a service, and admins
 
 # The service each officer role works for; admins see every service (None) except
 # the special category records below.
@@ -29,11 +30,16 @@ SERVICE_OF_ROLE: dict[str, str | None] = {
     roles.PLANNING_OFFICER: "planning",
     roles.ENVIRONMENTAL_HEALTH_OFFICER: "environmental-health",
     roles.SOCIAL_WORK_OFFICER: "social-work",
+    roles.PLANNING_MANAGER: "planning",
+    roles.ENVIRONMENTAL_HEALTH_MANAGER: "environmental-health",
+    roles.SOCIAL_WORK_MANAGER: "social-work",
     roles.ADMIN: None,
 }
 # Special category (social work) records: only these roles may read them. Not admins
 # (issue 10): running the service is not a reason to read a safeguarding record.
-SPECIAL_CATEGORY_READERS = (roles.SOCIAL_WORK_OFFICER,)
+SPECIAL_CATEGORY_READERS = (roles.SOCIAL_WORK_OFFICER, roles.SOCIAL_WORK_MANAGER)
+# Who may move a request from one officer to another (anyone may take an unassigned one).
+REASSIGNERS = (*roles.MANAGERS, roles.ADMIN)
 
 
 def require(allowed: tuple[str, ...], endpoint: Endpoint) -> Endpoint:
@@ -63,6 +69,10 @@ def require(allowed: tuple[str, ...], endpoint: Endpoint) -> Endpoint:
 
 def reads_special_category(role: str) -> bool:
     return role in SPECIAL_CATEGORY_READERS
+
+
+def may_reassign(role: str) -> bool:
+    return role in REASSIGNERS
 
 
 def may_read(role: str, service: str, special_category: bool) -> bool:

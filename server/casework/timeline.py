@@ -4,23 +4,29 @@ it, in the reader's language. Staff see who by name and role; residents see the 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlite_utils
 
 from server import i18n
 from server.auth.roles import (
+    ENVIRONMENTAL_HEALTH_MANAGER,
     ENVIRONMENTAL_HEALTH_OFFICER,
     LABELS,
+    PLANNING_MANAGER,
     PLANNING_OFFICER,
+    SOCIAL_WORK_MANAGER,
     SOCIAL_WORK_OFFICER,
 )
+from server.casework.assignment import ASSIGNED, PRIORITIES, PRIORITY_CHANGED, team_name
 from server.casework.status import OUTCOMES, STATUSES
 from server.db import attachments as attachments_db
 from server.db import requests as requests_db
 from server.db import staff as staff_db
+from server.db import teams as teams_db
 from server.db.attachments import Attachment
 from server.db.clock import parse_iso
 from server.db.requests import Event
@@ -38,7 +44,10 @@ STAFF_TITLES = {"created": _("Request received"),
                 "note": _("Internal note")}
 TEAMS = {PLANNING_OFFICER: _("Planning team"),
          ENVIRONMENTAL_HEALTH_OFFICER: _("Environmental health team"),
-         SOCIAL_WORK_OFFICER: _("Social work team")}
+         SOCIAL_WORK_OFFICER: _("Social work team"),
+         PLANNING_MANAGER: _("Planning team"),
+         ENVIRONMENTAL_HEALTH_MANAGER: _("Environmental health team"),
+         SOCIAL_WORK_MANAGER: _("Social work team")}
 COUNCIL_OFFICER = _("Council officer")
 # Texts residents send back (server/notify/callbacks.py) are information they added.
 BY_TEXT = ("resident:text", _("Information sent by text message"))
@@ -49,14 +58,27 @@ class History:
     events: list[Event]
     staff: dict[str, Staff]  # the staff the events name, by id
     files: list[Attachment]  # every file of the request, sent or added later
+    teams: dict[str, str] = field(default_factory=dict)  # the teams events name
+
+
+def _assigned(e: Event) -> dict[str, str | None]:
+    try:
+        detail = json.loads(e.message or "{}")
+    except ValueError:
+        return {}
+    return detail if isinstance(detail, dict) else {}
 
 
 def read_history(db: sqlite_utils.Database, request_id: str, for_staff: bool) -> History:
     events = (requests_db.all_events if for_staff else requests_db.public_events)(
         db, request_id)
     ids = {e.actor.removeprefix("staff:") for e in events if e.actor.startswith("staff:")}
+    assigned = [_assigned(e) for e in events if e.kind == ASSIGNED] if for_staff else []
+    ids |= {str(a["assignee"]) for a in assigned if a.get("assignee")}
+    named = {str(a["team"]) for a in assigned if a.get("team")}
+    teams = {t.id: t.name for t in teams_db.for_service(db, None) if t.id in named}
     return History(events, staff_db.by_ids(db, ids),
-                   attachments_db.request_files(db, request_id))
+                   attachments_db.request_files(db, request_id), teams)
 
 
 def _by(actor: str, staff: Mapping[str, Staff], text: i18n.Gettext, for_staff: bool) -> str:
@@ -73,7 +95,24 @@ def _by(actor: str, staff: Mapping[str, Staff], text: i18n.Gettext, for_staff: b
     return actor if for_staff else text.gettext(COUNCIL_OFFICER)
 
 
-def _title(e: Event, text: i18n.Gettext, for_staff: bool) -> str:
+def _assignment_title(e: Event, history: History, text: i18n.Gettext) -> str:
+    detail = _assigned(e)
+    who = history.staff.get(str(detail.get("assignee") or ""))
+    team = team_name(detail.get("team"), history.teams.get(str(detail.get("team"))))
+    names = [text.gettext(team) if team else None, who.name if who else None]
+    shown = " · ".join(n for n in names if n)
+    if not shown:
+        return text.gettext("Unassigned")
+    return text.gettext("Assigned to %(who)s", who=shown)
+
+
+def _title(e: Event, text: i18n.Gettext, for_staff: bool,
+           history: History | None = None) -> str:
+    if e.kind == ASSIGNED and history is not None:
+        return _assignment_title(e, history, text)
+    if e.kind == PRIORITY_CHANGED:
+        return text.gettext("Priority set to %(priority)s", priority=text.gettext(
+            PRIORITIES.get(e.message or "", e.message or "")))
     if e.kind == "status_changed":
         found = STATUSES.get(e.status or "")
         label = (found.staff if for_staff else found.resident) if found else e.status or ""
@@ -95,10 +134,10 @@ def timeline(history: History, code: str, for_staff: bool = False) -> list[dict[
         "id": e.id,
         "at": e.at,
         "when": i18n.format_datetime(parse_iso(e.at), code),
-        "title": _title(e, text, for_staff),
+        "title": _title(e, text, for_staff, history),
         "by": _by(e.actor, history.staff, text, for_staff),
         "outcome": text.gettext(OUTCOMES.get(e.outcome, e.outcome)) if e.outcome else None,
-        "message": e.message,
+        "message": None if e.kind in (ASSIGNED, PRIORITY_CHANGED) else e.message,
         "public": e.public,
         "actor": e.actor,
         "files": added.get(e.id, []),

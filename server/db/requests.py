@@ -68,6 +68,10 @@ class StoredRequest:
     updated_at: str
     outcome: str | None = None  # why it was closed (casework.status.OUTCOMES)
     officer_flag: str | None = None  # what the resident did that an officer must see
+    team_id: str | None = None  # the team it is assigned to (db/teams.py)
+    assignee: str | None = None  # the staff id of the officer it is assigned to
+    priority: str = "normal"  # urgent, high, normal or low
+    version: int = 1  # bumped by every change an officer makes (migration 0015)
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,7 @@ _COLUMNS = ("id, reference, journey, service, form_version, answers, channel, st
             " special_category, contact_name, contact_email, contact_phone, locale,"
             " payload_sha256, created_at, updated_at")
 # What reads select: the inserted columns and those set later.
-_READ = f"{_COLUMNS}, outcome, officer_flag"
+_READ = f"{_COLUMNS}, outcome, officer_flag, team_id, assignee, priority, version"
 
 
 def _row_to_request(row: tuple[Any, ...]) -> StoredRequest:

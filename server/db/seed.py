@@ -50,6 +50,30 @@ STAFF = (
     ("sw.officer@midlothian.example", "Fiona Social", "social_work_officer", None),
     ("field.worker@midlothian.example", "Callum Field", "field_worker", None),
     ("admin@midlothian.example", "Kirsty Admin", "admin", None),
+    ("planning.manager@midlothian.example", "Graham Planning", "planning_manager", None),
+    ("eh.manager@midlothian.example", "Shona Health", "environmental_health_manager", None),
+    ("sw.manager@midlothian.example", "Euan Social", "social_work_manager", None),
+)
+
+# Teams of each service (issue 12): id, service, name (casework/teams.py translates it).
+TEAMS = (
+    ("planning-enforcement", "planning", "Planning enforcement"),
+    ("development-management", "planning", "Development management"),
+    ("food-safety", "environmental-health", "Food safety"),
+    ("pest-control-north", "environmental-health", "Pest control (north)"),
+    ("pest-control-south", "environmental-health", "Pest control (south)"),
+    ("noise", "environmental-health", "Noise"),
+    ("adult-duty", "social-work", "Adult duty team"),
+    ("children-duty", "social-work", "Children's duty team"),
+)
+# Which team each demo officer and manager is in.
+TEAM_MEMBERS = (
+    ("planning.officer@midlothian.example", "planning-enforcement"),
+    ("planning.manager@midlothian.example", "planning-enforcement"),
+    ("eh.officer@midlothian.example", "food-safety"),
+    ("eh.manager@midlothian.example", "food-safety"),
+    ("sw.officer@midlothian.example", "adult-duty"),
+    ("sw.manager@midlothian.example", "adult-duty"),
 )
 
 
@@ -58,6 +82,7 @@ def seed(db: sqlite_utils.Database) -> None:
     seed_council(db)
     for email, name, role, hub in STAFF:
         upsert_staff(db, email, name, role, hub)
+    seed_teams(db)  # again, now that the demo staff are there to join them
 
 
 def seed_council(db: sqlite_utils.Database) -> None:
@@ -70,6 +95,7 @@ def seed_council(db: sqlite_utils.Database) -> None:
             list(service),
         )
     seed_reply_templates(db)
+    seed_teams(db)
 
 
 def seed_hubs(db: sqlite_utils.Database) -> None:
@@ -94,11 +120,28 @@ def seed_reply_templates_if_none(db: sqlite_utils.Database) -> None:
         seed_reply_templates(db)
 
 
+def seed_teams(db: sqlite_utils.Database) -> None:
+    for position, (team_id, service, name) in enumerate(TEAMS):
+        db.execute("INSERT INTO teams (id, service, name, position) VALUES (?, ?, ?, ?)"
+                   " ON CONFLICT(id) DO UPDATE SET service = excluded.service,"
+                   " name = excluded.name, position = excluded.position",
+                   [team_id, service, name, position])
+    for email, team_id in TEAM_MEMBERS:
+        db.execute("INSERT OR IGNORE INTO team_members (team_id, staff_id)"
+                   " SELECT ?, id FROM staff WHERE email = ?", [team_id, email])
+
+
 def seed_hubs_if_none(db: sqlite_utils.Database) -> None:
     """A database seeded before hubs mattered still gets the library hubs, so hub staff
     can be assigned to one (issue 15); a council's own hubs are never touched."""
     if not db.execute("SELECT COUNT(*) FROM hubs").fetchone()[0]:
         seed_hubs(db)
+
+
+def seed_teams_if_none(db: sqlite_utils.Database) -> None:
+    """A database seeded before teams existed (issue 12) gets the demo teams once."""
+    if not db.execute("SELECT COUNT(*) FROM teams").fetchone()[0]:
+        seed_teams(db)
 
 
 def is_seeded(db: sqlite_utils.Database) -> bool:

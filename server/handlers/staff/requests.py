@@ -14,12 +14,13 @@ from server import i18n
 from server.auth.access import SERVICE_OF_ROLE, may_read, reads_special_category
 from server.auth.session import current_person
 from server.casework import actions as casework
-from server.casework import sla
+from server.casework import assignment, queue, sla
 from server.casework.replies import replies_for
 from server.casework.request_view import request_view
 from server.casework.status import OFFICER_OUTCOMES, STATUS, outcome_label, status_label
-from server.db import request_tasks, sync_slots
+from server.db import queues, request_tasks, saved_views, sync_slots
 from server.db import requests as requests_db
+from server.db import teams as teams_db
 from server.db.people import Person
 from server.errors import Forbidden, NotFound
 from server.forms.normalise import clean_text
@@ -50,19 +51,17 @@ def page_number(request: Request) -> int:
 
 
 async def inbox(request: Request) -> Response:
-    """Paged, 50 to a page, rather than cut at the newest 200 (issue 10: a flood of
-    requests hid everything older). Special category rows are left out in the query,
-    so neither the rows nor the count show them to anyone else."""
+    """The queue: filtered, searched, sorted, paged 50 at a time (issue 10: a flood of
+    requests hid everything older). The reader's scope is in the query, so neither rows
+    nor counts show special category rows to anyone else (db/queues.py)."""
     person = officer(request)
-    status = request.query_params.get("status", "")
-    status = status if status in STATUS else ""
-    service = SERVICE_OF_ROLE[person.role]
     store, number = request.app.state.store, page_number(request)
-    special = reads_special_category(person.role)
+    chosen = queue.choose(list(request.query_params.multi_items()))
+    scope, my_teams = await reader_scope(request, person)
+    wanted = queue.queue_filter(chosen, person.id, my_teams)
 
     def listed(page: int) -> Any:
-        return store.read(requests_db.for_service, service, status, PAGE_SIZE, special,
-                          (page - 1) * PAGE_SIZE)
+        return store.read(queues.page, scope, wanted, PAGE_SIZE, (page - 1) * PAGE_SIZE)
 
     found = await listed(number)
     pages = max(1, -(-found.total // PAGE_SIZE))
@@ -70,17 +69,41 @@ async def inbox(request: Request) -> Response:
         number = pages
         found = await listed(number)
     code = locale_of(request)
+    text = i18n.Gettext(code)
     rows = [r for r in found.rows if may_read(person.role, r.service, r.special_category)]
     incomplete = await store.read(sync_slots.incomplete, [r.id for r in rows])
+    views = await saved_views_with_counts(request, person, scope, my_teams)
     first = (number - 1) * PAGE_SIZE + 1
+    query = chosen.query()
     return renderer(request).render(request, "staff/inbox.html", {
-        "rows": rows, "status": status, "status_label": lambda s: status_label(s, code),
-        "flag_tag": lambda f: i18n.Gettext(code).gettext(casework.FLAG_TAGS.get(f, f)),
-        "statuses": list(STATUS), "service": service, "incomplete": incomplete,
+        "rows": rows, "chosen": chosen, "status_label": lambda s: status_label(s, code),
+        "flag_tag": lambda f: text.gettext(casework.FLAG_TAGS.get(f, f)),
+        "statuses": list(STATUS), "service": scope.service, "incomplete": incomplete,
+        "priorities": assignment.PRIORITIES, "views": views, "query": query,
+        "priority_label": lambda p: text.gettext(assignment.PRIORITIES.get(p, p)),
+        "teams": await store.read(assignment.teams_for, scope.service),
         "paging": {"page": number, "pages": pages, "total": found.total, "first": first,
                    "last": first + len(found.rows) - 1,
-                   "query": f"status={status}&" if status else ""}},
+                   "query": f"{query}&" if query else ""}},
         block="main")
+
+
+async def reader_scope(request: Request, person: Person) -> tuple[queues.Scope, list[str]]:
+    """What this officer may list (their service; special category or not), and their
+    teams (for "my team")."""
+    scope = queues.Scope(SERVICE_OF_ROLE[person.role], reads_special_category(person.role))
+    return scope, await request.app.state.store.read(teams_db.teams_of, person.id)
+
+
+async def saved_views_with_counts(request: Request, person: Person, scope: queues.Scope,
+                                  my_teams: list[str]) -> list[dict[str, Any]]:
+    store = request.app.state.store
+    views = await store.read(saved_views.for_staff, person.id)
+    filters = [queue.queue_filter(queue.from_query(v.query), person.id, my_teams)
+               for v in views]
+    counted = await store.read(queues.counts, scope, filters)
+    return [{"id": v.id, "name": v.name, "query": queue.from_query(v.query).query(),
+             "count": n} for v, n in zip(views, counted, strict=True)]
 
 
 async def readable(request: Request, person: Person,
@@ -101,11 +124,12 @@ async def readable(request: Request, person: Person,
 
 
 async def request_page(request: Request, errors: dict | None = None,
-                       status_code: int = 200, posted: dict[str, str] | None = None
-                       ) -> Response:
-    """`posted`: what the officer chose and typed, kept when it is shown with errors."""
+                       status_code: int = 200, posted: dict[str, str] | None = None,
+                       stale: requests_db.StoredRequest | None = None) -> Response:
+    """`posted`: what the officer chose and typed, kept when it is shown with errors.
+    `stale`: their form was rendered before another change (shown, with what changed)."""
     person = officer(request)
-    found = await readable(request, person)
+    found = stale or await readable(request, person)
     code = locale_of(request)
     text = i18n.Gettext(code)
     view = await request_view(request.app.state.store, request.app.state.forms, found, code,
@@ -118,8 +142,15 @@ async def request_page(request: Request, errors: dict | None = None,
     service_title = i18n.Gettext(found.locale).gettext(view["journey_title"])
     replies = await request.app.state.store.read(replies_for, found, service_title,
                                                  view["clock"], code)
+    seen = (posted or {}).get("seen", "")
+    changed = [e for e in view["events"] if seen.isdigit() and e["id"] > int(seen)]
+    who = await request.app.state.store.read(assignment.assignment_view, found, person.id,
+                                             person.role)
     return renderer(request).render(request, "staff/request.html", {
-        **view, "file_base": f"/staff/requests/{found.id}/files", "messages": messages,
+        **view, **who, "stale": stale is not None, "changed": changed,
+        "last_event": view["events"][-1]["id"] if view["events"] else 0,
+        "priority_label": lambda p: text.gettext(assignment.PRIORITIES.get(p, p)),
+        "file_base": f"/staff/requests/{found.id}/files", "messages": messages,
         "replies": replies, "sla_state": SLA_STATES,
         "status_label": lambda s: status_label(s, code, True), "statuses": list(STATUS),
         "outcome_label": lambda o: outcome_label(o, code), "outcomes": OFFICER_OUTCOMES,
@@ -162,9 +193,27 @@ async def change_status(request: Request) -> Response:
         return await request_page(request, {problem.field: {
             "field": problem.field, "message": text.gettext(problem.message)}}, 400,
             {"status": status, "outcome": outcome, "message": message})
-    await request.app.state.store.write(casework.change_status, found.id, status, message,
-                                        person.actor, request.app.state.notices, outcome)
+    notices = request.app.state.notices
+
+    def apply(db: Any) -> assignment.Outcome:
+        return assignment.unless_changed(db, found.id, version_of(form), lambda _current: (
+            casework.change_status(db, found.id, status, message, person.actor, notices,
+                                   outcome)))
+
+    done = await request.app.state.store.write(apply)
+    if isinstance(done, assignment.Stale):
+        return await request_page(request, status_code=409, stale=done.current, posted={
+            k: str(v) for k, v in form.items()})
     return RedirectResponse(f"/staff/requests/{found.id}", status_code=303)
+
+
+def version_of(form: Any) -> int | None:
+    """The version the form was rendered with: None when it sent none (no check), one
+    no request has when it is not a number."""
+    raw = str(form.get("version", ""))
+    if raw == "":
+        return None
+    return int(raw) if raw.isdigit() else -1
 
 
 async def mark_seen(request: Request) -> Response:
