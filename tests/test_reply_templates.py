@@ -135,7 +135,7 @@ def test_the_template_is_in_the_residents_language(world):
 
 
 def test_staff_and_resident_each_read_their_own_wording(world):
-    from server.auth.signed_links import tracking_token
+    from tests.support import tracking_token
     request_id = make_request(world.store, "planning", "a@example.com", "tree-enquiry")
     page = f"/staff/requests/{request_id}"
     officer = as_staff(world.client(), world.store, world.settings, PLANNER)
@@ -146,12 +146,12 @@ def test_staff_and_resident_each_read_their_own_wording(world):
     assert post(officer, f"{page}/status", {"status": "waiting_other"}, page
                 ).status_code == 303
     assert "Status changed to: Waiting for another body" in officer.get(page).text
-    track = world.client().get(f"/track/{tracking_token(world.settings, request_id)}").text
+    link = f"/track/{tracking_token(world.store, world.settings, request_id)}"
+    track = world.client().get(link).text
     assert "Waiting for another organisation" in track and "another body" not in track
     pl = world.client()
     pl.cookies.set("tolbooth_lang", "pl")
-    assert "Oczekuje na inną organizację" in pl.get(
-        f"/track/{tracking_token(world.settings, request_id)}").text
+    assert "Oczekuje na inną organizację" in pl.get(link).text
 
 
 def test_admins_change_a_templates_words_audited(world):
