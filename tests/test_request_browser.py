@@ -41,8 +41,11 @@ def test_officer_sees_previews_and_the_full_photo_on_a_phone(page: Page, base_ur
                               for c in client.cookies.jar])
     page.set_viewport_size(PHONE)
     page.goto(f"{base_url}/staff/requests/{tree['id']}")
-    page.wait_for_function(LOADED)
     preview = page.locator(".tb-files__preview")
+    # Previews load lazily: on a phone the files are below the fold, under the clock
+    # and the assignment forms.
+    preview.first.scroll_into_view_if_needed()
+    page.wait_for_function(LOADED)
     expect(preview).to_have_count(1)
     box = preview.bounding_box()
     assert box and 100 <= box["width"] <= 170

@@ -73,8 +73,11 @@ AXE_RUN = """async (tags, skip) => {
 }"""
 
 FILL = """(fields) => {
+  // The last form with a button, or the one whose action ends with fill's "form".
+  const want = fields.form; delete fields.form;
   const form = Array.from(document.querySelectorAll('main form[method="post"], main form'))
-    .filter(f => f.querySelector('[type="submit"]')).pop();
+    .filter(f => f.querySelector('[type="submit"]'))
+    .filter(f => !want || (f.getAttribute('action') || '').endsWith(want)).pop();
   for (const [name, value] of Object.entries(fields)) {
     const values = Array.isArray(value) ? value.map(String) : [String(value)];
     for (const el of (form || document).querySelectorAll(`[name="${CSS.escape(name)}"]`)) {

@@ -733,10 +733,18 @@
     const switcher = document.querySelector('.tb-language-switcher');
     f.switcher = switcher ? {
       label: switcher.getAttribute('aria-label'),
-      items: Array.from(switcher.querySelectorAll('a, [aria-current]')).map((e) => ({
-        tag: e.tagName.toLowerCase(), href: e.getAttribute('href'), lang: e.getAttribute('lang'),
-        hreflang: e.getAttribute('hreflang'), text: text(e), current: e.getAttribute('aria-current'),
-      })),
+      // Signed out each language is a link; signed in, a button posting to the same
+      // address (the account keeps the choice), read here as the link it stands for.
+      items: Array.from(switcher.querySelectorAll('a, button, [aria-current]')).map((e) => {
+        const form = e.tagName === 'BUTTON' ? e.closest('form') : null;
+        const next = form && form.querySelector('input[name="next"]');
+        return {
+          tag: e.tagName.toLowerCase(), lang: e.getAttribute('lang'),
+          href: form ? `${form.getAttribute('action')}?next=${encodeURIComponent(next ? next.value : '')}` : e.getAttribute('href'),
+          hreflang: form ? e.getAttribute('lang') : e.getAttribute('hreflang'),
+          text: text(e), current: e.getAttribute('aria-current'),
+        };
+      }),
     } : null;
     const footer = document.querySelector('footer');
     f.footer = footer ? {

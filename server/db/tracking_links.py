@@ -22,8 +22,10 @@ class TrackingLink:
 
 _SELECT = (
     "SELECT t.request_id, t.public_id, t.generation,"
-    " CASE WHEN r.status = 'closed' THEN (SELECT MAX(e.at) FROM request_events e"
-    "   WHERE e.request_id = r.id AND e.status = 'closed') END"
+    # A request is closed exactly when it has an outcome (db/requests.add_event clears it
+    # on any other status); it closed at its newest event with one.
+    " CASE WHEN r.outcome IS NOT NULL THEN (SELECT MAX(e.at) FROM request_events e"
+    "   WHERE e.request_id = r.id AND e.outcome IS NOT NULL) END"
     " FROM tracking_links t JOIN requests r ON r.id = t.request_id")
 
 
