@@ -14,6 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from server import councils, errors
 from server.auth.session import AuthMiddleware
+from server.casework.arrival import Arrivals
 from server.db import Store
 from server.db.schema import migrate
 from server.forms.registry import FormRegistry
@@ -106,6 +107,8 @@ def create_app(settings: Settings, store: Store | None = None,
     app.state.forms = forms
     app.state.council = councils.load(settings.council)
     app.state.notices = notices  # queue messages with it, inside the write transaction
+    # A new request's acknowledgement, rules and duplicate links (web and sync alike).
+    app.state.arrivals = Arrivals(notices, forms)
     app.state.sender = sender
     app.state.rate_limits = RateLimits(settings)
     app.state.renderer = Renderer(make_environment(), assets, site)

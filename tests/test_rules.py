@@ -1,0 +1,216 @@
+"""Issue 12: automation rules as data, run in order in the transaction a request arrives
+in; each action a timeline event "done by rule <name>"; a throwing rule stopped and
+recorded while the request still arrives; a chain capped; a dry run that changes
+nothing."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from typing import Any
+
+from server.casework import rules as rules_engine
+from server.db import request_tasks
+from server.db import requests as requests_db
+from server.db import rules as rules_db
+from tests.sync_support import Device, mutation, pest_answers, payload
+
+COUNTER = itertools.count()
+
+
+def arrive(world: Any, journey: str, service: str, answers: dict[str, Any],
+           channel: str = "web", special: bool = False, email: str = "r@example.com") -> str:
+    """A request arriving as the web form and sync make it: stored, then its arrival."""
+    new = requests_db.NewRequest(
+        id=str(uuid.uuid4()), journey=journey, service=service, form_version=1,
+        answers=answers, channel=channel, special_category=special,
+        contact_name="Ann", contact_email=email, contact_phone=None, locale="en",
+        updates="email")
+
+    def store_it(db: Any) -> str:
+        created = requests_db.create_request(db, new, lambda: f"MLC-T{next(COUNTER):05d}")
+        world.app.state.arrivals.requests_created(db, [(new, created.request.reference)])
+        return created.request.id
+
+    return world.store.write_sync(store_it)
+
+
+def stored(world: Any, request_id: str) -> requests_db.StoredRequest:
+    return world.store.read_sync(requests_db.by_id, request_id)
+
+
+def events(world: Any, request_id: str) -> list[requests_db.Event]:
+    return world.store.read_sync(requests_db.all_events, request_id)
+
+
+def rule_named(world: Any, name: str) -> rules_db.Rule:
+    return next(r for r in world.store.read_sync(rules_db.all_rules) if r.name == name)
+
+
+def add_rule(world: Any, name: str, conditions: list[dict[str, Any]],
+             actions: list[dict[str, Any]], service: str | None = None) -> int:
+    return world.store.write_sync(rules_db.add_rule, name, service, conditions, actions)
+
+
+PROTECTION = {"child_name": "A", "worries": ["neglect"], "danger_now": "no"}
+
+
+def test_child_protection_is_urgent_goes_to_the_duty_team_with_an_alert(world):
+    found_id = arrive(world, "child-protection-concern", "social-work", PROTECTION,
+                      special=True)
+    found = stored(world, found_id)
+    assert (found.priority, found.team_id) == ("urgent", "children-duty")
+    tasks = world.store.read_sync(request_tasks.open_tasks, found_id)
+    assert [(t.kind, t.detail) for t in tasks] == [("duty_alert", "children-duty")]
+    rule = rule_named(world, "Child protection concerns go to the children's duty team")
+    assert {e.actor for e in events(world, found_id) if e.kind != "created"} == {
+        f"rule:{rule.name}"}
+    assert rule.fired_count == 1 and rule.last_fired_at
+
+
+def test_adult_protection_goes_to_the_adult_duty_team(world):
+    found = stored(world, arrive(world, "adult-protection-concern", "social-work",
+                                 {"person_name": "B"}, special=True))
+    assert (found.priority, found.team_id) == ("urgent", "adult-duty")
+
+
+def test_pest_control_in_eh22_goes_south_and_elsewhere_does_not(world):
+    south = stored(world, arrive(world, "pest-control", "environmental-health",
+                                 pest_answers()))
+    assert south.team_id == "pest-control-south"
+    elsewhere = pest_answers(property_address={"line1": "1 Main St", "line2": None,
+                                               "town": "Penicuik", "postcode": "EH26 8AA"})
+    north = stored(world, arrive(world, "pest-control", "environmental-health", elsewhere))
+    assert north.team_id is None
+
+
+def test_food_poisoning_gets_priority_high_other_complaints_do_not(world):
+    ill = stored(world, arrive(world, "food-safety-complaint", "environmental-health",
+                               {"problem_type": "illness"}))
+    dirty = stored(world, arrive(world, "food-safety-complaint", "environmental-health",
+                                 {"problem_type": "dirty-premises"}))
+    assert (ill.priority, dirty.priority) == ("high", "normal")
+
+
+def test_a_request_pushed_by_an_app_meets_the_rules_too(world, client):
+    device = Device(client)
+    pushed = mutation(1, body=payload(pest_answers()))
+    assert device.results(pushed)[0]["status"] == "applied"
+    assert stored(world, pushed["id"]).team_id == "pest-control-south"
+
+
+def test_rules_run_in_their_stated_order_and_moving_one_changes_it(world):
+    first = add_rule(world, "Low first", [{"kind": "journey", "value": "noise-complaint"}],
+                     [{"kind": "set_priority", "value": "low"}])
+    add_rule(world, "Urgent second", [{"kind": "journey", "value": "noise-complaint"}],
+             [{"kind": "set_priority", "value": "urgent"}])
+    assert stored(world, arrive(world, "noise-complaint", "environmental-health",
+                                {})).priority == "urgent"
+    world.store.write_sync(rules_db.move, first, False)  # down: now last
+    assert stored(world, arrive(world, "noise-complaint", "environmental-health",
+                                {})).priority == "low"
+
+
+def test_a_later_rules_tag_meets_an_earlier_rules_condition(world):
+    add_rule(world, "Tagged noisy is high", [{"kind": "tag", "value": "noisy"}],
+             [{"kind": "set_priority", "value": "high"}])
+    add_rule(world, "Music is noisy", [{"kind": "answer_contains", "question": "effect",
+                                        "value": "MUSIC"}],
+             [{"kind": "add_tag", "value": "noisy"}])
+    found_id = arrive(world, "noise-complaint", "environmental-health",
+                      {"effect": "Loud music all night"})
+    assert stored(world, found_id).priority == "high"
+    assert world.store.read_sync(rules_db.tags_of, found_id) == ["noisy"]
+
+
+def test_a_throwing_rule_is_stopped_and_recorded_and_the_request_still_arrives(world):
+    bad = add_rule(world, "Wrong team", [{"kind": "journey", "value": "noise-complaint"}],
+                   [{"kind": "set_priority", "value": "high"},
+                    {"kind": "assign_team", "value": "adult-duty"}])  # another service's
+    add_rule(world, "Tag after", [{"kind": "journey", "value": "noise-complaint"}],
+             [{"kind": "add_tag", "value": "seen"}])
+    found_id = arrive(world, "noise-complaint", "environmental-health", {})
+    found = stored(world, found_id)
+    assert found.priority == "normal"  # the bad rule's first action undone too
+    assert world.store.read_sync(rules_db.tags_of, found_id) == ["seen"]
+    errors = world.store.read_sync(rules_db.recent_errors)[bad]
+    assert errors[0].request_id == found_id and "adult-duty" in errors[0].error
+    assert world.store.read_sync(rules_db.by_id, bad).fired_count == 0
+
+
+def test_a_rule_that_raises_an_exception_of_its_own_is_contained(world, monkeypatch):
+    rule = add_rule(world, "Boom", [{"kind": "journey", "value": "noise-complaint"}],
+                    [{"kind": "add_tag", "value": "x"}])
+
+    def boom(*args: Any) -> None:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(rules_engine, "_do", boom)
+    found_id = arrive(world, "noise-complaint", "environmental-health", {})
+    assert stored(world, found_id).status == "received"
+    assert "ZeroDivisionError" in world.store.read_sync(rules_db.recent_errors)[rule][0].error
+
+
+def test_a_rule_fires_once_per_event_and_a_chain_is_capped(world):
+    own = add_rule(world, "Feeds itself", [{"kind": "tag", "value": "t0"}],
+                   [{"kind": "add_tag", "value": "t0"}, {"kind": "add_tag", "value": "t1"}])
+    chain = [add_rule(world, f"Chain {i}", [{"kind": "tag", "value": f"t{i}"}],
+                      [{"kind": "add_tag", "value": f"t{i + 1}"}])
+             for i in range(1, rules_engine.MAX_FIRINGS + 5)]
+    add_rule(world, "Starts it", [{"kind": "journey", "value": "noise-complaint"}],
+             [{"kind": "add_tag", "value": "t0"}])
+    found_id = arrive(world, "noise-complaint", "environmental-health", {})
+    assert stored(world, found_id).status == "received"
+    assert world.store.read_sync(rules_db.by_id, own).fired_count == 1
+    errors = world.store.read_sync(rules_db.recent_errors)
+    stopped = [r for r in chain if r in errors]
+    assert stopped and all("stopped" in errors[r][0].error for r in stopped)
+    fired = sum(world.store.read_sync(rules_db.by_id, r).fired_count for r in chain)
+    assert fired + 2 == rules_engine.MAX_FIRINGS
+
+
+def test_a_disabled_rule_does_nothing(world):
+    rule = rule_named(world, "Food poisoning reports get priority high")
+    world.store.write_sync(rules_db.set_enabled, rule.id, False)
+    ill = stored(world, arrive(world, "food-safety-complaint", "environmental-health",
+                               {"problem_type": "illness"}))
+    assert ill.priority == "normal"
+
+
+def test_channel_and_templated_reply_actions(world):
+    add_rule(world, "Kiosk thanks", [{"kind": "channel", "value": "kiosk"}],
+             [{"kind": "send_reply", "value": "received-acknowledgement"}])
+    found_id = arrive(world, "noise-complaint", "environmental-health", {}, channel="kiosk")
+    messages = [e for e in events(world, found_id) if e.kind == "message"]
+    assert len(messages) == 1 and messages[0].public
+    assert stored(world, found_id).reference in (messages[0].message or "")
+    outbox = world.store.read_sync(lambda db: db.execute(
+        "SELECT template FROM notifications WHERE request_id = ?", [found_id]).fetchall())
+    assert ("message",) in outbox
+    web_id = arrive(world, "noise-complaint", "environmental-health", {})
+    assert not [e for e in events(world, web_id) if e.kind == "message"]
+
+
+def test_dry_run_shows_what_would_happen_and_changes_nothing(world):
+    ill_id = arrive(world, "food-safety-complaint", "environmental-health",
+                    {"problem_type": "illness"})
+    arrive(world, "noise-complaint", "environmental-health", {})
+    rule = add_rule(world, "Everything low", [{"kind": "service",
+                                               "value": "environmental-health"}],
+                    [{"kind": "set_priority", "value": "low"}])
+    before = world.store.read_sync(lambda db: db.execute(
+        "SELECT id, priority, version FROM requests ORDER BY id").fetchall())
+    shown = world.store.read_sync(rules_engine.dry_run,
+                                  world.store.read_sync(rules_db.by_id, rule))
+    assert ill_id in {row.request.id for row in shown} and len(shown) == 2
+    after = world.store.read_sync(lambda db: db.execute(
+        "SELECT id, priority, version FROM requests ORDER BY id").fetchall())
+    assert before == after
+    assert world.store.read_sync(rules_db.by_id, rule).fired_count == 0
+
+
+def test_seeding_twice_adds_no_copies(world):
+    from server.db.seed import seed_rules
+    count = len(world.store.read_sync(rules_db.all_rules))
+    world.store.write_sync(seed_rules)
+    assert len(world.store.read_sync(rules_db.all_rules)) == count == 4
