@@ -36,6 +36,7 @@ from server.handlers.public import (
     updates,
 )
 from server.handlers.staff import assignment as staff_assignment
+from server.handlers.staff import duplicates as staff_duplicates
 from server.handlers.staff import files as staff_files
 from server.handlers.staff import queue as staff_queue
 from server.handlers.staff import requests as staff_requests
@@ -201,6 +202,13 @@ def staff() -> list[BaseRoute]:
               require(OFFICERS, staff_tracking_links.stop_links), methods=POST,
               name="staff_stop_tracking_links"),
         # Issue 12: who deals with it and how urgent; each form carries its version.
+        # Possible duplicates found on arrival: merged or dismissed (issue 12).
+        Route("/staff/requests/{request_id}/duplicates/{link_id}/merge",
+              require(OFFICERS, staff_duplicates.merge), methods=POST,
+              name="staff_duplicate_merge"),
+        Route("/staff/requests/{request_id}/duplicates/{link_id}/dismiss",
+              require(OFFICERS, staff_duplicates.dismiss), methods=POST,
+              name="staff_duplicate_dismiss"),
         Route("/staff/requests/{request_id}/take",
               require(OFFICERS, staff_assignment.take_it), methods=POST, name="staff_take"),
         Route("/staff/requests/{request_id}/assign",

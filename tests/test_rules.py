@@ -13,7 +13,7 @@ from server.casework import rules as rules_engine
 from server.db import request_tasks
 from server.db import requests as requests_db
 from server.db import rules as rules_db
-from tests.sync_support import Device, mutation, pest_answers, payload
+from tests.sync_support import Device, mutation, payload, pest_answers
 
 COUNTER = itertools.count()
 

@@ -18,8 +18,10 @@ from server.casework import assignment, queue, sla
 from server.casework.replies import replies_for
 from server.casework.request_view import request_view
 from server.casework.status import OFFICER_OUTCOMES, STATUS, outcome_label, status_label
+from server.db import duplicates as duplicates_db
 from server.db import queues, request_tasks, saved_views, sync_slots
 from server.db import requests as requests_db
+from server.db import rules as rules_db
 from server.db import teams as teams_db
 from server.db.people import Person
 from server.errors import Forbidden, NotFound
@@ -146,8 +148,12 @@ async def request_page(request: Request, errors: dict | None = None,
     changed = [e for e in view["events"] if seen.isdigit() and e["id"] > int(seen)]
     who = await request.app.state.store.read(assignment.assignment_view, found, person.id,
                                              person.role)
+    # Possible duplicates (issue 12): the links at either end, and the request's tags.
+    links = await request.app.state.store.read(duplicates_db.links_of, found.id)
+    tags = await request.app.state.store.read(rules_db.tags_of, found.id)
     return renderer(request).render(request, "staff/request.html", {
-        **view, **who, "stale": stale is not None, "changed": changed,
+        **view, **who, "duplicate_links": links, "tags": tags,
+        "stale": stale is not None, "changed": changed,
         "last_event": view["events"][-1]["id"] if view["events"] else 0,
         "priority_label": lambda p: text.gettext(assignment.PRIORITIES.get(p, p)),
         "file_base": f"/staff/requests/{found.id}/files", "messages": messages,
