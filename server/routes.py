@@ -11,7 +11,15 @@ from server.auth.access import ADMINS, MANAGERS, OFFICERS, RESIDENTS, SIGNED_IN,
 from server.handlers.account import passkeys, phone, sign_in
 from server.handlers.account import requests as my_requests
 from server.handlers.account import updates as my_updates
-from server.handlers.admin import audit, closures, devices, invites, replies, staff_changes
+from server.handlers.admin import (
+    audit,
+    closures,
+    devices,
+    invites,
+    replies,
+    rules,
+    staff_changes,
+)
 from server.handlers.admin import feedback as feedback_admin
 from server.handlers.admin import home as admin_home
 from server.handlers.admin import staff as staff_admin
@@ -256,6 +264,20 @@ def admin() -> list[BaseRoute]:
               name="admin_closure_add"),
         Route("/admin/closures/{day}/remove", require(ADMINS, closures.remove_closure),
               methods=POST, name="admin_closure_remove"),
+        # Automation rules (issue 12): admins all of them, managers their service's.
+        Route("/admin/rules", require(MANAGERS, rules.rules_page), name="admin_rules"),
+        Route("/admin/rules/new", require(MANAGERS, rules.rule_form), name="admin_rule_new"),
+        Route("/admin/rules/new", require(MANAGERS, rules.save_rule), methods=POST,
+              name="admin_rule_create"),
+        Route("/admin/rules/{rule_id}", require(MANAGERS, rules.rule_form), name="admin_rule"),
+        Route("/admin/rules/{rule_id}", require(MANAGERS, rules.save_rule), methods=POST,
+              name="admin_rule_save"),
+        Route("/admin/rules/{rule_id}/enabled", require(MANAGERS, rules.switch_rule),
+              methods=POST, name="admin_rule_enabled"),
+        Route("/admin/rules/{rule_id}/move", require(MANAGERS, rules.move_rule),
+              methods=POST, name="admin_rule_move"),
+        Route("/admin/rules/{rule_id}/dry-run", require(MANAGERS, rules.dry_run),
+              name="admin_rule_dry_run"),
         Route("/admin/replies", require(ADMINS, replies.replies_page), name="admin_replies"),
         Route("/admin/replies/{template_id}", require(ADMINS, replies.reply_form),
               name="admin_reply"),

@@ -214,3 +214,86 @@ def test_seeding_twice_adds_no_copies(world):
     count = len(world.store.read_sync(rules_db.all_rules))
     world.store.write_sync(seed_rules)
     assert len(world.store.read_sync(rules_db.all_rules)) == count == 4
+
+
+# --- the rules page ------------------------------------------------------------------
+
+ADMIN = "admin@midlothian.example"
+EH_MANAGER = "eh.manager@midlothian.example"
+
+
+def signed_in(client: Any, world: Any, email: str) -> Any:
+    from tests.passkey_authenticator import Browserless, sign_in_with_new_passkey, staff_id
+    sign_in_with_new_passkey(client, world.store, world.settings.origin, "staff",
+                             staff_id(world.store, email))
+    return Browserless(client, world.settings.origin)
+
+
+def audited(world: Any, action: str) -> int:
+    return world.store.read_sync(lambda db: db.execute(
+        "SELECT count(*) FROM audit_log WHERE action = ?", [action]).fetchone()[0])
+
+
+def test_admin_creates_a_rule_with_the_structured_form_and_it_fires(world, client):
+    driver = signed_in(client, world, ADMIN)
+    html = client.get("/admin/rules/new").text
+    assert '<select class="ds_select" id="condition_0_kind"' in html
+    r = driver.post_form("/admin/rules/new", {
+        "name": "Kiosk noise is low", "service": "environmental-health",
+        "condition_0_kind": "channel", "condition_0_value": "kiosk",
+        "action_0_kind": "set_priority", "action_0_value": "low"}, page="/admin/rules/new")
+    assert r.status_code == 303
+    assert audited(world, "rule_created") == 1
+    assert "Kiosk noise is low" in client.get("/admin/rules").text
+    found = stored(world, arrive(world, "noise-complaint", "environmental-health", {},
+                                 channel="kiosk"))
+    assert found.priority == "low"
+
+
+def test_the_form_refuses_a_rule_it_cannot_run(world, client):
+    driver = signed_in(client, world, ADMIN)
+    r = driver.post_form("/admin/rules/new", {
+        "name": "", "service": "planning", "condition_0_kind": "channel",
+        "condition_0_value": "fax", "action_0_kind": "assign_team",
+        "action_0_value": "adult-duty"}, page="/admin/rules/new")
+    assert r.status_code == 400
+    for field in ("name", "condition_0_value", "action_0_value"):
+        assert f'id="{field}-error"' in r.text
+    assert len(world.store.read_sync(rules_db.all_rules)) == 4
+
+
+def test_turn_off_move_and_errors_on_the_rules_page(world, client):
+    driver = signed_in(client, world, ADMIN)
+    food = rule_named(world, "Food poisoning reports get priority high")
+    r = driver.post_form(f"/admin/rules/{food.id}/enabled", {"enabled": "0"},
+                         page="/admin/rules")
+    assert r.status_code == 303 and not world.store.read_sync(rules_db.by_id, food.id).enabled
+    driver.post_form(f"/admin/rules/{food.id}/move", {"direction": "up"}, page="/admin/rules")
+    order = [r.id for r in world.store.read_sync(rules_db.all_rules)]
+    assert order.index(food.id) == 2
+    assert audited(world, "rule_disabled") == audited(world, "rule_moved") == 1
+    bad = add_rule(world, "Bad team", [{"kind": "journey", "value": "noise-complaint"}],
+                   [{"kind": "assign_team", "value": "nope"}])
+    arrive(world, "noise-complaint", "environmental-health", {})
+    assert f'id="rule-{bad}-errors"' in client.get("/admin/rules").text
+
+
+def test_dry_run_page_lists_matches_and_changes_nothing(world, client):
+    signed_in(client, world, ADMIN)
+    pest = rule_named(world, "Pest control in EH22 goes to pest control (south)")
+    found_id = arrive(world, "pest-control", "environmental-health", pest_answers())
+    world.store.write_sync(lambda db: db.execute(
+        "UPDATE requests SET team_id = NULL WHERE id = ?", [found_id]))
+    html = client.get(f"/admin/rules/{pest.id}/dry-run").text
+    assert stored(world, found_id).reference in html
+    assert stored(world, found_id).team_id is None
+    assert world.store.read_sync(rules_db.by_id, pest.id).fired_count == 1
+
+
+def test_a_manager_sees_and_changes_only_their_services_rules(world, client):
+    signed_in(client, world, EH_MANAGER)
+    html = client.get("/admin/rules").text
+    assert "Food poisoning reports get priority high" in html
+    assert "duty team" not in html
+    child = rule_named(world, "Child protection concerns go to the children's duty team")
+    assert client.get(f"/admin/rules/{child.id}").status_code == 404
