@@ -297,3 +297,19 @@ def test_a_manager_sees_and_changes_only_their_services_rules(world, client):
     assert "duty team" not in html
     child = rule_named(world, "Child protection concerns go to the children's duty team")
     assert client.get(f"/admin/rules/{child.id}").status_code == 404
+
+
+def test_the_duty_alert_shows_in_the_social_work_inbox_until_done(world, client):
+    found_id = arrive(world, "adult-protection-concern", "social-work",
+                      {"person_name": "B"}, special=True)
+    driver = signed_in(client, world, "sw.officer@midlothian.example")
+    inbox = client.get("/staff/inbox").text
+    assert "Duty alert" in inbox
+    page = f"/staff/requests/{found_id}"
+    html = client.get(page).text
+    assert "Duty alert: the duty team must look at this request now." in html
+    assert "Done by rule Adult protection concerns go to the adult duty team" in html
+    [task] = world.store.read_sync(request_tasks.open_tasks, found_id)
+    r = driver.post_form(f"{page}/tasks/{task.id}/done", page=page)
+    assert r.status_code == 303
+    assert "Duty alert" not in client.get("/staff/inbox").text

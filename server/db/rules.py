@@ -182,3 +182,13 @@ def recent_request_ids(db: sqlite_utils.Database, service: str | None,
     return [r[0] for r in db.execute(
         f"SELECT id FROM requests {where} ORDER BY created_at DESC, id LIMIT ?",
         [*params, limit]).fetchall()]
+
+
+def with_open_task(db: sqlite_utils.Database, request_ids: list[str], kind: str) -> set[str]:
+    """Which of these requests have an open task of this kind (a page of the inbox)."""
+    if not request_ids:
+        return set()
+    marks = ", ".join("?" * len(request_ids))
+    return {r[0] for r in db.execute(
+        f"SELECT DISTINCT request_id FROM request_tasks WHERE kind = ? AND done_at IS NULL"
+        f" AND request_id IN ({marks})", [kind, *request_ids]).fetchall()}

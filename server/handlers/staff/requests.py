@@ -74,6 +74,8 @@ async def inbox(request: Request) -> Response:
     text = i18n.Gettext(code)
     rows = [r for r in found.rows if may_read(person.role, r.service, r.special_category)]
     incomplete = await store.read(sync_slots.incomplete, [r.id for r in rows])
+    # Raised by a rule (issue 12): shown in the queue until an officer marks it done.
+    alerts = await store.read(rules_db.with_open_task, [r.id for r in rows], "duty_alert")
     views = await saved_views_with_counts(request, person, scope, my_teams)
     first = (number - 1) * PAGE_SIZE + 1
     query = chosen.query()
@@ -81,6 +83,7 @@ async def inbox(request: Request) -> Response:
         "rows": rows, "chosen": chosen, "status_label": lambda s: status_label(s, code),
         "flag_tag": lambda f: text.gettext(casework.FLAG_TAGS.get(f, f)),
         "statuses": list(STATUS), "service": scope.service, "incomplete": incomplete,
+        "duty_alerts": alerts,
         "priorities": assignment.PRIORITIES, "views": views, "query": query,
         "priority_label": lambda p: text.gettext(assignment.PRIORITIES.get(p, p)),
         "teams": await store.read(assignment.teams_for, scope.service),
