@@ -313,3 +313,12 @@ def test_the_duty_alert_shows_in_the_social_work_inbox_until_done(world, client)
     r = driver.post_form(f"{page}/tasks/{task.id}/done", page=page)
     assert r.status_code == 303
     assert "Duty alert" not in client.get("/staff/inbox").text
+
+
+def test_a_request_sent_on_the_web_meets_the_rules_in_its_own_transaction(world, client):
+    from tests.test_journeys_http import REFERENCE, walk
+    done, _submission = walk(client, world.app, "child-protection-concern")
+    assert done.status_code == 200
+    reference = REFERENCE.search(done.text).group(0)
+    found = world.store.read_sync(requests_db.by_reference, reference)
+    assert (found.priority, found.team_id) == ("urgent", "children-duty")
