@@ -86,7 +86,9 @@ def link_possible_duplicates(db: sqlite_utils.Database, found: StoredRequest) ->
         return []
     since = iso(parse_iso(found.created_at) - WITHIN)
     linked = []
-    for other in duplicates_db.candidates(db, found.id, found.service, since):
+    for other in duplicates_db.candidates(db, found.id, found.service, since,
+                                          duplicates_db.area_of(db, found.id),
+                                          bool(locations(found.answers))):
         reason = why_same(found.answers, other.answers)
         if reason and duplicates_db.add_link(db, found.id, other.id, reason):
             for one, two in ((found.id, other.reference), (other.id, found.reference)):

@@ -38,12 +38,16 @@ def area_of(db: sqlite_utils.Database, request_id: str) -> str | None:
 
 
 def candidates(db: sqlite_utils.Database, request_id: str, service: str,
-               since: str) -> list[Candidate]:
-    """Requests of the same service made since `since`, other than this one."""
+               since: str, area: str | None, located: bool) -> list[Candidate]:
+    """Requests of the same service made since `since`, other than this one, that could
+    be the same place: in the same postcode area (the same address has the same
+    postcode), or with a location when this one has one. Read in one query, so a sync
+    push of many requests does not parse every recent request's answers for each."""
     rows = db.execute(
         "SELECT id, reference, answers, created_at FROM requests WHERE service = ?"
-        " AND id != ? AND created_at >= ? ORDER BY created_at DESC LIMIT 500",
-        [service, request_id, since]).fetchall()
+        " AND id != ? AND created_at >= ? AND (area = ? OR (? AND answers LIKE '%\"lat\"%'))"
+        " ORDER BY created_at DESC LIMIT 500",
+        [service, request_id, since, area, int(located)]).fetchall()
     return [Candidate(r[0], r[1], json.loads(r[2]), r[3]) for r in rows]
 
 
