@@ -122,3 +122,12 @@ def test_an_officer_of_another_service_cannot_decide(world, client):
                          page="/staff/inbox")
     assert r.status_code == 403
     assert world.store.read_sync(requests_db.by_id, newer).status == "received"
+
+
+def test_a_burst_of_reports_links_each_to_a_few_most_recent_only(world):
+    from server.casework.duplicates import MAX_LINKS
+    ids = [arrive(world, "pest-control", "environmental-health", pest_answers())
+           for _ in range(MAX_LINKS + 3)]
+    newest = [lk for lk in links(world, ids[-1]) if lk.request_id == ids[-1]]
+    assert len(newest) == MAX_LINKS
+    assert {lk.other_id for lk in newest} == set(ids[-1 - MAX_LINKS:-1])

@@ -26,6 +26,9 @@ from server.notify.notices import Notices
 
 WITHIN = timedelta(days=14)
 NEAR_METRES = 50.0
+# Links made for one new request, the most recent first: twenty reports of one burst
+# pipe would otherwise link each to every other (and write two events per link).
+MAX_LINKS = 3
 LINKED = "duplicate_linked"
 MERGED = "duplicate_merged"
 DISMISSED = "duplicate_dismissed"
@@ -89,6 +92,8 @@ def link_possible_duplicates(db: sqlite_utils.Database, found: StoredRequest) ->
     for other in duplicates_db.candidates(db, found.id, found.service, since,
                                           duplicates_db.area_of(db, found.id),
                                           bool(locations(found.answers))):
+        if len(linked) >= MAX_LINKS:
+            break
         reason = why_same(found.answers, other.answers)
         if reason and duplicates_db.add_link(db, found.id, other.id, reason):
             for one, two in ((found.id, other.reference), (other.id, found.reference)):

@@ -46,7 +46,7 @@ def candidates(db: sqlite_utils.Database, request_id: str, service: str,
     rows = db.execute(
         "SELECT id, reference, answers, created_at FROM requests WHERE service = ?"
         " AND id != ? AND created_at >= ? AND (area = ? OR (? AND answers LIKE '%\"lat\"%'))"
-        " ORDER BY created_at DESC LIMIT 500",
+        " ORDER BY created_at DESC, rowid DESC LIMIT 500",
         [service, request_id, since, area, int(located)]).fetchall()
     return [Candidate(r[0], r[1], json.loads(r[2]), r[3]) for r in rows]
 
