@@ -322,3 +322,17 @@ def test_a_request_sent_on_the_web_meets_the_rules_in_its_own_transaction(world,
     reference = REFERENCE.search(done.text).group(0)
     found = world.store.read_sync(requests_db.by_reference, reference)
     assert (found.priority, found.team_id) == ("urgent", "children-duty")
+
+
+def test_a_manager_moves_a_rule_among_their_services_only(world, client):
+    driver = signed_in(client, world, EH_MANAGER)
+    food = rule_named(world, "Food poisoning reports get priority high")
+    before = [r.name for r in world.store.read_sync(rules_db.all_rules)]
+    r = driver.post_form(f"/admin/rules/{food.id}/move", {"direction": "up"},
+                         page="/admin/rules")
+    assert r.status_code == 303
+    after = [r.name for r in world.store.read_sync(rules_db.all_rules)]
+    assert after == [before[0], before[1], before[3], before[2]]
+    # First of their own: up again changes nothing (the social work rules stay first).
+    driver.post_form(f"/admin/rules/{food.id}/move", {"direction": "up"}, page="/admin/rules")
+    assert [r.name for r in world.store.read_sync(rules_db.all_rules)] == after
