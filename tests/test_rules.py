@@ -336,3 +336,33 @@ def test_a_manager_moves_a_rule_among_their_services_only(world, client):
     # First of their own: up again changes nothing (the social work rules stay first).
     driver.post_form(f"/admin/rules/{food.id}/move", {"direction": "up"}, page="/admin/rules")
     assert [r.name for r in world.store.read_sync(rules_db.all_rules)] == after
+
+
+def test_a_status_rule_runs_when_an_officer_changes_the_status_not_on_arrival(world, client):
+    driver = signed_in(client, world, ADMIN)
+    r = driver.post_form("/admin/rules/new", {
+        "name": "Waiting is tagged", "on_event": "status_changed",
+        "condition_0_kind": "status", "condition_0_value": "waiting_resident",
+        "action_0_kind": "add_tag", "action_0_value": "chase"}, page="/admin/rules/new")
+    assert r.status_code == 303
+    rule = rule_named(world, "Waiting is tagged")
+    assert rule.on_event == "status_changed"
+    found_id = arrive(world, "noise-complaint", "environmental-health", {})
+    assert world.store.read_sync(rules_db.tags_of, found_id) == []
+    driver = signed_in(client, world, "eh.officer@midlothian.example")
+    page = f"/staff/requests/{found_id}"
+    r = driver.post_form(f"{page}/status", {"status": "waiting_resident",
+                                            "message": "Please send a photo"}, page=page)
+    assert r.status_code == 303
+    assert world.store.read_sync(rules_db.tags_of, found_id) == ["chase"]
+    tagged = [e for e in events(world, found_id) if e.kind == "tagged"]
+    assert [e.actor for e in tagged] == ["rule:Waiting is tagged"]
+
+
+def test_the_form_refuses_an_unknown_status(world, client):
+    driver = signed_in(client, world, ADMIN)
+    r = driver.post_form("/admin/rules/new", {
+        "name": "x", "on_event": "status_changed", "condition_0_kind": "status",
+        "condition_0_value": "done", "action_0_kind": "add_tag", "action_0_value": "t"},
+        page="/admin/rules/new")
+    assert r.status_code == 400 and 'id="condition_0_value-error"' in r.text

@@ -1,7 +1,11 @@
 """What happens in the transaction a request arrives in, whichever way it came (the web
 form, an app's sync push): its acknowledgement queued, the automation rules run, and
 possible duplicates linked. The web path (server/journeys/submission.py) and the sync
-path (server/db/sync_ledger.py's on_created) both call `requests_created`."""
+path (server/db/sync_ledger.py's on_created) both call `requests_created`.
+
+Arrivals is the app's Notices (server/app.py): every status change is announced through
+`request_event`, whoever makes it (an officer, a bulk action, a merge), so the rules
+that run when a status changes are run there, in the same transaction."""
 
 from __future__ import annotations
 
@@ -21,9 +25,9 @@ from server.notify.notices import Notices
 logger = logging.getLogger(__name__)
 
 
-class Arrivals:
-    def __init__(self, notices: Notices, forms: FormRegistry | None = None) -> None:
-        self.notices = notices
+class Arrivals(Notices):
+    def __init__(self, forms: FormRegistry | None = None) -> None:
+        super().__init__()
         self.forms = forms
 
     def service_title(self, found: StoredRequest) -> str:
@@ -39,9 +43,9 @@ class Arrivals:
 
     def requests_created(self, db: sqlite_utils.Database,
                          created: Sequence[tuple[NewRequest, str]]) -> None:
-        self.notices.requests_created(db, created)
+        super().requests_created(db, created)
         for new, _reference in created:
-            run_rules(db, new.id, self.notices, self.service_title)
+            run_rules(db, new.id, self, self.service_title)
             found = by_id(db, new.id)
             if found is None:
                 continue
@@ -55,3 +59,9 @@ class Arrivals:
                 roll_back_to(db, "duplicates")
             else:
                 release(db, "duplicates")
+
+    def request_event(self, db: sqlite_utils.Database, request: StoredRequest,
+                      event_id: int, kind: str, status: str | None) -> None:
+        super().request_event(db, request, event_id, kind, status)
+        if kind == "status_changed":
+            run_rules(db, request.id, self, self.service_title, "status_changed")

@@ -10,7 +10,8 @@ from typing import Any
 import sqlite_utils
 
 from server.casework.assignment import PRIORITIES
-from server.casework.rules import ACTIONS, CHANNEL_NAMES, CONDITIONS
+from server.casework.rules import ACTIONS, CHANNEL_NAMES, CONDITIONS, EVENTS
+from server.casework.status import STATUSES
 from server.db import reply_templates, teams
 from server.db import rules as rules_db
 from server.forms.normalise import clean_text
@@ -28,6 +29,8 @@ NO_SUCH_PRIORITY = _("Enter urgent, high, normal or low")
 NO_SUCH_TEMPLATE = _("Enter the id of a reply template, for example triaged")
 NO_SUCH_CHANNEL = _("Enter web, offline, kiosk or field")
 CHOOSE_SERVICE = _("Choose a service")
+CHOOSE_EVENT = _("Choose when the rule is checked")
+NO_SUCH_STATUS = _("Enter a status code, for example in_progress")
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class RuleForm:
     service: str | None
     conditions: list[dict[str, str]]
     actions: list[dict[str, str]]
+    on_event: str = "created"
 
 
 def blank() -> RuleForm:
@@ -45,7 +49,7 @@ def blank() -> RuleForm:
 def from_rule(rule: rules_db.Rule) -> RuleForm:
     return RuleForm(rule.name, rule.service,
                     [{k: str(v) for k, v in c.items()} for c in rule.conditions],
-                    [{k: str(v) for k, v in a.items()} for a in rule.actions])
+                    [{k: str(v) for k, v in a.items()} for a in rule.actions], rule.on_event)
 
 
 def read(form: Mapping[str, Any], fixed_service: str | None) -> RuleForm:
@@ -61,7 +65,8 @@ def read(form: Mapping[str, Any], fixed_service: str | None) -> RuleForm:
     actions = [{"kind": field(f"action_{i}_kind"), "value": field(f"action_{i}_value")}
                for i in range(ROWS) if field(f"action_{i}_kind")]
     service = fixed_service or field("service") or None
-    return RuleForm(field("name", NAME_MAX), service, conditions, actions)
+    return RuleForm(field("name", NAME_MAX), service, conditions, actions,
+                    field("on_event") or "created")
 
 
 def problems(db: sqlite_utils.Database, posted: RuleForm,
@@ -72,6 +77,8 @@ def problems(db: sqlite_utils.Database, posted: RuleForm,
         found["name"] = ENTER_NAME
     if posted.service is not None and posted.service not in services:
         found["service"] = CHOOSE_SERVICE
+    if posted.on_event not in EVENTS:
+        found["on_event"] = CHOOSE_EVENT
     for i, c in enumerate(posted.conditions):
         if c["kind"] not in CONDITIONS:
             found[f"condition_{i}_kind"] = ENTER_VALUE
@@ -81,6 +88,8 @@ def problems(db: sqlite_utils.Database, posted: RuleForm,
             found[f"condition_{i}_value"] = ENTER_VALUE
         elif c["kind"] == "channel" and c["value"] not in CHANNEL_NAMES:
             found[f"condition_{i}_value"] = NO_SUCH_CHANNEL
+        elif c["kind"] == "status" and c["value"] not in STATUSES:
+            found[f"condition_{i}_value"] = NO_SUCH_STATUS
     if not posted.actions:
         found["action_0_kind"] = ADD_ACTION
     for i, a in enumerate(posted.actions):

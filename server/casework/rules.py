@@ -30,7 +30,9 @@ CHANNEL_NAMES = {"web": _("Website"), "offline": _("App, sent when back online")
 CONDITIONS = {"service": _("Service is"), "journey": _("Form is"),
               "answer_equals": _("An answer is"), "answer_contains": _("An answer contains"),
               "area": _("Postcode area is"), "channel": _("Sent from"),
-              "tag": _("Has the tag")}
+              "tag": _("Has the tag"), "status": _("Status is")}
+# When a rule is checked: the event it runs on.
+EVENTS = {"created": _("A request arrives"), "status_changed": _("A request's status changes")}
 ACTIONS = {"assign_team": _("Assign to the team"), "set_priority": _("Set the priority to"),
            "add_tag": _("Add the tag"), "send_reply": _("Send the templated reply"),
            "alert_duty": _("Alert the duty inbox")}
@@ -74,6 +76,8 @@ def condition_holds(condition: Mapping[str, Any], facts: Facts) -> bool:
         return (facts.area or "").upper() == value.strip().upper()
     if kind == "tag":
         return value in facts.tags
+    if kind == "status":
+        return found.status == value
     if kind in ("answer_equals", "answer_contains"):
         texts = _answer_texts(found.answers.get(str(condition.get("question", ""))))
         if kind == "answer_equals":
@@ -156,14 +160,15 @@ class Ran:
 
 def run_rules(db: sqlite_utils.Database, request_id: str, notices: Notices,
               service_title: ServiceTitle, event: str = "created") -> Ran:
-    """Every enabled rule, in order, on one request, in the caller's transaction. A rule
+    """Every enabled rule of the event (EVENTS), in order, on one request, in the caller's
+    transaction. A rule
     fires once at most per request per event; rules whose condition an earlier rule made
     true (a tag) are met on the next pass, until a pass fires none."""
     found = by_id(db, request_id)
     if found is None:
         return Ran([], [])
     facts = Facts(found, area_of(db, request_id), set(rules_db.tags_of(db, request_id)))
-    rules = rules_db.enabled_rules(db)
+    rules = rules_db.enabled_rules(db, event)
     done: set[int] = set()
     fired: list[str] = []
     failed: list[str] = []

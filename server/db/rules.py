@@ -23,6 +23,7 @@ class Rule:
     actions: list[dict[str, Any]]
     last_fired_at: str | None
     fired_count: int
+    on_event: str = "created"  # or status_changed
 
 
 @dataclass(frozen=True)
@@ -35,12 +36,12 @@ class RuleError:
 
 
 _RULE = ("id, name, position, enabled, service, conditions, actions, last_fired_at,"
-         " fired_count")
+         " fired_count, on_event")
 
 
 def _rule(row: tuple[Any, ...]) -> Rule:
     return Rule(row[0], row[1], row[2], bool(row[3]), row[4], json.loads(row[5]),
-                json.loads(row[6]), row[7], row[8])
+                json.loads(row[6]), row[7], row[8], row[9])
 
 
 def all_rules(db: sqlite_utils.Database, service: str | None = None) -> list[Rule]:
@@ -52,9 +53,9 @@ def all_rules(db: sqlite_utils.Database, service: str | None = None) -> list[Rul
     return [_rule(r) for r in rows]
 
 
-def enabled_rules(db: sqlite_utils.Database) -> list[Rule]:
-    rows = db.execute(f"SELECT {_RULE} FROM rules WHERE enabled = 1 ORDER BY position, id"
-                      ).fetchall()
+def enabled_rules(db: sqlite_utils.Database, on_event: str = "created") -> list[Rule]:
+    rows = db.execute(f"SELECT {_RULE} FROM rules WHERE enabled = 1 AND on_event = ?"
+                      " ORDER BY position, id", [on_event]).fetchall()
     return [_rule(r) for r in rows]
 
 
@@ -65,14 +66,15 @@ def by_id(db: sqlite_utils.Database, rule_id: int) -> Rule | None:
 
 def add_rule(db: sqlite_utils.Database, name: str, service: str | None,
              conditions: list[dict[str, Any]], actions: list[dict[str, Any]],
-             enabled: bool = True, seed_key: str | None = None) -> int:
+             enabled: bool = True, seed_key: str | None = None,
+             on_event: str = "created") -> int:
     """Added last in the order."""
     position = db.execute("SELECT coalesce(max(position), 0) + 1 FROM rules").fetchone()[0]
     cursor = db.execute(
-        "INSERT INTO rules (name, position, enabled, service, conditions, actions, seed_key)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO rules (name, position, enabled, service, conditions, actions, seed_key,"
+        " on_event) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [name, position, int(enabled), service, json.dumps(conditions),
-         json.dumps(actions), seed_key])
+         json.dumps(actions), seed_key, on_event])
     return int(cursor.lastrowid)
 
 
@@ -81,10 +83,12 @@ def has_seed(db: sqlite_utils.Database, seed_key: str) -> bool:
 
 
 def update_rule(db: sqlite_utils.Database, rule_id: int, name: str, service: str | None,
-                conditions: list[dict[str, Any]], actions: list[dict[str, Any]]) -> bool:
+                conditions: list[dict[str, Any]], actions: list[dict[str, Any]],
+                on_event: str = "created") -> bool:
     return bool(db.execute(
-        "UPDATE rules SET name = ?, service = ?, conditions = ?, actions = ? WHERE id = ?",
-        [name, service, json.dumps(conditions), json.dumps(actions), rule_id]).rowcount)
+        "UPDATE rules SET name = ?, service = ?, conditions = ?, actions = ?, on_event = ?"
+        " WHERE id = ?", [name, service, json.dumps(conditions), json.dumps(actions),
+                          on_event, rule_id]).rowcount)
 
 
 def set_enabled(db: sqlite_utils.Database, rule_id: int, enabled: bool) -> bool:

@@ -108,7 +108,8 @@ def seed_rules(db: sqlite_utils.Database) -> None:
     for seed in json.loads(RULES.read_text(encoding="utf-8")):
         if not rules_db.has_seed(db, seed["key"]):
             rules_db.add_rule(db, seed["name"], seed.get("service"), seed["conditions"],
-                              seed["actions"], seed.get("enabled", True), seed["key"])
+                              seed["actions"], seed.get("enabled", True), seed["key"],
+                              seed.get("on_event", "created"))
 
 
 def seed_hubs(db: sqlite_utils.Database) -> None:

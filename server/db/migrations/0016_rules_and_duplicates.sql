@@ -1,11 +1,12 @@
--- Issue 12: automation rules as data, run in order when a request arrives
--- (server/casework/rules.py); seeded from server/casework/rules.json. `conditions` and
--- `actions` are JSON lists of {"kind": ..., ...} objects.
+-- Issue 12: automation rules as data, run in order when a request arrives or its status
+-- changes (`on_event`; server/casework/rules.py); seeded from server/casework/rules.json.
+-- `conditions` and `actions` are JSON lists of {"kind": ..., ...} objects.
 CREATE TABLE rules (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     name TEXT NOT NULL,
     position INTEGER NOT NULL,
     enabled INTEGER NOT NULL DEFAULT 1,
+    on_event TEXT NOT NULL DEFAULT 'created' CHECK (on_event IN ('created', 'status_changed')),
     service TEXT REFERENCES services(slug),
     conditions TEXT NOT NULL,
     actions TEXT NOT NULL,

@@ -44,6 +44,7 @@ async def _rule(request: Request, service: str | None) -> rules_db.Rule:
 
 def _labels() -> dict[str, Any]:
     return {"condition_kinds": rules_engine.CONDITIONS, "action_kinds": rules_engine.ACTIONS,
+            "events": rules_engine.EVENTS,
             "service_names": rule_forms.SERVICE_NAMES, "priorities": PRIORITIES,
             "rows": rule_forms.ROWS}
 
@@ -88,11 +89,11 @@ async def save_rule(request: Request) -> Response:
     def save(db: Any) -> int:
         if rule is None:
             rule_id = rules_db.add_rule(db, posted.name, posted.service, posted.conditions,
-                                        posted.actions)
+                                        posted.actions, on_event=posted.on_event)
         else:
             rule_id = rule.id
             rules_db.update_rule(db, rule_id, posted.name, posted.service,
-                                 posted.conditions, posted.actions)
+                                 posted.conditions, posted.actions, posted.on_event)
         audit.record(db, person.actor, "rule_created" if rule is None else "rule_changed",
                      f"rule:{rule_id}", {"name": posted.name, "conditions": posted.conditions,
                                           "actions": posted.actions})
