@@ -366,3 +366,16 @@ def test_the_form_refuses_an_unknown_status(world, client):
         "condition_0_value": "done", "action_0_kind": "add_tag", "action_0_value": "t"},
         page="/admin/rules/new")
     assert r.status_code == 400 and 'id="condition_0_value-error"' in r.text
+
+
+def test_managers_find_the_rules_from_the_inbox_officers_are_not_offered_them(make_app):
+    from tests.passkey_authenticator import sign_in_with_new_passkey, staff_id
+    world = make_app()
+    for email, offered in ((EH_MANAGER, True), ("eh.officer@midlothian.example", False)):
+        with world.client() as client:
+            sign_in_with_new_passkey(client, world.store, world.settings.origin, "staff",
+                                     staff_id(world.store, email))
+            assert ('href="/admin/rules"' in client.get("/staff/inbox").text) is offered
+    with world.client() as client:
+        signed_in(client, world, ADMIN)
+        assert 'href="/admin/rules"' in client.get("/admin").text

@@ -29,6 +29,7 @@ from server.forms.normalise import clean_text
 from server.i18n import lazy as _
 from server.notify import deliveries
 from server.rendering import locale_of, renderer
+from server.web import navigation
 
 NOTE_MAX = 5000
 PAGE_SIZE = 50
@@ -83,7 +84,7 @@ async def inbox(request: Request) -> Response:
         "rows": rows, "chosen": chosen, "status_label": lambda s: status_label(s, code),
         "flag_tag": lambda f: text.gettext(casework.FLAG_TAGS.get(f, f)),
         "statuses": list(STATUS), "service": scope.service, "incomplete": incomplete,
-        "duty_alerts": alerts,
+        "duty_alerts": alerts, "tools": navigation.visible(request, navigation.INBOX_TOOLS),
         "priorities": assignment.PRIORITIES, "views": views, "query": query,
         "priority_label": lambda p: text.gettext(assignment.PRIORITIES.get(p, p)),
         "teams": await store.read(assignment.teams_for, scope.service),
