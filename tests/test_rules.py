@@ -272,6 +272,16 @@ def test_turn_off_move_and_errors_on_the_rules_page(world, client):
     order = [r.id for r in world.store.read_sync(rules_db.all_rules)]
     assert order.index(food.id) == 2
     assert audited(world, "rule_disabled") == audited(world, "rule_moved") == 1
+    form = client.get(f"/admin/rules/{food.id}").text
+    assert 'value="problem_type"' in form and 'value="illness"' in form
+    r = driver.post_form(f"/admin/rules/{food.id}", {
+        "name": food.name, "service": "environmental-health",
+        "condition_0_kind": "answer_equals", "condition_0_question": "problem_type",
+        "condition_0_value": "something-in-food", "action_0_kind": "set_priority",
+        "action_0_value": "urgent"}, page=f"/admin/rules/{food.id}")
+    assert r.status_code == 303 and audited(world, "rule_changed") == 1
+    changed = world.store.read_sync(rules_db.by_id, food.id)
+    assert changed.conditions[0]["value"] == "something-in-food" and not changed.enabled
     bad = add_rule(world, "Bad team", [{"kind": "journey", "value": "noise-complaint"}],
                    [{"kind": "assign_team", "value": "nope"}])
     arrive(world, "noise-complaint", "environmental-health", {})
