@@ -14,13 +14,13 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from server import councils, errors
 from server.auth.session import AuthMiddleware
+from server.casework.arrival import Arrivals
 from server.db import Store
 from server.db.schema import migrate
 from server.forms.registry import FormRegistry
 from server.i18n import LocaleMiddleware
 from server.journeys.expiry import purge_periodically
 from server.journeys.steps import RESERVED_PAGE_IDS
-from server.notify.notices import Notices
 from server.notify.sender import Sender
 from server.rendering import Renderer, make_environment
 from server.routes import routes
@@ -58,7 +58,9 @@ def create_app(settings: Settings, store: Store | None = None,
         "map_centre": councils.load(settings.council).map_centre,
     }
 
-    notices = Notices()
+    # The notices the app queues messages with, and what a request's arrival or status
+    # change sets off (rules, duplicate links).
+    notices = Arrivals(forms)
     sender = Sender(settings, store, forms, notices)
 
     @contextlib.asynccontextmanager
@@ -106,6 +108,7 @@ def create_app(settings: Settings, store: Store | None = None,
     app.state.forms = forms
     app.state.council = councils.load(settings.council)
     app.state.notices = notices  # queue messages with it, inside the write transaction
+    app.state.arrivals = notices  # the same: named for what the request paths call
     app.state.sender = sender
     app.state.rate_limits = RateLimits(settings)
     app.state.renderer = Renderer(make_environment(), assets, site)

@@ -11,7 +11,15 @@ from server.auth.access import ADMINS, MANAGERS, OFFICERS, RESIDENTS, SIGNED_IN,
 from server.handlers.account import passkeys, phone, sign_in
 from server.handlers.account import requests as my_requests
 from server.handlers.account import updates as my_updates
-from server.handlers.admin import audit, closures, devices, invites, replies, staff_changes
+from server.handlers.admin import (
+    audit,
+    closures,
+    devices,
+    invites,
+    replies,
+    rules,
+    staff_changes,
+)
 from server.handlers.admin import feedback as feedback_admin
 from server.handlers.admin import home as admin_home
 from server.handlers.admin import staff as staff_admin
@@ -36,6 +44,7 @@ from server.handlers.public import (
     updates,
 )
 from server.handlers.staff import assignment as staff_assignment
+from server.handlers.staff import duplicates as staff_duplicates
 from server.handlers.staff import files as staff_files
 from server.handlers.staff import queue as staff_queue
 from server.handlers.staff import requests as staff_requests
@@ -201,6 +210,13 @@ def staff() -> list[BaseRoute]:
               require(OFFICERS, staff_tracking_links.stop_links), methods=POST,
               name="staff_stop_tracking_links"),
         # Issue 12: who deals with it and how urgent; each form carries its version.
+        # Possible duplicates found on arrival: merged or dismissed (issue 12).
+        Route("/staff/requests/{request_id}/duplicates/{link_id}/merge",
+              require(OFFICERS, staff_duplicates.merge), methods=POST,
+              name="staff_duplicate_merge"),
+        Route("/staff/requests/{request_id}/duplicates/{link_id}/dismiss",
+              require(OFFICERS, staff_duplicates.dismiss), methods=POST,
+              name="staff_duplicate_dismiss"),
         Route("/staff/requests/{request_id}/take",
               require(OFFICERS, staff_assignment.take_it), methods=POST, name="staff_take"),
         Route("/staff/requests/{request_id}/assign",
@@ -248,6 +264,20 @@ def admin() -> list[BaseRoute]:
               name="admin_closure_add"),
         Route("/admin/closures/{day}/remove", require(ADMINS, closures.remove_closure),
               methods=POST, name="admin_closure_remove"),
+        # Automation rules (issue 12): admins all of them, managers their service's.
+        Route("/admin/rules", require(MANAGERS, rules.rules_page), name="admin_rules"),
+        Route("/admin/rules/new", require(MANAGERS, rules.rule_form), name="admin_rule_new"),
+        Route("/admin/rules/new", require(MANAGERS, rules.save_rule), methods=POST,
+              name="admin_rule_create"),
+        Route("/admin/rules/{rule_id}", require(MANAGERS, rules.rule_form), name="admin_rule"),
+        Route("/admin/rules/{rule_id}", require(MANAGERS, rules.save_rule), methods=POST,
+              name="admin_rule_save"),
+        Route("/admin/rules/{rule_id}/enabled", require(MANAGERS, rules.switch_rule),
+              methods=POST, name="admin_rule_enabled"),
+        Route("/admin/rules/{rule_id}/move", require(MANAGERS, rules.move_rule),
+              methods=POST, name="admin_rule_move"),
+        Route("/admin/rules/{rule_id}/dry-run", require(MANAGERS, rules.dry_run),
+              name="admin_rule_dry_run"),
         Route("/admin/replies", require(ADMINS, replies.replies_page), name="admin_replies"),
         Route("/admin/replies/{template_id}", require(ADMINS, replies.reply_form),
               name="admin_reply"),

@@ -29,6 +29,7 @@ OFFICERS = {roles.PLANNING_OFFICER, roles.ENVIRONMENTAL_HEALTH_OFFICER,
 # Who reads a planning request: its officers, its manager, admins.
 PLANNING = {roles.PLANNING_OFFICER, roles.PLANNING_MANAGER, roles.ADMIN}
 SIGNED_IN = set(roles.ROLES)
+RULERS = {*roles.MANAGERS, roles.ADMIN}
 NO_FILE = "00000000-0000-4000-8000-000000000000"
 
 
@@ -255,6 +256,22 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
                                              only({roles.ADMIN}, 200, 303)),
     ("POST", "/admin/replies/{template_id}"): ("/admin/replies/nothing", {},
                                               only({roles.ADMIN}, 404, 403)),
+    # Automation rules: admins every rule, managers their own service's.
+    ("GET", "/admin/rules"): ("/admin/rules", None, only(RULERS, 200, 303)),
+    ("GET", "/admin/rules/new"): ("/admin/rules/new", None, only(RULERS, 200, 303)),
+    ("POST", "/admin/rules/new"): ("/admin/rules/new", {"name": ""}, only(RULERS, 400, 403)),
+    ("GET", "/admin/rules/{rule_id}"): ("/admin/rules/9999", None, only(RULERS, 404, 303)),
+    ("POST", "/admin/rules/{rule_id}"): ("/admin/rules/9999", {}, only(RULERS, 404, 403)),
+    ("POST", "/admin/rules/{rule_id}/enabled"): ("/admin/rules/9999/enabled", {},
+                                                 only(RULERS, 404, 403)),
+    ("POST", "/admin/rules/{rule_id}/move"): ("/admin/rules/9999/move", {},
+                                              only(RULERS, 404, 403)),
+    ("GET", "/admin/rules/{rule_id}/dry-run"): ("/admin/rules/9999/dry-run", None,
+                                                only(RULERS, 404, 303)),
+    ("POST", "/staff/requests/{request_id}/duplicates/{link_id}/merge"): (
+        "/staff/requests/{request}/duplicates/9999/merge", {}, only(PLANNING, 404, 403)),
+    ("POST", "/staff/requests/{request_id}/duplicates/{link_id}/dismiss"): (
+        "/staff/requests/{request}/duplicates/9999/dismiss", {}, only(PLANNING, 404, 403)),
 }
 
 # A social work (special category) request on every route that reads or changes one:
@@ -282,6 +299,10 @@ SOCIAL_WORK: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         "/staff/requests/{social}/tracking-links/stop", {}, only(SOCIAL, 303, 403)),
     ("POST", "/staff/requests/{request_id}/take"): ("/staff/requests/{social}/take", {},
                                                     only(SOCIAL, 409, 403)),
+    ("POST", "/staff/requests/{request_id}/duplicates/{link_id}/merge"): (
+        "/staff/requests/{social}/duplicates/9999/merge", {}, only(SOCIAL, 404, 403)),
+    ("POST", "/staff/requests/{request_id}/duplicates/{link_id}/dismiss"): (
+        "/staff/requests/{social}/duplicates/9999/dismiss", {}, only(SOCIAL, 404, 403)),
     ("POST", "/staff/requests/{request_id}/assign"): (
         "/staff/requests/{social}/assign", {"team": "adult-duty"}, only(SOCIAL, 409, 403)),
     ("POST", "/staff/requests/{request_id}/priority"): (

@@ -49,6 +49,13 @@ TEAMS = {PLANNING_OFFICER: _("Planning team"),
          ENVIRONMENTAL_HEALTH_MANAGER: _("Environmental health team"),
          SOCIAL_WORK_MANAGER: _("Social work team")}
 COUNCIL_OFFICER = _("Council officer")
+# Events rules and duplicate checks add (server/casework/rules.py, duplicates.py): the
+# message is the tag, the team or the other request's reference.
+AUTOMATIC_TITLES = {"tagged": _("Tag added: %(value)s"),
+                    "duty_alert": _("Duty inbox alerted: %(value)s"),
+                    "duplicate_linked": _("Possible duplicate of %(value)s"),
+                    "duplicate_merged": _("%(value)s was merged into this request"),
+                    "duplicate_dismissed": _("Not a duplicate of %(value)s")}
 # Texts residents send back (server/notify/callbacks.py) are information they added.
 BY_TEXT = ("resident:text", _("Information sent by text message"))
 
@@ -92,6 +99,10 @@ def _by(actor: str, staff: Mapping[str, Staff], text: i18n.Gettext, for_staff: b
         return text.gettext(TEAMS.get(who.role, COUNCIL_OFFICER))
     if actor == "resident" or actor.startswith("resident:"):
         return text.gettext("The resident") if for_staff else text.gettext("You")
+    if actor.startswith("rule:") and for_staff:
+        return text.gettext("Done by rule %(name)s", name=actor.removeprefix("rule:"))
+    if actor == "system" and for_staff:
+        return text.gettext("Automatically")
     return actor if for_staff else text.gettext(COUNCIL_OFFICER)
 
 
@@ -117,6 +128,8 @@ def _title(e: Event, text: i18n.Gettext, for_staff: bool,
         found = STATUSES.get(e.status or "")
         label = (found.staff if for_staff else found.resident) if found else e.status or ""
         return text.gettext("Status changed to: %(status)s", status=text.gettext(label))
+    if for_staff and e.kind in AUTOMATIC_TITLES:
+        return text.gettext(AUTOMATIC_TITLES[e.kind], value=e.message or "")
     if e.actor == BY_TEXT[0]:
         return text.gettext(BY_TEXT[1])
     titles = STAFF_TITLES if for_staff else RESIDENT_TITLES
@@ -137,7 +150,8 @@ def timeline(history: History, code: str, for_staff: bool = False) -> list[dict[
         "title": _title(e, text, for_staff, history),
         "by": _by(e.actor, history.staff, text, for_staff),
         "outcome": text.gettext(OUTCOMES.get(e.outcome, e.outcome)) if e.outcome else None,
-        "message": None if e.kind in (ASSIGNED, PRIORITY_CHANGED) else e.message,
+        "message": None if e.kind in (ASSIGNED, PRIORITY_CHANGED, *AUTOMATIC_TITLES)
+        else e.message,
         "public": e.public,
         "actor": e.actor,
         "files": added.get(e.id, []),

@@ -15,10 +15,13 @@ from pathlib import Path
 import sqlite_utils
 
 from server.db import reply_templates
+from server.db import rules as rules_db
 from server.db.staff import upsert_staff
 
 # Data, not code: the templated replies officers start from (server/casework/replies.py).
 REPLY_TEMPLATES = Path(__file__).resolve().parent.parent / "casework" / "reply_templates.json"
+# And the automation rules a council starts with (server/casework/rules.py).
+RULES = Path(__file__).resolve().parent.parent / "casework" / "rules.json"
 
 HUBS = (
     ("dalkeith", "Dalkeith Library", "2 White Hart Street, Dalkeith", "EH22 1AE",
@@ -96,6 +99,17 @@ def seed_council(db: sqlite_utils.Database) -> None:
         )
     seed_reply_templates(db)
     seed_teams(db)
+    seed_rules(db)
+
+
+def seed_rules(db: sqlite_utils.Database) -> None:
+    """Each seed rule once (by its key): a council's edits to it, or turning it off, are
+    kept across restarts."""
+    for seed in json.loads(RULES.read_text(encoding="utf-8")):
+        if not rules_db.has_seed(db, seed["key"]):
+            rules_db.add_rule(db, seed["name"], seed.get("service"), seed["conditions"],
+                              seed["actions"], seed.get("enabled", True), seed["key"],
+                              seed.get("on_event", "created"))
 
 
 def seed_hubs(db: sqlite_utils.Database) -> None:

@@ -3,9 +3,10 @@ closed, in one transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import sqlite_utils
 
@@ -15,7 +16,15 @@ from server.db.clock import age, now_iso
 from server.forms.definition import Journey
 from server.journeys.contact import contact_fields, with_update_choice
 from server.journeys.drafts import CONTACT_KEY, Draft, draft_key
-from server.notify.notices import Notices
+
+
+class OnArrival(Protocol):
+    """What queues a new request's acknowledgement and runs what its arrival sets off
+    (server/casework/arrival.py's Arrivals; a bare Notices only acknowledges)."""
+
+    def requests_created(self, db: sqlite_utils.Database,
+                         created: Sequence[tuple[requests_db.NewRequest, str]]) -> None: ...
+
 
 SENT_KEY = "sent"
 # Back after sending says "already sent" (issue 15) this long, and names nothing: on a
@@ -45,7 +54,7 @@ class Submitted:
 
 def submit(db: sqlite_utils.Database, sid: str, journey: Journey, draft: Draft,
            cleaned: dict[str, Any], locale: str, make_reference: Any,
-           notices: Notices, signed_in: bool = False) -> Submitted:
+           notices: OnArrival, signed_in: bool = False) -> Submitted:
     """Store the request, its files, its first event and its acknowledgement, and close
     the draft: one transaction (the store's writer runs this whole function in one).
     Signed out, the contact details kept to offer again go too: the browser may be a

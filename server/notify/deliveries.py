@@ -30,7 +30,9 @@ LABELS = {
 }
 STATE = {"queued": "waiting", "sending": "waiting", "sent": "sent", "delivered": "delivered",
          "failed": "failed", "expired": "failed", "suppressed": "suppressed"}
-TASKS = {"contact_failed": _("We could not reach the resident with an update: phone them.")}
+TASKS = {"contact_failed": _("We could not reach the resident with an update: phone them."),
+         # raised by an automation rule (server/casework/rules.py)
+         "duty_alert": _("Duty alert: the duty team must look at this request now.")}
 CHOICE = {(True, True): _("By email and text message"), (True, False): _("By email"),
           (False, True): _("By text message"), (False, False): _("No updates")}
 

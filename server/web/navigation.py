@@ -46,7 +46,11 @@ ADMIN = (
     Link("admin_devices", _("Devices")),
     Link("admin_closures", _("Council closures")),
     Link("admin_replies", _("Templated replies")),
+    Link("admin_rules", _("Automation rules")),
 )
+
+# On the inbox, for those who may change rules: a service's managers, and admins.
+INBOX_TOOLS = (Link("admin_rules", _("Automation rules")),)
 
 
 def _page_routes(app: Any) -> dict[str, Route]:

@@ -86,7 +86,7 @@ async def check_submit(request: Request) -> Response:
         return RedirectResponse(f"/services/{journey.journey}/{gap}", 303)
     prefix = request.app.state.settings.council_prefix
     await store.write(submit, sid, journey, draft, cleaned, locale_of(request),
-                      lambda: new_reference(prefix), request.app.state.notices,
+                      lambda: new_reference(prefix), request.app.state.arrivals,
                       current_person(request) is not None)
     return RedirectResponse(f"/services/{journey.journey}/done", 303)
 

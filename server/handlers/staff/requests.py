@@ -18,8 +18,10 @@ from server.casework import assignment, queue, sla
 from server.casework.replies import replies_for
 from server.casework.request_view import request_view
 from server.casework.status import OFFICER_OUTCOMES, STATUS, outcome_label, status_label
+from server.db import duplicates as duplicates_db
 from server.db import queues, request_tasks, saved_views, sync_slots
 from server.db import requests as requests_db
+from server.db import rules as rules_db
 from server.db import teams as teams_db
 from server.db.people import Person
 from server.errors import Forbidden, NotFound
@@ -27,6 +29,7 @@ from server.forms.normalise import clean_text
 from server.i18n import lazy as _
 from server.notify import deliveries
 from server.rendering import locale_of, renderer
+from server.web import navigation
 
 NOTE_MAX = 5000
 PAGE_SIZE = 50
@@ -72,6 +75,8 @@ async def inbox(request: Request) -> Response:
     text = i18n.Gettext(code)
     rows = [r for r in found.rows if may_read(person.role, r.service, r.special_category)]
     incomplete = await store.read(sync_slots.incomplete, [r.id for r in rows])
+    # Raised by a rule (issue 12): shown in the queue until an officer marks it done.
+    alerts = await store.read(rules_db.with_open_task, [r.id for r in rows], "duty_alert")
     views = await saved_views_with_counts(request, person, scope, my_teams)
     first = (number - 1) * PAGE_SIZE + 1
     query = chosen.query()
@@ -79,6 +84,7 @@ async def inbox(request: Request) -> Response:
         "rows": rows, "chosen": chosen, "status_label": lambda s: status_label(s, code),
         "flag_tag": lambda f: text.gettext(casework.FLAG_TAGS.get(f, f)),
         "statuses": list(STATUS), "service": scope.service, "incomplete": incomplete,
+        "duty_alerts": alerts, "tools": navigation.visible(request, navigation.INBOX_TOOLS),
         "priorities": assignment.PRIORITIES, "views": views, "query": query,
         "priority_label": lambda p: text.gettext(assignment.PRIORITIES.get(p, p)),
         "teams": await store.read(assignment.teams_for, scope.service),
@@ -146,8 +152,12 @@ async def request_page(request: Request, errors: dict | None = None,
     changed = [e for e in view["events"] if seen.isdigit() and e["id"] > int(seen)]
     who = await request.app.state.store.read(assignment.assignment_view, found, person.id,
                                              person.role)
+    # Possible duplicates (issue 12): the links at either end, and the request's tags.
+    links = await request.app.state.store.read(duplicates_db.links_of, found.id)
+    tags = await request.app.state.store.read(rules_db.tags_of, found.id)
     return renderer(request).render(request, "staff/request.html", {
-        **view, **who, "stale": stale is not None, "changed": changed,
+        **view, **who, "duplicate_links": links, "tags": tags,
+        "stale": stale is not None, "changed": changed,
         "last_event": view["events"][-1]["id"] if view["events"] else 0,
         "priority_label": lambda p: text.gettext(assignment.PRIORITIES.get(p, p)),
         "file_base": f"/staff/requests/{found.id}/files", "messages": messages,

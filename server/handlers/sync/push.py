@@ -33,7 +33,7 @@ async def push(request: Request) -> Response:
     # One draw from the OS for the push's references, not one per request.
     make_reference = reference_maker(state.settings.council_prefix, len(pushed.mutations))
     response = await state.store.write(sync_ledger.apply_push_in, pushed, checks,
-                                       make_reference, state.notices.requests_created)
+                                       make_reference, state.arrivals.requests_created)
     return json_response(response)
 
 
