@@ -597,7 +597,10 @@
       return [];
     }
     const blocks = Array.from(main.querySelectorAll(BLOCKS)).filter((el) =>
+      // A timeline names who did each event: two events by one person (or rule) repeat
+      // it by design.
       !el.querySelector(BLOCKS) && !el.closest('.ds_error-summary, .ds_summary-list') &&
+      !el.matches('.tb-timeline__by') &&
       A.isRendered(el) && !A.isVisuallyHidden(el) && textNodes(el).length);
     const found = [];
     const byGroup = new Map();
