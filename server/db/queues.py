@@ -113,3 +113,18 @@ def by_ids(db: sqlite_utils.Database, scope: Scope, ids: Sequence[str]) -> list[
                       f"id IN ({', '.join('?' * len(ids))})", [*params, *ids]).fetchall()
     found = {r.id: r for r in map(_row_to_request, rows)}
     return [found[i] for i in ids if i in found]
+
+
+def open_candidates(db: sqlite_utils.Database, scope: Scope, f: QueueFilter,
+                    open_statuses: Sequence[str], limit: int) -> list[Any]:
+    """The open requests a filter matches, oldest first, at most `limit` of them: the
+    rows whose working-day clocks the due and overdue filters work out (due dates come
+    from events, so they cannot be in the WHERE). Oldest first: if the cap bites, the
+    requests left out are the newest, the least likely to be overdue."""
+    clause, params = _where(scope, f)
+    joiner = " AND " if clause else "WHERE "
+    marks = ", ".join("?" * len(open_statuses))
+    rows = db.execute(f"SELECT {_READ} FROM requests {clause}{joiner}status IN ({marks})"
+                      " ORDER BY created_at ASC, rowid ASC LIMIT ?",
+                      [*params, *open_statuses, limit]).fetchall()
+    return [_row_to_request(r) for r in rows]
