@@ -16,11 +16,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
-from . import first_visit, home_render, notify_drain, notify_latency, outbox_drain, sync_ingest
+from . import (
+    first_visit,
+    home_render,
+    notify_drain,
+    notify_latency,
+    outbox_drain,
+    queue_dashboard,
+    sync_ingest,
+)
 from .report import Result, format_table
 
 BENCHMARKS: list[ModuleType] = [home_render, first_visit, sync_ingest, outbox_drain,
-                                notify_latency, notify_drain]
+                                notify_latency, notify_drain, queue_dashboard]
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 
 
