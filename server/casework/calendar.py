@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 import holidays
 
@@ -26,6 +26,13 @@ def add_working_days(start: date, days: int, closures: Collection[date] = ()) ->
     will reply within 5 working days" of something received on `start` means."""
     if days < 0:
         raise ValueError("days must not be negative")
+    return _add_working_days(start, days, frozenset(closures))
+
+
+# Requests received on the same day share their due dates: the dashboard and the due
+# filters ask for the same few thousand again and again.
+@lru_cache(maxsize=65536)
+def _add_working_days(start: date, days: int, closures: frozenset[date]) -> date:
     day, left = start, days
     while left:
         day += timedelta(days=1)
