@@ -64,8 +64,10 @@ def clock_events(db: sqlite_utils.Database, service: str | None, since: str,
     marks = ", ".join("?" * len(open_statuses))
     found: dict[str, list[ClockEvent]] = {}
     for request_id, at, kind, status in db.execute(
-            "SELECT e.request_id, e.at, e.kind, e.status FROM request_events e"
-            " JOIN requests r ON r.id = e.request_id"
+            "SELECT e.request_id, e.at, e.kind, e.status"
+            # Requests first, then each one's events by index: scanning every event
+            # and joining its request took most of the dashboard's time.
+            " FROM requests r CROSS JOIN request_events e ON e.request_id = r.id"
             f" WHERE {scope.replace('service', 'r.service')}"
             f" AND (r.created_at >= ? OR r.status IN ({marks}))"
             " AND (e.status IS NOT NULL OR e.kind = 'message') ORDER BY e.id",
