@@ -114,3 +114,22 @@ def test_the_workload_counts_overdue_per_officer_and_team(client, store, setting
 def test_a_due_filter_not_understood_is_dropped():
     assert queue.choose({"due": "yesterday"}).due == ""
     assert queue.choose({"due": "overdue"}).query() == "due=overdue"
+
+
+def test_when_the_scan_is_capped_overdue_looks_at_the_oldest_and_due_soon_the_newest(
+        store, world, late, monkeypatch):
+    """A backlog larger than the scan must not hide the newest due-soon requests (nor
+    the oldest overdue ones)."""
+    from server.db import queues
+
+    scope = queues.Scope("planning", False)
+    forms = world.app.state.forms
+    older = store.write_sync(lambda db: seed(db, "planning", "tree-enquiry",
+                                             sla.today() - timedelta(days=30)))
+    monkeypatch.setattr(queue, "DUE_SCAN_MAX", 2)
+    # Open planning requests, oldest first: overdue, older (overdue), soon, fresh.
+    soon = store.read_sync(queue.with_due, forms, scope, queues.QueueFilter(), "due_soon")
+    assert [r.id for r in soon] == [late["ids"]["soon"]]
+    overdue = store.read_sync(queue.with_due, forms, scope,
+                              queues.QueueFilter(sort="oldest"), "overdue")
+    assert [r.id for r in overdue] == [late["ids"]["overdue"], older]

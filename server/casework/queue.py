@@ -29,8 +29,10 @@ Q_MAX = 200
 OLDER_MAX = 3650
 # The due filters: the clock state each keeps (sla.py works them out when read).
 DUE = {"overdue": sla.OVERDUE, "due_soon": sla.DUE_SOON}
-# The most open requests whose clocks one due filter or workload works out (oldest
-# first): bounds the page's time whatever the size of the service's backlog.
+# The most open requests whose clocks one due filter or workload works out: bounds the
+# page's time whatever the size of the service's backlog. If it bites, overdue looks
+# at the oldest (the most likely to be late) and due soon at the newest (most due soon
+# are awaiting a first reply due a few working days after they arrived).
 DUE_SCAN_MAX = 5000
 
 
@@ -106,8 +108,9 @@ def _sorted(rows: list[StoredRequest], sort: str) -> list[StoredRequest]:
 def with_due(db: sqlite_utils.Database, forms: FormRegistry, scope: queues.Scope,
              f: QueueFilter, due: str) -> list[StoredRequest]:
     """The open requests a filter matches whose clock is in the state `due` names, in
-    the filter's order: worked out from the oldest DUE_SCAN_MAX open requests."""
-    candidates = queues.open_candidates(db, scope, f, OPEN_STATUSES, DUE_SCAN_MAX)
+    the filter's order: worked out from at most DUE_SCAN_MAX open requests."""
+    candidates = queues.open_candidates(db, scope, f, OPEN_STATUSES, DUE_SCAN_MAX,
+                                        newest_first=due == "due_soon")
     clocks = sla.for_requests(db, forms, candidates)
     state = DUE[due]
     return _sorted([r for r in candidates
