@@ -117,7 +117,7 @@ def figures(db: sqlite_utils.Database, forms: FormRegistry, service: str | None,
         if figures_of is None:
             continue
         received = sla.council_day(row.created_at)
-        clock = _clock(forms, row, events.get(row.id, []), closures, day)
+        clock = clock_of(forms, row, events.get(row.id, []), closures, day)
         if row.status in OPEN_STATUSES and clock is not None and clock.state == sla.OVERDUE:
             figures_of.overdue += 1
         if received < weeks[0]:
@@ -141,7 +141,7 @@ def figures(db: sqlite_utils.Database, forms: FormRegistry, service: str | None,
     return Figures(day, weeks, list(per.values()))
 
 
-def _clock(forms: FormRegistry, row: dashboard_db.Row, events: list,
+def clock_of(forms: FormRegistry, row: dashboard_db.Row, events: list,
            closures: frozenset[date] | set[date], day: date) -> sla.Clock | None:
     if not events:
         return None
@@ -198,7 +198,7 @@ def requests_csv(db: sqlite_utils.Database, forms: FormRegistry, service: str | 
     closures = closures_db.closure_days(db)
     out = []
     for row in rows:
-        clock = _clock(forms, row, events.get(row.id, []), closures, day)
+        clock = clock_of(forms, row, events.get(row.id, []), closures, day)
         out.append([row.reference, row.service, row.status, row.channel, row.created_at,
                     row.updated_at, clock.first_response_on if clock else None,
                     clock.closed_on if clock else None,

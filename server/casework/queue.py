@@ -15,7 +15,10 @@ import sqlite_utils
 
 from server.casework import sla
 from server.casework.assignment import PRIORITIES
+from server.casework.dashboard import clock_of
 from server.casework.status import OPEN_STATUSES, STATUS
+from server.db import closures as closures_db
+from server.db import dashboard as dashboard_db
 from server.db import queues
 from server.db.clock import iso_in
 from server.db.queues import SORTS, QueueFilter
@@ -132,13 +135,20 @@ def view_counts(db: sqlite_utils.Database, forms: FormRegistry, scope: queues.Sc
 
 def overdue_load(db: sqlite_utils.Database, forms: FormRegistry,
                  scope: queues.Scope) -> dict[str, Any]:
-    """Overdue open requests per officer ("" for nobody) and per team, for the
-    workload page, counted with the reader's scope."""
-    load: dict[str, Any] = {"assignee": {}, "team_id": {}}
-    late = with_due(db, forms, scope, QueueFilter(), "overdue")
-    load["total"] = len(late)
-    for r in late:
+    """Overdue open requests per officer ("" for nobody) and per team, and in all, for
+    the workload page, counted with the reader's scope: every open request (not capped
+    like the filters: a count must be whole), read without its answers."""
+    rows = dashboard_db.counted(db, scope.service, dashboard_db.OPEN_ONLY, OPEN_STATUSES,
+                                scope.special_category)
+    events = dashboard_db.clock_events(db, scope.service, dashboard_db.OPEN_ONLY,
+                                       OPEN_STATUSES, scope.special_category)
+    closures, today = closures_db.closure_days(db), sla.today()
+    load: dict[str, Any] = {"assignee": {}, "team_id": {}, "total": 0}
+    for r in rows:
+        clock = clock_of(forms, r, events.get(r.id, []), closures, today)
+        if clock is None or clock.state != sla.OVERDUE:
+            continue
+        load["total"] += 1
         for by, key in (("assignee", r.assignee or ""), ("team_id", r.team_id or "")):
             load[by][key] = load[by].get(key, 0) + 1
     return load
-

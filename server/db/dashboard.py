@@ -27,10 +27,11 @@ class Row:
     updated_at: str
     team_id: str | None
     priority: str
+    assignee: str | None
 
 
 _COLUMNS = ("id, reference, journey, form_version, service, channel, status,"
-            " special_category, created_at, updated_at, team_id, priority")
+            " special_category, created_at, updated_at, team_id, priority, assignee")
 
 
 def _scope(service: str | None, special_category: bool) -> tuple[str, list[Any]]:
@@ -57,10 +58,11 @@ def counted(db: sqlite_utils.Database, service: str | None, since: str,
 
 
 def clock_events(db: sqlite_utils.Database, service: str | None, since: str,
-                 open_statuses: Collection[str]) -> dict[str, list[ClockEvent]]:
+                 open_statuses: Collection[str], special_category: bool = True
+                 ) -> dict[str, list[ClockEvent]]:
     """The clock events (as requests_db.clock_events) of the same requests as
     `counted`, in one query."""
-    scope, params = _scope(service, True)
+    scope, params = _scope(service, special_category)
     marks = ", ".join("?" * len(open_statuses))
     found: dict[str, list[ClockEvent]] = {}
     for request_id, at, kind, status in db.execute(
@@ -68,7 +70,7 @@ def clock_events(db: sqlite_utils.Database, service: str | None, since: str,
             # Requests first, then each one's events by index: scanning every event
             # and joining its request took most of the dashboard's time.
             " FROM requests r CROSS JOIN request_events e ON e.request_id = r.id"
-            f" WHERE {scope.replace('service', 'r.service')}"
+            f" WHERE {scope.replace('service', 'r.service').replace('special', 'r.special')}"
             f" AND (r.created_at >= ? OR r.status IN ({marks}))"
             " AND (e.status IS NOT NULL OR e.kind = 'message') ORDER BY e.id",
             [*params, since, *open_statuses]).fetchall():
@@ -76,8 +78,5 @@ def clock_events(db: sqlite_utils.Database, service: str | None, since: str,
     return found
 
 
-def listed(db: sqlite_utils.Database, service: str | None, since: str,
-           special_category: bool) -> list[Row]:
-    """The requests received since `since` a reader may list (the requests CSV)."""
-    scope, params = _scope(service, special_category)
-    return _rows(db, f"{scope} AND created_at >= ?", [*params, since])
+# Give `counted` and `clock_events` this as `since` for the open requests alone.
+OPEN_ONLY = "9999"
