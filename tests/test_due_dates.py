@@ -133,3 +133,15 @@ def test_when_the_scan_is_capped_overdue_looks_at_the_oldest_and_due_soon_the_ne
     overdue = store.read_sync(queue.with_due, forms, scope,
                               queues.QueueFilter(sort="oldest"), "overdue")
     assert [r.id for r in overdue] == [late["ids"]["overdue"], older]
+
+
+def test_the_workload_counts_every_overdue_request_whatever_the_scan_cap(
+        client, store, settings, late, monkeypatch):
+    store.write_sync(lambda db: seed(db, "planning", "tree-enquiry",
+                                     sla.today() - timedelta(days=30),
+                                     team="planning-enforcement"))
+    monkeypatch.setattr(queue, "DUE_SCAN_MAX", 1)
+    as_staff(client, store, settings, MANAGER)
+    html = client.get("/staff/workload").text
+    assert "2 open requests are overdue." in html
+    assert re.search(r'<th scope="row">Planning enforcement</th><td>2</td><td>2</td>', html)
