@@ -45,6 +45,7 @@ from server.handlers.public import (
 )
 from server.handlers.staff import assignment as staff_assignment
 from server.handlers.staff import duplicates as staff_duplicates
+from server.handlers.staff import dashboard as staff_dashboard
 from server.handlers.staff import files as staff_files
 from server.handlers.staff import queue as staff_queue
 from server.handlers.staff import requests as staff_requests
@@ -185,6 +186,13 @@ def staff() -> list[BaseRoute]:
         Route("/staff/inbox/bulk", require(OFFICERS, staff_queue.bulk), methods=POST,
               name="staff_bulk"),
         Route("/staff/workload", require(OFFICERS, staff_queue.workload), name="staff_workload"),
+        # Managers see their service's figures; admins every service's, only as numbers.
+        Route("/staff/dashboard", require(MANAGERS, staff_dashboard.dashboard_page),
+              name="staff_dashboard"),
+        Route("/staff/dashboard/figures.csv", require(MANAGERS, staff_dashboard.figures_csv),
+              name="staff_dashboard_figures"),
+        Route("/staff/dashboard/requests.csv",
+              require(MANAGERS, staff_dashboard.requests_csv), name="staff_dashboard_requests"),
         Route("/staff/teams/{team_id}/members", require(MANAGERS, staff_queue.team_member),
               methods=POST, name="staff_team_member"),
         Route("/staff/requests/{request_id}", require(OFFICERS, staff_requests.request_page),

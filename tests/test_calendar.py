@@ -41,3 +41,21 @@ def test_targets_are_checked(tmp_path):
                 {"first_response_days": 5}):
         with pytest.raises(DefinitionError):
             parse_definition({**journey.raw, "targets": bad})
+
+
+def test_working_days_between_counts_as_day_by_day_would():
+    """Counted by weeks (for the dashboard's speed): the same as counting each day."""
+    from datetime import date, timedelta
+
+    from server.casework.calendar import is_working_day, working_days_between
+
+    closures = {date(2026, 12, 3), date(2027, 1, 9), date(2025, 6, 2)}
+    start = date(2025, 5, 1)
+    for offset in range(0, 700, 13):
+        for length in (0, 1, 2, 5, 6, 7, 8, 30, 95, 400):
+            a = start + timedelta(days=offset)
+            b = a + timedelta(days=length)
+            slow = sum(1 for i in range(1, length + 1)
+                       if is_working_day(a + timedelta(days=i), closures))
+            assert working_days_between(a, b, closures) == slow, (a, b)
+    assert working_days_between(date(2026, 12, 5), date(2026, 12, 1)) == 0

@@ -67,7 +67,11 @@ def test_each_role_sees_the_links_its_routes_allow(world: dict[str, Any]):
     assert seen[ANON] == {"/services", "/track", "/sign-in"}
     assert seen[roles.RESIDENT] == {"/services", "/track", "/account"}
     assert seen[roles.PLANNING_OFFICER] == {"/services", "/track", "/staff/inbox", "/account"}
-    assert seen[roles.ADMIN] == {"/services", "/track", "/staff/inbox", "/admin", "/account"}
+    assert seen[roles.ADMIN] == {"/services", "/track", "/staff/inbox", "/staff/dashboard",
+                                 "/admin", "/account"}
+    # Issue 12: the dashboard is for managers (their service) and admins.
+    assert seen[roles.PLANNING_MANAGER] == {"/services", "/track", "/staff/inbox",
+                                            "/staff/dashboard", "/account"}
 
 
 def test_every_link_names_a_route_in_the_table(world: dict[str, Any]):

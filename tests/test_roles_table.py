@@ -27,6 +27,8 @@ WHO = (ANON, *roles.ROLES)
 OFFICERS = {roles.PLANNING_OFFICER, roles.ENVIRONMENTAL_HEALTH_OFFICER,
             roles.SOCIAL_WORK_OFFICER, *roles.MANAGERS, roles.ADMIN}
 # Who reads a planning request: its officers, its manager, admins.
+# Who sees the dashboard: managers (their service) and admins.
+MANAGERS = {*roles.MANAGERS, roles.ADMIN}
 PLANNING = {roles.PLANNING_OFFICER, roles.PLANNING_MANAGER, roles.ADMIN}
 SIGNED_IN = set(roles.ROLES)
 RULERS = {*roles.MANAGERS, roles.ADMIN}
@@ -181,6 +183,11 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("POST", "/staff/inbox/bulk"): ("/staff/inbox/bulk", {"action": "take"},
                                     only(OFFICERS, 400, 403)),
     ("GET", "/staff/workload"): ("/staff/workload", None, only(OFFICERS, 200, 303)),
+    ("GET", "/staff/dashboard"): ("/staff/dashboard", None, only(MANAGERS, 200, 303)),
+    ("GET", "/staff/dashboard/figures.csv"): ("/staff/dashboard/figures.csv", None,
+                                              only(MANAGERS, 200, 303)),
+    ("GET", "/staff/dashboard/requests.csv"): ("/staff/dashboard/requests.csv", None,
+                                               only(MANAGERS, 200, 303)),
     # Team members: managers (of the team's service) and admins; a team of nobody's: 400.
     ("POST", "/staff/teams/{team_id}/members"): (
         "/staff/teams/no-such-team/members", {"staff": "nobody"},

@@ -113,3 +113,20 @@ def by_ids(db: sqlite_utils.Database, scope: Scope, ids: Sequence[str]) -> list[
                       f"id IN ({', '.join('?' * len(ids))})", [*params, *ids]).fetchall()
     found = {r.id: r for r in map(_row_to_request, rows)}
     return [found[i] for i in ids if i in found]
+
+
+def open_candidates(db: sqlite_utils.Database, scope: Scope, f: QueueFilter,
+                    open_statuses: Sequence[str], limit: int,
+                    newest_first: bool = False) -> list[Any]:
+    """The open requests a filter matches, oldest (or newest) first, at most `limit` of
+    them: the rows whose working-day clocks the due and overdue filters work out (due
+    dates come from events, so they cannot be in the WHERE). Returned oldest first."""
+    clause, params = _where(scope, f)
+    joiner = " AND " if clause else "WHERE "
+    marks = ", ".join("?" * len(open_statuses))
+    rows = db.execute(f"SELECT {_READ} FROM requests {clause}{joiner}status IN ({marks})"
+                      f" ORDER BY created_at {'DESC' if newest_first else 'ASC'},"
+                      f" rowid {'DESC' if newest_first else 'ASC'} LIMIT ?",
+                      [*params, *open_statuses, limit]).fetchall()
+    found = [_row_to_request(r) for r in rows]
+    return found[::-1] if newest_first else found

@@ -32,6 +32,7 @@ HEADER = (
     Link("services", _("Services")),
     Link("track", _("Track a request")),
     Link("staff_inbox", _("Inbox")),
+    Link("staff_dashboard", _("Dashboard")),
     Link("admin_home", _("Administration")),
     Link("account", _("Your account")),
     Link("sign_in", _("Sign in"), signed_out_only=True),

@@ -76,10 +76,11 @@ async def bulk(request: Request) -> Response:
 async def workload(request: Request) -> Response:
     person = officer(request)
     scope, _teams = await reader_scope(request, person)
-    load = await request.app.state.store.read(assignment.workload, scope.service,
-                                              scope.special_category)
+    store = request.app.state.store
+    load = await store.read(assignment.workload, scope.service, scope.special_category)
+    overdue = await store.read(queue.overdue_load, request.app.state.forms, scope)
     return renderer(request).render(request, "staff/workload.html", {
-        **load, "may_change_teams": person.role in MANAGERS})
+        **load, "overdue": overdue, "may_change_teams": person.role in MANAGERS})
 
 
 async def team_member(request: Request) -> Response:

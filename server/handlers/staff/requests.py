@@ -38,6 +38,7 @@ CHOOSE_TEMPLATE = _("Choose a template")
 SLA_STATES = {sla.ON_TIME: _("On time"), sla.DUE_SOON: _("Due soon"),
               sla.OVERDUE: _("Overdue"), sla.MET: _("Met"), sla.MISSED: _("Missed"),
               sla.WAITING: _("Clock paused")}
+DUE_TAGS = {sla.OVERDUE: SLA_STATES[sla.OVERDUE], sla.DUE_SOON: SLA_STATES[sla.DUE_SOON]}
 
 
 def officer(request: Request) -> Person:
@@ -63,7 +64,12 @@ async def inbox(request: Request) -> Response:
     scope, my_teams = await reader_scope(request, person)
     wanted = queue.queue_filter(chosen, person.id, my_teams)
 
+    forms = request.app.state.forms
+
     def listed(page: int) -> Any:
+        if chosen.due:
+            return store.read(queue.due_page, forms, scope, wanted, chosen.due, PAGE_SIZE,
+                              (page - 1) * PAGE_SIZE)
         return store.read(queues.page, scope, wanted, PAGE_SIZE, (page - 1) * PAGE_SIZE)
 
     found = await listed(number)
@@ -77,14 +83,17 @@ async def inbox(request: Request) -> Response:
     incomplete = await store.read(sync_slots.incomplete, [r.id for r in rows])
     # Raised by a rule (issue 12): shown in the queue until an officer marks it done.
     alerts = await store.read(rules_db.with_open_task, [r.id for r in rows], "duty_alert")
+    clocks = await store.read(sla.for_requests, forms, rows)
     views = await saved_views_with_counts(request, person, scope, my_teams)
     first = (number - 1) * PAGE_SIZE + 1
     query = chosen.query()
     return renderer(request).render(request, "staff/inbox.html", {
-        "rows": rows, "chosen": chosen, "status_label": lambda s: status_label(s, code),
+        "rows": rows, "chosen": chosen, "status_label": lambda s: status_label(s, code, True),
         "flag_tag": lambda f: text.gettext(casework.FLAG_TAGS.get(f, f)),
         "statuses": list(STATUS), "service": scope.service, "incomplete": incomplete,
         "duty_alerts": alerts, "tools": navigation.visible(request, navigation.INBOX_TOOLS),
+        "clocks": clocks, "due_tag": lambda c: text.gettext(DUE_TAGS[c.state])
+        if c.state in DUE_TAGS else "",
         "priorities": assignment.PRIORITIES, "views": views, "query": query,
         "priority_label": lambda p: text.gettext(assignment.PRIORITIES.get(p, p)),
         "teams": await store.read(assignment.teams_for, scope.service),
@@ -105,9 +114,9 @@ async def saved_views_with_counts(request: Request, person: Person, scope: queue
                                   my_teams: list[str]) -> list[dict[str, Any]]:
     store = request.app.state.store
     views = await store.read(saved_views.for_staff, person.id)
-    filters = [queue.queue_filter(queue.from_query(v.query), person.id, my_teams)
-               for v in views]
-    counted = await store.read(queues.counts, scope, filters)
+    chosen = [queue.from_query(v.query) for v in views]
+    filters = [(queue.queue_filter(c, person.id, my_teams), c.due) for c in chosen]
+    counted = await store.read(queue.view_counts, request.app.state.forms, scope, filters)
     return [{"id": v.id, "name": v.name, "query": queue.from_query(v.query).query(),
              "count": n} for v, n in zip(views, counted, strict=True)]
 
