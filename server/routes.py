@@ -44,8 +44,8 @@ from server.handlers.public import (
     updates,
 )
 from server.handlers.staff import assignment as staff_assignment
-from server.handlers.staff import duplicates as staff_duplicates
 from server.handlers.staff import dashboard as staff_dashboard
+from server.handlers.staff import duplicates as staff_duplicates
 from server.handlers.staff import files as staff_files
 from server.handlers.staff import queue as staff_queue
 from server.handlers.staff import requests as staff_requests
