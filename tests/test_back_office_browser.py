@@ -10,9 +10,11 @@ and Arabic."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,7 +22,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from server import i18n
-from server.casework import sla
+from server.casework import rules, sla
 from server.casework.dashboard import week_starts
 from server.casework.status import STATUS
 from server.db.clock import iso, now_iso, parse_iso
@@ -45,6 +47,9 @@ ROUTED = {"adult-protection-concern": ("urgent", "adult-duty"),
           "child-protection-concern": ("urgent", "children-duty"),
           "pest-control": ("normal", "pest-control-south"),
           "food-safety-complaint": ("high", None)}
+RULES = json.loads((Path(rules.__file__).parent / "rules.json").read_text(encoding="utf-8"))
+RULE_NAMES = {c["value"]: r["name"] for r in RULES for c in r["conditions"]
+              if c["kind"] == "journey"}
 OPEN = ("received", "triaged", "in_progress", "waiting_resident", "waiting_other")
 OLD_DAYS = 60  # a request this old, still open, is past every target
 
@@ -133,7 +138,7 @@ def test_a_request_is_routed_acknowledged_handled_and_closed(page: Page, site, s
     officer.goto(f"{url}/staff/requests/{request_id}")
     timeline = officer.locator(".tb-timeline")
     if slug in ROUTED:
-        expect(timeline).to_contain_text("Done by rule")
+        expect(timeline).to_contain_text(f"Done by rule {RULE_NAMES[slug]}")
     else:
         expect(timeline).not_to_contain_text("Done by rule")
 
