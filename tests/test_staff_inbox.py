@@ -51,6 +51,10 @@ def test_officer_sees_their_service_newest_first(client, store, settings, reques
     assert new < old
     assert reference(store, requests_made["noise"]) not in page
     assert reference(store, requests_made["social"]) not in page
+    # Services by name, staff words for statuses (they were the slug and the resident's).
+    assert "<td>Planning</td>" in page and "<td>planning</td>" not in page
+    waiting = client.get("/staff/inbox").text
+    assert "Waiting for information from you" not in waiting
 
 
 def test_inbox_filters_by_status(client, store, settings, requests_made):

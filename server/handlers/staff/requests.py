@@ -27,6 +27,7 @@ from server.db.people import Person
 from server.errors import Forbidden, NotFound
 from server.forms.normalise import clean_text
 from server.i18n import lazy as _
+from server.journeys.catalogue import service_text
 from server.notify import deliveries
 from server.rendering import locale_of, renderer
 from server.web import navigation
@@ -89,6 +90,7 @@ async def inbox(request: Request) -> Response:
     query = chosen.query()
     return renderer(request).render(request, "staff/inbox.html", {
         "rows": rows, "chosen": chosen, "status_label": lambda s: status_label(s, code, True),
+        "service_name": lambda s: text.gettext(service_text(s).name),
         "flag_tag": lambda f: text.gettext(casework.FLAG_TAGS.get(f, f)),
         "statuses": list(STATUS), "service": scope.service, "incomplete": incomplete,
         "duty_alerts": alerts, "tools": navigation.visible(request, navigation.INBOX_TOOLS),
