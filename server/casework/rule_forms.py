@@ -16,6 +16,7 @@ from server.db import reply_templates, teams
 from server.db import rules as rules_db
 from server.forms.normalise import clean_text
 from server.i18n import lazy as _
+from server.journeys.catalogue import SERVICE_TEXT
 
 ROWS = 4  # condition rows and action rows the form offers
 NAME_MAX = 100
@@ -118,5 +119,5 @@ def _action_problem(db: sqlite_utils.Database, kind: str, value: str,
     return None
 
 
-SERVICE_NAMES = {"planning": _("Planning"), "environmental-health": _("Environmental health"),
-                 "social-work": _("Social work")}
+# The catalogue's own names (journeys/catalogue.py), not a second list of them.
+SERVICE_NAMES = {slug: text.name for slug, text in SERVICE_TEXT.items()}
