@@ -20,6 +20,8 @@ from sync.field_memory import conflict_id
 from sync.field_messages import CaseMutation, FieldPush
 from sync.merge import ASSIGNED, FORMER, CaseState, Overlap
 
+# Who may read social work records (server/auth/access.py SPECIAL_CATEGORY_READERS).
+SPECIAL_CATEGORY_ROLES = ("social_work_officer", "social_work_manager")
 Explain = Callable[[str, str], str]  # (code, locale) -> the refusal in words
 
 
@@ -52,6 +54,10 @@ class FieldLedger(SqliteLedger):
 
     def case(self, case_id: str) -> CaseState | None:
         person = self.holder.person_id
+        if self.holder.role not in SPECIAL_CATEGORY_ROLES and self.db.execute(
+                "SELECT 1 FROM requests WHERE id = ? AND special_category = 1",
+                [case_id]).fetchone():
+            return None  # a social work record: never theirs, even if they once had it
         if self.db.execute("SELECT 1 FROM field_scope WHERE person_id = ? AND case_id = ?",
                            [person, case_id]).fetchone():
             access = ASSIGNED
