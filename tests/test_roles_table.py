@@ -109,6 +109,11 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
                                                   {"json": {}}, everyone(401)),
     # Development (localhost, no SMTP, no Notify, as here): open; 404 anywhere else.
     ("GET", "/dev/outbox"): ("/dev/outbox", None, everyone(200)),
+    # Kiosks (issue 13): none of these browsers is one, so /kiosk says so, the services
+    # step goes back to it and Finish changes nothing.
+    ("GET", "/kiosk"): ("/kiosk", None, everyone(200)),
+    ("GET", "/kiosk/services"): ("/kiosk/services", None, everyone(303)),
+    ("POST", "/kiosk/finish"): ("/kiosk/finish", {}, everyone(303)),
     ("GET", "/manifest.webmanifest"): ("/manifest.webmanifest", None, everyone(200)),
     ("GET", "/sw.js"): ("/sw.js", None, everyone(200)),
     ("GET", "/offline"): ("/offline", None, everyone(200)),
