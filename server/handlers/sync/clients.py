@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from server.auth import roles
+from server.auth.access import FIELD_DEVICE
 from server.auth.session import current_person, load_person
 from server.auth.signed_links import make_sync_token, read_sync_token
 from server.auth.sync_clients import limit_address
@@ -17,7 +18,7 @@ from sync.messages import PROTOCOL, parse_registration
 
 # Who may set up a shared device: kiosks at a hub, field devices for field work.
 KIND_ROLES = {"kiosk": (roles.HUB_STAFF, roles.ADMIN),
-              "field": (roles.FIELD_WORKER, roles.ADMIN)}
+              "field": FIELD_DEVICE}
 MAX_REGISTRATION_BYTES = 4096
 
 
