@@ -21,9 +21,9 @@ from server.handlers.admin import (
     staff_changes,
 )
 from server.handlers.admin import feedback as feedback_admin
-from server.handlers.field import app as field_app
 from server.handlers.admin import home as admin_home
 from server.handlers.admin import staff as staff_admin
+from server.handlers.field import app as field_app
 from server.handlers.public import (
     app_shell,
     check,
