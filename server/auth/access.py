@@ -23,10 +23,6 @@ OFFICERS = (roles.PLANNING_OFFICER, roles.ENVIRONMENTAL_HEALTH_OFFICER,
             roles.SOCIAL_WORK_OFFICER, *roles.MANAGERS, roles.ADMIN)
 ADMINS = (roles.ADMIN,)
 MANAGERS = (*roles.MANAGERS, roles.ADMIN)  # managers of a service, and admins
-# Who may set up a field device and work from it (issue 14): those who visit homes and
-# premises, and admins.
-FIELD_DEVICE = (roles.FIELD_WORKER, roles.ENVIRONMENTAL_HEALTH_OFFICER,
-                roles.SOCIAL_WORK_OFFICER, roles.ADMIN)
 
 # The service each officer role works for; admins see every service (None) except
 # the special category records below.

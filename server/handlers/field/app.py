@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from server import i18n
-from server.auth.access import FIELD_DEVICE
 from server.auth.session import current_person
+from server.db.field_devices import FIELD_ROLES
 from server.field.visit_form import visit_form
 from server.rendering import locale_of, renderer
 
@@ -18,7 +18,7 @@ from server.rendering import locale_of, renderer
 async def field_app(request: Request) -> Response:
     person = current_person(request)
     text = i18n.Gettext(locale_of(request))
-    may_set_up = person is not None and person.role in FIELD_DEVICE
+    may_set_up = person is not None and person.role in FIELD_ROLES
     return renderer(request).render(request, "field/app.html", {
         "field_person": person if may_set_up else None,
         "other_person": person is not None and not may_set_up,
