@@ -23,6 +23,7 @@ from server.handlers.admin import (
 from server.handlers.admin import feedback as feedback_admin
 from server.handlers.admin import home as admin_home
 from server.handlers.admin import staff as staff_admin
+from server.handlers.field import app as field_app
 from server.handlers.kiosk import start as kiosk_start
 from server.handlers.public import (
     app_shell,
@@ -58,7 +59,8 @@ POST = ["POST"]
 
 
 def routes(assets: StaticAssets) -> list[BaseRoute]:
-    return [*public(), *account(), *kiosk(), *staff(), *admin(), *sync(), *app(assets)]
+    return [*public(), *account(), *kiosk(), *staff(), *admin(), *field(), *sync(),
+            *app(assets)]
 
 
 def public() -> list[BaseRoute]:
@@ -302,6 +304,15 @@ def admin() -> list[BaseRoute]:
               name="admin_reply"),
         Route("/admin/replies/{template_id}", require(ADMINS, replies.save_reply),
               methods=POST, name="admin_reply_save"),
+    ]
+
+
+def field() -> list[BaseRoute]:
+    # The field app (issue 14): open to all, like /outbox, because the service worker keeps
+    # a clean copy of it; signed out it offers sign-in. What it does goes through /sync/v1
+    # with the device's token, set up by a field worker (handlers/sync/clients.py).
+    return [
+        Route("/field", field_app.field_app, name="field_app"),
     ]
 
 

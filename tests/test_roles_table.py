@@ -81,6 +81,9 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("GET", "/forms/{journey}/{file}"): ("/forms/noise-complaint/v1.en.json", None,
                                          everyone(200)),
     ("GET", "/outbox"): ("/outbox", None, everyone(200)),
+    # The field app: open to all (its clean copy is kept offline); signed out or in a
+    # role that cannot set up a field device, it says so, and holds no case.
+    ("GET", "/field"): ("/field", None, everyone(200)),
     ("GET", "/track"): ("/track", None, everyone(200)),
     ("POST", "/track"): ("/track", {}, everyone(200)),
     ("GET", "/track/{token}"): ("/track/not-a-token", None, everyone(404)),
