@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from server import litestream
 from server.auth.roles import STAFF_ROLES
-from server.db import Store, session_data
+from server.db import Store, feed_compaction, session_data
 from server.db import seed as seeding
 from server.db.schema import migrate
 from server.db.staff import create_invite
@@ -82,6 +82,16 @@ def cmd_invite_staff(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
     deleted = _write(settings, session_data.purge_expired)
     print(f"Deleted {deleted} expired drafts, contact details and draft files.")
+    return 0
+
+
+def cmd_compact_feed(settings: Settings, args: argparse.Namespace) -> int:
+    if args.keep_days < 1:
+        print("tolbooth: --keep-days must be at least 1", file=sys.stderr)
+        return 2
+    oldest, deleted = _write(settings, feed_compaction.compact_older_than, args.keep_days)
+    print(f"Deleted {deleted} change feed rows older than {args.keep_days} days; "
+          f"the oldest position kept is {oldest}.")
     return 0
 
 
@@ -172,6 +182,10 @@ def parser() -> argparse.ArgumentParser:
     invite.set_defaults(run=cmd_invite_staff)
     sub.add_parser("purge", help="delete expired drafts, contact details and draft files "
                    "(the server also does this hourly)").set_defaults(run=cmd_purge)
+    compact = sub.add_parser("compact-feed", help="delete the field devices' change feed "
+                             "older than --keep-days (their devices then restore their cases)")
+    compact.add_argument("--keep-days", type=int, default=30)
+    compact.set_defaults(run=cmd_compact_feed)
     restore = sub.add_parser("restore", help="restore the database from its replica")
     restore.add_argument("--force", action="store_true", help="overwrite an existing database")
     restore.set_defaults(run=cmd_restore)
