@@ -22,6 +22,7 @@ from server.journeys import answers_display
 from server.journeys.contact import PAGE_ID as CONTACT_PAGE
 from server.journeys.drafts import Draft, journey_for_draft, load_draft
 from server.journeys.steps import flow
+from server.kiosk.device import kiosk_of
 from server.journeys.submission import (
     sent_and_no_new_draft,
     submit,
@@ -85,9 +86,10 @@ async def check_submit(request: Request) -> Response:
     if gap is not None:
         return RedirectResponse(f"/services/{journey.journey}/{gap}", 303)
     prefix = request.app.state.settings.council_prefix
+    channel = "kiosk" if await kiosk_of(request) is not None else "web"
     await store.write(submit, sid, journey, draft, cleaned, locale_of(request),
                       lambda: new_reference(prefix), request.app.state.arrivals,
-                      current_person(request) is not None)
+                      current_person(request) is not None, channel)
     return RedirectResponse(f"/services/{journey.journey}/done", 303)
 
 
