@@ -22,13 +22,13 @@ from server.journeys import answers_display
 from server.journeys.contact import PAGE_ID as CONTACT_PAGE
 from server.journeys.drafts import Draft, journey_for_draft, load_draft
 from server.journeys.steps import flow
-from server.kiosk.device import kiosk_of
 from server.journeys.submission import (
     sent_and_no_new_draft,
     submit,
     take_confirmation,
     was_sent,
 )
+from server.kiosk.device import kiosk_of
 from server.rendering import locale_of, renderer
 from server.web.visitor_session import session_id
 
