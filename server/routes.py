@@ -23,6 +23,7 @@ from server.handlers.admin import (
 from server.handlers.admin import feedback as feedback_admin
 from server.handlers.admin import home as admin_home
 from server.handlers.admin import staff as staff_admin
+from server.handlers.field import app as field_app
 from server.handlers.kiosk import enrol as kiosk_enrol
 from server.handlers.kiosk import help as kiosk_help
 from server.handlers.kiosk import manage as kiosk_manage
@@ -55,14 +56,15 @@ from server.handlers.staff import hub as staff_hub
 from server.handlers.staff import queue as staff_queue
 from server.handlers.staff import requests as staff_requests
 from server.handlers.staff import tracking_links as staff_tracking_links
-from server.handlers.sync import clients, kiosk_status, push, uploads
+from server.handlers.sync import clients, kiosk_status, pull, push, uploads
 from server.web.static import StaticAssets
 
 POST = ["POST"]
 
 
 def routes(assets: StaticAssets) -> list[BaseRoute]:
-    return [*public(), *account(), *kiosk(), *staff(), *admin(), *sync(), *app(assets)]
+    return [*public(), *account(), *kiosk(), *staff(), *admin(), *field(), *sync(),
+            *app(assets)]
 
 
 def public() -> list[BaseRoute]:
@@ -330,6 +332,15 @@ def admin() -> list[BaseRoute]:
     ]
 
 
+def field() -> list[BaseRoute]:
+    # The field app (issue 14): open to all, like /outbox, because the service worker keeps
+    # a clean copy of it; signed out it offers sign-in. What it does goes through /sync/v1
+    # with the device's token, set up by a field worker (handlers/sync/clients.py).
+    return [
+        Route("/field", field_app.field_app, name="field_app"),
+    ]
+
+
 def sync() -> list[BaseRoute]:
     # Sync v1 (sync/PROTOCOL.md): apps authenticate with a client token, not a cookie, so
     # these need no CSRF token; the handlers check the token and rate limits.
@@ -340,6 +351,8 @@ def sync() -> list[BaseRoute]:
         # A kiosk reports what it has waiting to send (issue 13).
         Route("/sync/v1/kiosk/status", kiosk_status.report_status, methods=POST,
               name="sync_kiosk_status"),
+        # Protocol 2: a field device pulls its person's cases (bearer token, no cookie).
+        Route("/sync/v1/pull", pull.pull, name="sync_pull"),
         Route("/sync/v1/uploads", uploads.tus_options, methods=["OPTIONS"],
               name="sync_uploads_options"),
         Route("/sync/v1/uploads", uploads.tus_create, methods=POST, name="sync_upload_create"),

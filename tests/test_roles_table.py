@@ -82,6 +82,9 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("GET", "/forms/{journey}/{file}"): ("/forms/noise-complaint/v1.en.json", None,
                                          everyone(200)),
     ("GET", "/outbox"): ("/outbox", None, everyone(200)),
+    # The field app: open to all (its clean copy is kept offline); signed out or in a
+    # role that cannot set up a field device, it says so, and holds no case.
+    ("GET", "/field"): ("/field", None, everyone(200)),
     ("GET", "/track"): ("/track", None, everyone(200)),
     ("POST", "/track"): ("/track", {}, everyone(200)),
     ("GET", "/track/{token}"): ("/track/not-a-token", None, everyone(404)),
@@ -148,6 +151,7 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         "/sync/v1/clients", {"json": {"protocol": 1, "kind": "personal", "app_version": "t"}},
         everyone(201)),
     ("POST", "/sync/v1/push"): ("/sync/v1/push", {"json": {}}, everyone(401)),
+    ("GET", "/sync/v1/pull"): ("/sync/v1/pull?protocol=2", None, everyone(401)),
     ("OPTIONS", "/sync/v1/uploads"): ("/sync/v1/uploads", None, everyone(204)),
     ("POST", "/sync/v1/uploads"): ("/sync/v1/uploads", {"json": {}}, everyone(401)),
     ("PATCH", "/sync/v1/uploads/{upload_id}"): ("/sync/v1/uploads/nothing", None,

@@ -22,6 +22,7 @@ import SiteNavigation from '@scottish-government/design-system/src/components/si
 import skipLinks from '@scottish-government/design-system/src/components/skip-links/skip-links';
 import { keepEnrolment } from './kiosk/enrol.js';
 import { startHeartbeat } from './kiosk/heartbeat.js';
+import { initField } from './field/loader.js';
 import { initLocation } from './location.js';
 import { initOutbox } from './outbox/loader.js';
 import { forgetSentDraft, mirrorDraft } from './outbox/mirror.js';
@@ -289,6 +290,7 @@ function start() {
     keepEnrolment(document);
     startHeartbeat();
     initOutbox();
+    initField();
     document.addEventListener('htmx:afterSettle', focusNewContent);
     keepLanguageLinksCurrent();
     // htmx fires htmx:load for every piece of content it swaps in.
