@@ -23,6 +23,7 @@ from server.handlers.admin import (
 from server.handlers.admin import feedback as feedback_admin
 from server.handlers.admin import home as admin_home
 from server.handlers.admin import staff as staff_admin
+from server.handlers.kiosk import receipts as kiosk_receipts
 from server.handlers.public import (
     app_shell,
     check,
@@ -57,7 +58,8 @@ POST = ["POST"]
 
 
 def routes(assets: StaticAssets) -> list[BaseRoute]:
-    return [*public(), *account(), *staff(), *admin(), *sync(), *app(assets)]
+    return [*public(), *account(), *staff(), *admin(), *sync(), *kiosk_outbox(),
+            *app(assets)]
 
 
 def public() -> list[BaseRoute]:
@@ -308,6 +310,16 @@ def sync() -> list[BaseRoute]:
               name="sync_upload_offset"),
         Route("/sync/v1/uploads/{upload_id}", uploads.tus_patch, methods=["PATCH"],
               name="sync_upload_patch"),
+    ]
+
+
+def kiosk_outbox() -> list[BaseRoute]:
+    # Kiosks' encrypted outbox and receipts (issue 13): pages that hold nothing of a
+    # person, the same for everyone, so the service worker keeps clean copies of them.
+    return [
+        Route("/kiosk/seal-key.json", kiosk_receipts.seal_key, name="kiosk_seal_key"),
+        Route("/kiosk/receipt", kiosk_receipts.receipt_page, name="kiosk_receipt"),
+        Route("/kiosk/outbox", kiosk_receipts.outbox_page, name="kiosk_outbox"),
     ]
 
 
