@@ -23,7 +23,9 @@ from server.handlers.admin import (
 from server.handlers.admin import feedback as feedback_admin
 from server.handlers.admin import home as admin_home
 from server.handlers.admin import staff as staff_admin
+from server.handlers.field import app as field_app
 from server.handlers.kiosk import receipts as kiosk_receipts
+from server.handlers.kiosk import start as kiosk_start
 from server.handlers.public import (
     app_shell,
     check,
@@ -51,15 +53,15 @@ from server.handlers.staff import files as staff_files
 from server.handlers.staff import queue as staff_queue
 from server.handlers.staff import requests as staff_requests
 from server.handlers.staff import tracking_links as staff_tracking_links
-from server.handlers.sync import clients, push, uploads
+from server.handlers.sync import clients, pull, push, uploads
 from server.web.static import StaticAssets
 
 POST = ["POST"]
 
 
 def routes(assets: StaticAssets) -> list[BaseRoute]:
-    return [*public(), *account(), *staff(), *admin(), *sync(), *kiosk_outbox(),
-            *app(assets)]
+    return [*public(), *account(), *kiosk(), *kiosk_outbox(), *staff(), *admin(), *field(),
+            *sync(), *app(assets)]
 
 
 def public() -> list[BaseRoute]:
@@ -174,6 +176,16 @@ def account() -> list[BaseRoute]:
         Route("/account/phone/verify/{token}", phone.phone_link_page, name="phone_link"),
         Route("/account/phone/verify/{token}", require(RESIDENTS, phone.phone_link_use),
               methods=POST, name="phone_link_use"),
+    ]
+
+
+def kiosk() -> list[BaseRoute]:
+    # Kiosks at library hubs (issue 13): the browser is a kiosk by its tb_kiosk cookie
+    # (kiosk/device.py); the people using one are not signed in.
+    return [
+        Route("/kiosk", kiosk_start.start_page, name="kiosk"),
+        Route("/kiosk/services", kiosk_start.services_page, name="kiosk_services"),
+        Route("/kiosk/finish", kiosk_start.finish, methods=POST, name="kiosk_finish"),
     ]
 
 
@@ -296,6 +308,15 @@ def admin() -> list[BaseRoute]:
     ]
 
 
+def field() -> list[BaseRoute]:
+    # The field app (issue 14): open to all, like /outbox, because the service worker keeps
+    # a clean copy of it; signed out it offers sign-in. What it does goes through /sync/v1
+    # with the device's token, set up by a field worker (handlers/sync/clients.py).
+    return [
+        Route("/field", field_app.field_app, name="field_app"),
+    ]
+
+
 def sync() -> list[BaseRoute]:
     # Sync v1 (sync/PROTOCOL.md): apps authenticate with a client token, not a cookie, so
     # these need no CSRF token; the handlers check the token and rate limits.
@@ -303,6 +324,8 @@ def sync() -> list[BaseRoute]:
         Route("/sync/v1/clients", clients.register_client, methods=POST,
               name="sync_register_client"),
         Route("/sync/v1/push", push.push, methods=POST, name="sync_push"),
+        # Protocol 2: a field device pulls its person's cases (bearer token, no cookie).
+        Route("/sync/v1/pull", pull.pull, name="sync_pull"),
         Route("/sync/v1/uploads", uploads.tus_options, methods=["OPTIONS"],
               name="sync_uploads_options"),
         Route("/sync/v1/uploads", uploads.tus_create, methods=POST, name="sync_upload_create"),
