@@ -27,6 +27,7 @@ from server.handlers.field import app as field_app
 from server.handlers.kiosk import enrol as kiosk_enrol
 from server.handlers.kiosk import help as kiosk_help
 from server.handlers.kiosk import manage as kiosk_manage
+from server.handlers.kiosk import receipts as kiosk_receipts
 from server.handlers.kiosk import start as kiosk_start
 from server.handlers.public import (
     app_shell,
@@ -63,8 +64,8 @@ POST = ["POST"]
 
 
 def routes(assets: StaticAssets) -> list[BaseRoute]:
-    return [*public(), *account(), *kiosk(), *staff(), *admin(), *field(), *sync(),
-            *app(assets)]
+    return [*public(), *account(), *kiosk(), *kiosk_outbox(), *staff(), *admin(), *field(),
+            *sync(), *app(assets)]
 
 
 def public() -> list[BaseRoute]:
@@ -360,6 +361,16 @@ def sync() -> list[BaseRoute]:
               name="sync_upload_offset"),
         Route("/sync/v1/uploads/{upload_id}", uploads.tus_patch, methods=["PATCH"],
               name="sync_upload_patch"),
+    ]
+
+
+def kiosk_outbox() -> list[BaseRoute]:
+    # Kiosks' encrypted outbox and receipts (issue 13): pages that hold nothing of a
+    # person, the same for everyone, so the service worker keeps clean copies of them.
+    return [
+        Route("/kiosk/seal-key.json", kiosk_receipts.seal_key, name="kiosk_seal_key"),
+        Route("/kiosk/receipt", kiosk_receipts.receipt_page, name="kiosk_receipt"),
+        Route("/kiosk/outbox", kiosk_receipts.outbox_page, name="kiosk_outbox"),
     ]
 
 

@@ -141,6 +141,10 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("GET", "/manifest.webmanifest"): ("/manifest.webmanifest", None, everyone(200)),
     ("GET", "/sw.js"): ("/sw.js", None, everyone(200)),
     ("GET", "/offline"): ("/offline", None, everyone(200)),
+    # A kiosk's public key, receipt and outbox pages: nothing personal, kept offline.
+    ("GET", "/kiosk/seal-key.json"): ("/kiosk/seal-key.json", None, everyone(200)),
+    ("GET", "/kiosk/receipt"): ("/kiosk/receipt?code=LOCAL-7K3P-Q9X2", None, everyone(200)),
+    ("GET", "/kiosk/outbox"): ("/kiosk/outbox", None, everyone(200)),
     ("GET", "/app/precache/{lang}.json"): ("/app/precache/en.json", None, everyone(200)),
     # The same clean copy for everyone, whoever asks: nothing personal in it.
     ("GET", "/app/copies/{lang}/{path:path}"): ("/app/copies/en/services/noise-complaint",
