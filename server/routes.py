@@ -45,6 +45,7 @@ from server.handlers.public import (
 )
 from server.handlers.staff import assignment as staff_assignment
 from server.handlers.staff import dashboard as staff_dashboard
+from server.handlers.staff import devices as staff_devices
 from server.handlers.staff import duplicates as staff_duplicates
 from server.handlers.staff import files as staff_files
 from server.handlers.staff import queue as staff_queue
@@ -193,6 +194,12 @@ def staff() -> list[BaseRoute]:
               name="staff_dashboard_figures"),
         Route("/staff/dashboard/requests.csv",
               require(MANAGERS, staff_dashboard.requests_csv), name="staff_dashboard_requests"),
+        # Issue 14: a manager's service's field devices, revoked when lost.
+        Route("/staff/devices", require(MANAGERS, staff_devices.devices_page),
+              name="staff_devices"),
+        Route("/staff/devices/{client_id}/revoke",
+              require(MANAGERS, staff_devices.revoke_device), methods=POST,
+              name="staff_revoke_device"),
         Route("/staff/teams/{team_id}/members", require(MANAGERS, staff_queue.team_member),
               methods=POST, name="staff_team_member"),
         Route("/staff/requests/{request_id}", require(OFFICERS, staff_requests.request_page),

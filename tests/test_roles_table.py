@@ -188,6 +188,10 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
                                               only(MANAGERS, 200, 303)),
     ("GET", "/staff/dashboard/requests.csv"): ("/staff/dashboard/requests.csv", None,
                                                only(MANAGERS, 200, 303)),
+    # Issue 14: a manager's service's field devices; an unknown one is not theirs (404).
+    ("GET", "/staff/devices"): ("/staff/devices", None, only(MANAGERS, 200, 303)),
+    ("POST", "/staff/devices/{client_id}/revoke"): ("/staff/devices/nothing/revoke", {},
+                                                    only(MANAGERS, 404, 403)),
     # Team members: managers (of the team's service) and admins; a team of nobody's: 400.
     ("POST", "/staff/teams/{team_id}/members"): (
         "/staff/teams/no-such-team/members", {"staff": "nobody"},

@@ -12,8 +12,8 @@ from typing import Any
 
 import sqlite_utils
 
-from server.auth.access import SERVICE_OF_ROLE, may_reassign
-from server.auth.roles import LABELS
+from server.auth.access import FIELD_SERVICES, SERVICE_OF_ROLE, may_reassign
+from server.auth.roles import FIELD_WORKER, LABELS
 from server.casework import actions
 from server.casework.status import OPEN_STATUSES, STATUS
 from server.db import audit, teams
@@ -45,6 +45,14 @@ NO_CHANGE = _("Nothing would change")
 
 def roles_of_service(service: str) -> list[str]:
     return [role for role, own in SERVICE_OF_ROLE.items() if own == service]
+
+
+def assignable_roles(service: str) -> list[str]:
+    """Who may hold a request of this service: its officers and managers, and field
+    workers where the service sends people out (issue 14); never social work for
+    anyone outside its roles (special category)."""
+    extra = [FIELD_WORKER] if service in FIELD_SERVICES else []
+    return [*roles_of_service(service), *extra]
 
 
 def team_name(team_id: str | None, stored: str | None = None) -> Any:
@@ -94,7 +102,7 @@ def assignment_problem(db: sqlite_utils.Database, current: StoredRequest, role: 
         if team is None or team.service != current.service:
             return Refused("team", NO_SUCH_TEAM)
     if assignee is not None:
-        officers = teams.staff_with_roles(db, roles_of_service(current.service))
+        officers = teams.staff_with_roles(db, assignable_roles(current.service))
         if assignee not in {s.id for s in officers}:
             return Refused("assignee", NO_SUCH_OFFICER)
     # Anyone may take an unassigned request, or change their own; moving it away from
@@ -160,7 +168,7 @@ def officer_label(text: Any, who: Staff) -> str:
 def assignment_view(db: sqlite_utils.Database, found: StoredRequest, staff_id: str,
                     role: str) -> dict[str, Any]:
     """What the request page shows and offers about who deals with the request."""
-    officers = teams.staff_with_roles(db, roles_of_service(found.service))
+    officers = teams.staff_with_roles(db, assignable_roles(found.service))
     service_teams = teams.for_service(db, found.service)
     assignee = next((s for s in officers if s.id == found.assignee), None)
     if assignee is None and found.assignee:
