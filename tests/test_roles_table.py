@@ -188,6 +188,11 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
                                               only(MANAGERS, 200, 303)),
     ("GET", "/staff/dashboard/requests.csv"): ("/staff/dashboard/requests.csv", None,
                                                only(MANAGERS, 200, 303)),
+    # Issue 14: conflicts from the field, for managers and admins; none on this request.
+    ("GET", "/staff/conflicts"): ("/staff/conflicts", None, only(MANAGERS, 200, 303)),
+    ("POST", "/staff/requests/{request_id}/conflicts/{conflict_id}"): (
+        "/staff/requests/{request}/conflicts/nothing", {"choice": "server"},
+        only({roles.PLANNING_MANAGER, roles.ADMIN}, 404, 403)),
     # Issue 14: a manager's service's field devices; an unknown one is not theirs (404).
     ("GET", "/staff/devices"): ("/staff/devices", None, only(MANAGERS, 200, 303)),
     ("POST", "/staff/devices/{client_id}/revoke"): ("/staff/devices/nothing/revoke", {},

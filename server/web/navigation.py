@@ -33,6 +33,7 @@ HEADER = (
     Link("track", _("Track a request")),
     Link("staff_inbox", _("Inbox")),
     Link("staff_dashboard", _("Dashboard")),
+    Link("staff_conflicts", _("Conflicts")),
     Link("admin_home", _("Administration")),
     Link("account", _("Your account")),
     Link("sign_in", _("Sign in"), signed_out_only=True),
