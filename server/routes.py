@@ -52,7 +52,7 @@ from server.handlers.staff import files as staff_files
 from server.handlers.staff import queue as staff_queue
 from server.handlers.staff import requests as staff_requests
 from server.handlers.staff import tracking_links as staff_tracking_links
-from server.handlers.sync import clients, push, uploads
+from server.handlers.sync import clients, pull, push, uploads
 from server.web.static import StaticAssets
 
 POST = ["POST"]
@@ -315,6 +315,8 @@ def sync() -> list[BaseRoute]:
         Route("/sync/v1/clients", clients.register_client, methods=POST,
               name="sync_register_client"),
         Route("/sync/v1/push", push.push, methods=POST, name="sync_push"),
+        # Protocol 2: a field device pulls its person's cases (bearer token, no cookie).
+        Route("/sync/v1/pull", pull.pull, name="sync_pull"),
         Route("/sync/v1/uploads", uploads.tus_options, methods=["OPTIONS"],
               name="sync_uploads_options"),
         Route("/sync/v1/uploads", uploads.tus_create, methods=POST, name="sync_upload_create"),

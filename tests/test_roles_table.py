@@ -122,6 +122,7 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         "/sync/v1/clients", {"json": {"protocol": 1, "kind": "personal", "app_version": "t"}},
         everyone(201)),
     ("POST", "/sync/v1/push"): ("/sync/v1/push", {"json": {}}, everyone(401)),
+    ("GET", "/sync/v1/pull"): ("/sync/v1/pull?protocol=2", None, everyone(401)),
     ("OPTIONS", "/sync/v1/uploads"): ("/sync/v1/uploads", None, everyone(204)),
     ("POST", "/sync/v1/uploads"): ("/sync/v1/uploads", {"json": {}}, everyone(401)),
     ("PATCH", "/sync/v1/uploads/{upload_id}"): ("/sync/v1/uploads/nothing", None,

@@ -10,6 +10,7 @@ from server.auth.session import current_person, load_person
 from server.auth.signed_links import make_sync_token, read_sync_token
 from server.auth.sync_clients import limit_address
 from server.db import sync_clients
+from server.db.field_devices import FIELD_ROLES
 from server.errors import KindNotAllowed, SyncRateLimited
 from server.web import csrf, ratelimit
 from server.web.sync_io import json_response, read_body, read_message
@@ -17,7 +18,7 @@ from sync.messages import PROTOCOL, parse_registration
 
 # Who may set up a shared device: kiosks at a hub, field devices for field work.
 KIND_ROLES = {"kiosk": (roles.HUB_STAFF, roles.ADMIN),
-              "field": (roles.FIELD_WORKER, roles.ADMIN)}
+              "field": FIELD_ROLES}
 MAX_REGISTRATION_BYTES = 4096
 
 
