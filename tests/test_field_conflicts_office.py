@@ -98,6 +98,9 @@ def test_supervisors_list_their_services_open_conflicts(app, store, settings, ca
     assert f"/staff/requests/{case}" in admin and f"/staff/requests/{social}" not in admin
     sw = signed_in(app, store, settings, SW_MANAGER).client.get("/staff/conflicts").text
     assert f"/staff/requests/{social}" in sw
+    reads = [(e.actor, e.subject) for e in store.read_sync(audit.entries, 50)
+             if e.action == "read_special_category"]
+    assert reads == [(f"staff:{staff_id(store, SW_MANAGER)}", f"request:{social}")]
     officer = signed_in(app, store, settings, EH_OFFICER)
     assert 'href="/staff/conflicts"' not in officer.client.get("/staff/inbox").text
 

@@ -312,6 +312,10 @@ SOCIAL_WORK: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         only(SOCIAL, 404, 303)),
     ("POST", "/staff/requests/{request_id}/tasks/{task_id}/done"): (
         "/staff/requests/{social}/tasks/999/done", {}, only(SOCIAL, 404, 403)),
+    # Issue 14: choosing a conflict's value is the social work manager's alone.
+    ("POST", "/staff/requests/{request_id}/conflicts/{conflict_id}"): (
+        "/staff/requests/{social}/conflicts/nothing", {"choice": "server"},
+        only({roles.SOCIAL_WORK_MANAGER}, 404, 403)),
     ("POST", "/staff/requests/{request_id}/tracking-links/stop"): (
         "/staff/requests/{social}/tracking-links/stop", {}, only(SOCIAL, 303, 403)),
     ("POST", "/staff/requests/{request_id}/take"): ("/staff/requests/{social}/take", {},

@@ -14,6 +14,7 @@ import sqlite_utils
 
 from server import i18n
 from server.auth.access import may_read
+from server.casework.actions import read_for_staff
 from server.db import field_conflicts as conflicts_db
 from server.db import field_office as field_db
 from server.db.clock import parse_iso
@@ -83,13 +84,16 @@ def for_request(db: sqlite_utils.Database, request_id: str,
     return [conflict_view(c, code) for c in field_db.conflicts_of(db, request_id)]
 
 
-def open_for(db: sqlite_utils.Database, role: str, service: str | None,
-             code: str) -> list[dict[str, Any]]:
+def open_for(db: sqlite_utils.Database, role: str, service: str | None, code: str,
+             actor: str) -> list[dict[str, Any]]:
     """The open conflicts a supervisor may see: their service's (every service's for
-    admins), never a special category case to anyone who may not read it."""
-    found = field_db.open_conflicts(db, service)
-    return [conflict_view(c, code) for c in found
-            if may_read(role, c.service, c.special_category)]
+    admins), never a special category case to anyone who may not read it; showing a
+    special category case's values is a read of it, audited (in this transaction)."""
+    found = [c for c in field_db.open_conflicts(db, service)
+             if may_read(role, c.service, c.special_category)]
+    for request_id in sorted({c.request_id for c in found if c.special_category}):
+        read_for_staff(db, request_id, actor, True)
+    return [conflict_view(c, code) for c in found]
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ from server.rendering import locale_of, renderer
 
 async def conflicts_page(request: Request) -> Response:
     person = officer(request)
-    found = await request.app.state.store.read(
+    found = await request.app.state.store.write(
         field_conflicts.open_for, person.role, SERVICE_OF_ROLE[person.role],
-        locale_of(request))
+        locale_of(request), person.actor)
     return renderer(request).render(request, "staff/conflicts.html", {"conflicts": found})
 
 
