@@ -94,7 +94,8 @@ def seed_cases(db: Any, person_id: str, count: int = CASES, prefix: str = "FLD")
     return ids
 
 
-def signed_in_context(browser: Any, url: str, store: Any, email: str = FIELD_WORKER) -> Any:
+def signed_in_context(browser: Any, url: str, store: Any, email: str = FIELD_WORKER,
+                      service_workers: str = "allow") -> Any:
     """A new browser context signed in as this member of staff (a passkey made in the
     database, the sign-in done over HTTP, its cookie handed to the browser)."""
     import httpx
@@ -103,7 +104,7 @@ def signed_in_context(browser: Any, url: str, store: Any, email: str = FIELD_WOR
     with httpx.Client(base_url=url) as http:
         sign_in_with_new_passkey(http, store, url, "staff", staff_id(store, email))
         cookies = [{"name": c.name, "value": c.value, "url": url} for c in http.cookies.jar]
-    context = browser.new_context(locale="en-GB")
+    context = browser.new_context(locale="en-GB", service_workers=service_workers)
     context.add_cookies(cookies)
     return context
 
@@ -203,7 +204,9 @@ def run() -> Result:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                context = signed_in_context(browser, server.url, built.store)
+                # No service worker: the page's own (throttled) requests do the pulling.
+                context = signed_in_context(browser, server.url, built.store,
+                                            service_workers="block")
                 page = context.new_page()
                 set_up_device(page, server.url)
                 _cdp, traffic = slow_3g(page)
