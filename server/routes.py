@@ -23,6 +23,8 @@ from server.handlers.admin import (
 from server.handlers.admin import feedback as feedback_admin
 from server.handlers.admin import home as admin_home
 from server.handlers.admin import staff as staff_admin
+from server.handlers.field import app as field_app
+from server.handlers.kiosk import start as kiosk_start
 from server.handlers.public import (
     app_shell,
     check,
@@ -59,7 +61,8 @@ POST = ["POST"]
 
 
 def routes(assets: StaticAssets) -> list[BaseRoute]:
-    return [*public(), *account(), *staff(), *admin(), *sync(), *app(assets)]
+    return [*public(), *account(), *kiosk(), *staff(), *admin(), *field(), *sync(),
+            *app(assets)]
 
 
 def public() -> list[BaseRoute]:
@@ -174,6 +177,16 @@ def account() -> list[BaseRoute]:
         Route("/account/phone/verify/{token}", phone.phone_link_page, name="phone_link"),
         Route("/account/phone/verify/{token}", require(RESIDENTS, phone.phone_link_use),
               methods=POST, name="phone_link_use"),
+    ]
+
+
+def kiosk() -> list[BaseRoute]:
+    # Kiosks at library hubs (issue 13): the browser is a kiosk by its tb_kiosk cookie
+    # (kiosk/device.py); the people using one are not signed in.
+    return [
+        Route("/kiosk", kiosk_start.start_page, name="kiosk"),
+        Route("/kiosk/services", kiosk_start.services_page, name="kiosk_services"),
+        Route("/kiosk/finish", kiosk_start.finish, methods=POST, name="kiosk_finish"),
     ]
 
 
@@ -305,6 +318,15 @@ def admin() -> list[BaseRoute]:
               name="admin_reply"),
         Route("/admin/replies/{template_id}", require(ADMINS, replies.save_reply),
               methods=POST, name="admin_reply_save"),
+    ]
+
+
+def field() -> list[BaseRoute]:
+    # The field app (issue 14): open to all, like /outbox, because the service worker keeps
+    # a clean copy of it; signed out it offers sign-in. What it does goes through /sync/v1
+    # with the device's token, set up by a field worker (handlers/sync/clients.py).
+    return [
+        Route("/field", field_app.field_app, name="field_app"),
     ]
 
 

@@ -81,6 +81,9 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("GET", "/forms/{journey}/{file}"): ("/forms/noise-complaint/v1.en.json", None,
                                          everyone(200)),
     ("GET", "/outbox"): ("/outbox", None, everyone(200)),
+    # The field app: open to all (its clean copy is kept offline); signed out or in a
+    # role that cannot set up a field device, it says so, and holds no case.
+    ("GET", "/field"): ("/field", None, everyone(200)),
     ("GET", "/track"): ("/track", None, everyone(200)),
     ("POST", "/track"): ("/track", {}, everyone(200)),
     ("GET", "/track/{token}"): ("/track/not-a-token", None, everyone(404)),
@@ -109,6 +112,11 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
                                                   {"json": {}}, everyone(401)),
     # Development (localhost, no SMTP, no Notify, as here): open; 404 anywhere else.
     ("GET", "/dev/outbox"): ("/dev/outbox", None, everyone(200)),
+    # Kiosks (issue 13): none of these browsers is one, so /kiosk says so, the services
+    # step goes back to it and Finish changes nothing.
+    ("GET", "/kiosk"): ("/kiosk", None, everyone(200)),
+    ("GET", "/kiosk/services"): ("/kiosk/services", None, everyone(303)),
+    ("POST", "/kiosk/finish"): ("/kiosk/finish", {}, everyone(303)),
     ("GET", "/manifest.webmanifest"): ("/manifest.webmanifest", None, everyone(200)),
     ("GET", "/sw.js"): ("/sw.js", None, everyone(200)),
     ("GET", "/offline"): ("/offline", None, everyone(200)),
