@@ -50,7 +50,9 @@ from server.handlers.public import (
     updates,
 )
 from server.handlers.staff import assignment as staff_assignment
+from server.handlers.staff import conflicts as staff_conflicts
 from server.handlers.staff import dashboard as staff_dashboard
+from server.handlers.staff import devices as staff_devices
 from server.handlers.staff import duplicates as staff_duplicates
 from server.handlers.staff import files as staff_files
 from server.handlers.staff import hub as staff_hub
@@ -232,6 +234,18 @@ def staff() -> list[BaseRoute]:
               name="staff_dashboard_figures"),
         Route("/staff/dashboard/requests.csv",
               require(MANAGERS, staff_dashboard.requests_csv), name="staff_dashboard_requests"),
+        # Issue 14: conflicts from the field, for managers of the service and admins.
+        Route("/staff/conflicts", require(MANAGERS, staff_conflicts.conflicts_page),
+              name="staff_conflicts"),
+        Route("/staff/requests/{request_id}/conflicts/{conflict_id}",
+              require(MANAGERS, staff_conflicts.resolve), methods=POST,
+              name="staff_resolve_conflict"),
+        # Issue 14: a manager's service's field devices, revoked when lost.
+        Route("/staff/devices", require(MANAGERS, staff_devices.devices_page),
+              name="staff_devices"),
+        Route("/staff/devices/{client_id}/revoke",
+              require(MANAGERS, staff_devices.revoke_device), methods=POST,
+              name="staff_revoke_device"),
         Route("/staff/teams/{team_id}/members", require(MANAGERS, staff_queue.team_member),
               methods=POST, name="staff_team_member"),
         Route("/staff/requests/{request_id}", require(OFFICERS, staff_requests.request_page),
