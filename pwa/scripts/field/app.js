@@ -208,8 +208,13 @@ function start() {
     window.addEventListener('hashchange', () => route());
     window.addEventListener('online', () => sync());
     if (typeof BroadcastChannel !== 'undefined') {
+        // The worker (Background Sync) or another tab synced: show what it found.
         new BroadcastChannel(CHANNEL_NAME).onmessage = async (event) => {
-            if (event.data && event.data.type === 'synced' && !state.syncing) { await refreshCases(); await refreshStatus(); }
+            if (!event.data || event.data.type !== 'synced' || state.syncing) return;
+            if (event.data.summary && event.data.summary.revoked) say('[data-tb-field-alert]', words.revoked);
+            await refreshCases();
+            await refreshStatus();
+            await route();
         };
     }
     return refreshCases().then(refreshStatus).then(route).then(() => (navigator.onLine && state.client ? sync() : null));

@@ -1,0 +1,167 @@
+"""The field app in real Chromium against a real server (issue 14): a field worker sets
+up the device, downloads their cases (stored encrypted: no plaintext in IndexedDB),
+works offline (visit, note with a photo, a case change; reloads offline), and a revoked
+device loses its cases but keeps its unsent work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from server.db import sync_clients
+from tests.field_app_support import (
+    DEVICE_TEXT,
+    add_cases,
+    add_field_worker,
+    jpeg,
+    set_up_and_download,
+    signed_in_page,
+)
+from tests.pwa_worker import cache_contents, wait_for_control, wait_until
+from tests.support import live_app
+
+pytestmark = pytest.mark.browser
+
+CASES = [
+    {"id": "ca5e0000-0000-4000-8000-00000000000a", "fields": {
+        "reference": "MLC-FLD-A001", "address": "4 Eskbank Road, Dalkeith EH22 3BX",
+        "summary": "Rats under the decking", "risk_level": "low", "next_visit_on": "2026-12-20",
+        "access_notes": None, "hazards": None, "contact_phone": None,
+        "follow_up_needed": False},
+     "items": [{"kind": "event", "id": "e0000000-0000-4000-8000-00000000000a",
+                "data": {"at": "2026-11-30T09:00:00Z", "type": "created",
+                         "text": "Request received"}}]},
+    {"id": "ca5e0000-0000-4000-8000-00000000000b", "fields": {
+        "reference": "MLC-FLD-B002", "address": "12 Main Street, Penicuik EH26 8AB",
+        "summary": "Damp and mould in the bedroom", "risk_level": "medium",
+        "next_visit_on": "2026-12-05", "access_notes": None, "hazards": None,
+        "contact_phone": None, "follow_up_needed": False}},
+    {"id": "ca5e0000-0000-4000-8000-00000000000c", "fields": {
+        "reference": "MLC-FLD-C003", "address": "7 Polton Road, Bonnyrigg EH19 2BB",
+        "summary": "Noise from the workshop at night", "risk_level": "high",
+        "next_visit_on": None, "access_notes": None, "hazards": None,
+        "contact_phone": None, "follow_up_needed": False}},
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    with live_app(tmp_path_factory.mktemp("field") / "data",
+                  TOLBOOTH_SYNC_REGISTRATIONS_PER_ADDRESS_HOUR="1000") as (built, server):
+        yield {"url": server.url, "built": built}
+
+
+def worker(site: dict[str, Any], key: str, cases: list[dict[str, Any]]) -> str:
+    """A field worker of their own with copies of `cases` (new ids) assigned to them."""
+    name = f"Rhona {key.title()}"
+    store = site["built"].store
+    person = store.write_sync(add_field_worker, f"{key}@field.test", name)
+    # Ids of their own: `key` is hex, so the ids stay UUIDs.
+    mine = [{**c, "id": key + c["id"][3:],
+             "fields": {**c["fields"], "reference": c["fields"]["reference"] + key[:2].upper()},
+             "items": [{**i, "id": key + i["id"][3:]} for i in c.get("items", [])]}
+            for c in cases]
+    store.write_sync(add_cases, name, person, mine)
+    return person
+
+
+def case_links(page: Page) -> list[str]:
+    return page.locator("[data-tb-field-cases] .tb-field__ref").all_text_contents()
+
+
+def test_a_field_device_downloads_encrypted_and_works_offline(site, browser: Browser):
+    url = site["url"]
+    person = worker(site, "aaa", CASES)
+    page = signed_in_page(browser, url, site["built"].store, person)
+    try:
+        set_up_and_download(page, url, 3)
+        expect(page.get_by_text("This device is set up for Rhona Aaa.")).to_be_visible()
+        # Sorted by next visit (none planned last), then by area (postcode district).
+        assert case_links(page) == ["MLC-FLD-B002AA", "MLC-FLD-A001AA", "MLC-FLD-C003AA"]
+        page.get_by_label("Sort cases by").select_option("area")
+        assert case_links(page) == ["MLC-FLD-C003AA", "MLC-FLD-A001AA", "MLC-FLD-B002AA"]
+
+        held = page.evaluate(DEVICE_TEXT)
+        assert len(held["rows"]) == 4  # three cases and the event on one of them
+        everything = " ".join(" ".join(rows) for rows in held.values())
+        for case in CASES:
+            assert case["fields"]["address"] not in everything
+            assert case["fields"]["summary"] not in everything
+        assert "Request received" not in everything
+        assert "CryptoKey(false)" in everything  # the key cannot be exported
+
+        # The worker keeps the app: it opens with the network off.
+        wait_for_control(page)
+        wait_until(lambda: any(u == f"{url}/field" for urls in cache_contents(page).values()
+                               for u in urls), "the field app to be kept")
+        page.context.set_offline(True)
+        page.reload()
+        page.get_by_role("link", name="MLC-FLD-A001AA").click()
+        expect(page.get_by_role("heading", name="MLC-FLD-A001AA")).to_be_focused()
+        expect(page.locator("[data-tb-field-timeline]")).to_contain_text("Request received")
+
+        visit = page.locator('form[data-tb-field-form="visit"]')
+        visit.get_by_role("button", name="Save the visit").click()
+        expect(visit.get_by_role("alert")).to_contain_text("Enter what you found")
+        visit.get_by_label("Date and time of the visit").fill("2026-12-03T09:30")
+        visit.get_by_label("Who was seen").fill("The tenant")
+        visit.get_by_label("Findings").fill("Droppings by the back door; bait laid")
+        visit.get_by_text("Follow-up visit needed").click()
+        visit.get_by_label("Photos (optional)").set_input_files(
+            [{"name": "door.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}])
+        visit.get_by_role("button", name="Save the visit").click()
+        status = page.locator("[data-tb-field-status]")
+        expect(status).to_contain_text("Waiting to send: 1")
+
+        note = page.locator('form[data-tb-field-form="note"]')
+        note.get_by_label("Note", exact=True).fill("Neighbour says the rats come from the burn")
+        note.get_by_role("button", name="Save the note").click()
+        expect(status).to_contain_text("Waiting to send: 2")
+
+        edit = page.locator('form[data-tb-field-form="edit"]')
+        edit.get_by_label("Risk level").select_option("high")
+        edit.get_by_role("button", name="Save the changes").click()
+        expect(status).to_contain_text("Waiting to send: 3")
+
+        page.reload()
+        expect(status).to_contain_text("Waiting to send: 3")
+        expect(page.locator("[data-tb-field-waiting] li")).to_have_count(3)
+        everything = " ".join(" ".join(rows) for rows in page.evaluate(DEVICE_TEXT).values())
+        assert "bait laid" not in everything and "the burn" not in everything
+    finally:
+        page.context.close()
+
+
+def test_a_revoked_device_loses_its_cases_and_keeps_unsent_work(site, browser: Browser):
+    url = site["url"]
+    person = worker(site, "bbb", CASES[:2])
+    page = signed_in_page(browser, url, site["built"].store, person)
+    try:
+        set_up_and_download(page, url, 2)
+        # Unsent work, kept from the server (the push never arrives) while it is revoked.
+        page.route("**/sync/v1/push", lambda route: route.abort())
+        page.get_by_role("link", name="MLC-FLD-A001BB").click()
+        note = page.locator('form[data-tb-field-form="note"]')
+        note.get_by_label("Note", exact=True).fill("Gate padlocked, left a card")
+        note.get_by_role("button", name="Save the note").click()
+        expect(page.locator("[data-tb-field-status]")).to_contain_text("Waiting to send: 1")
+
+        store = site["built"].store
+        client_id = store.read_sync(lambda db: db.execute(
+            "SELECT id FROM sync_clients WHERE kind = 'field' AND registered_by = ?",
+            [f"staff:{person}"]).fetchone()[0])
+        assert store.write_sync(sync_clients.revoke, client_id)
+        page.unroute("**/sync/v1/push")
+        page.get_by_role("button", name="Sync now").click()
+        expect(page.locator("[data-tb-field-alert]")).to_contain_text(
+            "This device was removed from the service")
+        held = page.evaluate(DEVICE_TEXT)
+        assert held["rows"] == [] and len(held["outbox"]) == 1
+        expect(page.locator("[data-tb-field-quarantined] li")).to_contain_text(
+            "The device was removed from the service")
+        expect(page.get_by_role("button", name="Set up this device")).to_be_visible()
+    finally:
+        page.context.close()
