@@ -147,22 +147,25 @@ async function submitted(event) {
     event.preventDefault();
     const held = currentCase();
     const kind = form.dataset.tbFieldForm;
-    const label = `${held.data.reference || ''}`;
+    // What the outbox lists show of it (sealed with the rest): the case and a snippet.
+    const snippet = (text) => (text.length > 60 ? `${text.slice(0, 60)}…` : text);
+    const label = (text) => [held.data.reference || '', snippet(String(text || '').trim())].filter(Boolean).join(' – ');
     const data = Object.fromEntries(new FormData(form));
     if (kind === 'visit') {
         const made = visitFromForm(visitForm, data, { locale: lang, now: now(), words });
         if (made.errors) { showErrors(form, made.errors, words); return; }
-        await queued(form, { entity: 'visit', op: 'create', caseId: held.id, payload: made.payload, label, formVersion: visitForm.version });
+        await queued(form, { entity: 'visit', op: 'create', caseId: held.id, payload: made.payload, label: label(data.findings), formVersion: visitForm.version });
     } else if (kind === 'note') {
         const made = noteFromText(data.text || '', { locale: lang, now: now(), words });
         if (made.errors) { showErrors(form, made.errors, words); return; }
-        await queued(form, { entity: 'note', op: 'create', caseId: held.id, payload: made.payload, label });
+        await queued(form, { entity: 'note', op: 'create', caseId: held.id, payload: made.payload, label: label(data.text) });
     } else if (kind === 'edit') {
         const made = caseEdits(held.data, data, { words });
         if (made.errors) { showErrors(form, made.errors, words); return; }
         if (!Object.keys(made.fields).length) { showErrors(form, [{ field: 'risk_level', message: words.no_changes }], words); return; }
         await queued(form, { entity: 'case', op: 'update', caseId: held.id, baseVersion: held.version,
-            payload: { fields: made.fields, locale: lang, client_created_at: now() }, label });
+            payload: { fields: made.fields, locale: lang, client_created_at: now() },
+            label: label(Object.keys(made.fields).map((name) => labels[name] || name).join(', ')) });
         showCase(held.id);
     }
 }
