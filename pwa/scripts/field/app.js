@@ -188,7 +188,10 @@ async function signingOut(event) {
 function start() {
     q('[data-tb-field-visit-questions]').replaceChildren(...visitQuestions(visitForm, el));
     root.addEventListener('submit', submitted);
-    document.querySelectorAll('form[action="/sign-out"]').forEach((form) => form.addEventListener('submit', signingOut));
+    document.querySelectorAll('form[action="/sign-out"]').forEach((form) => {
+        form.addEventListener('submit', signingOut);
+        form.hidden = false;
+    });
     q('[data-tb-field-setup]').addEventListener('click', async () => {
         const result = await setUpDevice(location.origin, root.dataset.tbFieldCsrf, root.dataset.tbFieldPerson);
         say('[data-tb-field-alert]', result.ok ? '' : (result.message || words.set_up_failed));
