@@ -5,6 +5,7 @@ device loses its cases but keeps its unsent work."""
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from server.db import sync_clients
+from tests.axe import assert_accessible
 from tests.field_app_support import (
     DEVICE_TEXT,
     add_cases,
@@ -26,15 +28,29 @@ from tests.support import live_app
 
 pytestmark = pytest.mark.browser
 
+THUMBNAIL = base64.b64encode(jpeg()).decode()
 CASES = [
     {"id": "ca5e0000-0000-4000-8000-00000000000a", "fields": {
         "reference": "MLC-FLD-A001", "address": "4 Eskbank Road, Dalkeith EH22 3BX",
         "summary": "Rats under the decking", "risk_level": "low", "next_visit_on": "2026-12-20",
         "access_notes": None, "hazards": None, "contact_phone": None,
         "follow_up_needed": False},
-     "items": [{"kind": "event", "id": "e0000000-0000-4000-8000-00000000000a",
+     "items": [{"kind": "event", "id": "e0000000-0000-4000-8000-0000000000e1",
                 "data": {"at": "2026-11-30T09:00:00Z", "type": "created",
-                         "text": "Request received"}}]},
+                         "text": "Request received"}},
+               {"kind": "note", "id": "a0000000-0000-4000-8000-0000000000a1",
+                "data": {"text": "Bins overflowing at the back", "at": "2026-12-01T10:00:00Z",
+                         "by": "Morag Fraser", "late": False,
+                         "photos": ["b0000000-0000-4000-8000-0000000000b1"]}},
+               {"kind": "photo", "id": "b0000000-0000-4000-8000-0000000000b1",
+                "data": {"parent": {"kind": "note", "id": "a0000000-0000-4000-8000-0000000000a1"},
+                         "media_type": "image/jpeg", "width": 64, "height": 48,
+                         "sha256": "0" * 64, "thumbnail": THUMBNAIL}},
+               {"kind": "conflict", "id": "c0000000-0000-4000-8000-0000000000c1",
+                "data": {"field": "hazards", "base": None, "server": "Dog in the garden",
+                         "client": "Broken glass", "base_version": 1, "by": "Morag Fraser",
+                         "client_id": "elsewhere", "late": False, "status": "open",
+                         "resolution": None}}]},
     {"id": "ca5e0000-0000-4000-8000-00000000000b", "fields": {
         "reference": "MLC-FLD-B002", "address": "12 Main Street, Penicuik EH26 8AB",
         "summary": "Damp and mould in the bedroom", "risk_level": "medium",
@@ -60,11 +76,15 @@ def worker(site: dict[str, Any], key: str, cases: list[dict[str, Any]]) -> str:
     name = f"Rhona {key.title()}"
     store = site["built"].store
     person = store.write_sync(add_field_worker, f"{key}@field.test", name)
-    # Ids of their own: `key` is hex, so the ids stay UUIDs.
-    mine = [{**c, "id": key + c["id"][3:],
-             "fields": {**c["fields"], "reference": c["fields"]["reference"] + key[:2].upper()},
-             "items": [{**i, "id": key + i["id"][3:]} for i in c.get("items", [])]}
-            for c in cases]
+    # Ids of their own (`key` is hex, so they stay UUIDs), references to them included.
+    mine = []
+    for case in cases:
+        text = json.dumps(case)
+        for old in [case["id"], *(i["id"] for i in case.get("items", []))]:
+            text = text.replace(old, key + old[3:])
+        text = text.replace(case["fields"]["reference"],
+                            case["fields"]["reference"] + key[:2].upper())
+        mine.append(json.loads(text))
     store.write_sync(add_cases, name, person, mine)
     return person
 
@@ -97,12 +117,12 @@ def test_a_field_device_downloads_encrypted_and_works_offline(site, browser: Bro
         expect(refs).to_have_text(["MLC-FLD-C003AA", "MLC-FLD-A001AA", "MLC-FLD-B002AA"])
 
         held = page.evaluate(DEVICE_TEXT)
-        assert len(held["rows"]) == 4  # three cases and the event on one of them
+        assert len(held["rows"]) == 7  # three cases; an event, note, photo, conflict on one
         everything = " ".join(" ".join(rows) for rows in held.values())
         for case in CASES:
             assert case["fields"]["address"] not in everything
             assert case["fields"]["summary"] not in everything
-        assert "Request received" not in everything
+        assert "Request received" not in everything and "Dog in the garden" not in everything
         assert "CryptoKey(false)" in everything  # the key cannot be exported
 
         # The worker keeps the app: it opens with the network off.
@@ -114,6 +134,13 @@ def test_a_field_device_downloads_encrypted_and_works_offline(site, browser: Bro
         page.get_by_role("link", name="MLC-FLD-A001AA").click()
         expect(page.get_by_role("heading", name="MLC-FLD-A001AA")).to_be_focused()
         expect(page.locator("[data-tb-field-timeline]")).to_contain_text("Request received")
+        timeline = page.locator("[data-tb-field-timeline]")
+        expect(timeline.get_by_role("img", name="Photo")).to_have_count(1)
+        conflict = page.locator('[data-tb-field-conflict="hazards"]')
+        expect(conflict).to_contain_text("changed on another device and in the office")
+        expect(conflict).to_contain_text("Broken glass")  # theirs, the office's, the base
+        expect(conflict).to_contain_text("Dog in the garden")
+        assert_accessible(page)
 
         visit = page.locator('form[data-tb-field-form="visit"]')
         visit.get_by_role("button", name="Save the visit").click()
@@ -138,8 +165,11 @@ def test_a_field_device_downloads_encrypted_and_works_offline(site, browser: Bro
         edit.get_by_role("button", name="Save the changes").click()
         expect(status).to_contain_text("Waiting to send: 3")
 
+        page.set_viewport_size({"width": 320, "height": 640})
         page.reload()
         expect(status).to_contain_text("Waiting to send: 3")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        assert_accessible(page)
         expect(page.locator("[data-tb-field-waiting] li")).to_have_count(3)
         everything = " ".join(" ".join(rows) for rows in page.evaluate(DEVICE_TEXT).values())
         assert "bait laid" not in everything and "the burn" not in everything
