@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, expect
 from server.db import sync_clients
 from tests.axe import assert_accessible
 from tests.field_app_support import (
+    BREAK_ITEM,
     DEVICE_TEXT,
     add_cases,
     add_field_worker,
@@ -174,6 +175,33 @@ def test_a_field_device_downloads_encrypted_and_works_offline(site, browser: Bro
         everything = " ".join(" ".join(rows) for rows in page.evaluate(DEVICE_TEXT).values())
         assert "bait laid" not in everything and "the burn" not in everything
 
+        # Back online, but nothing gets through yet: signing out is refused.
+        page.context.route("**/sync/v1/push", lambda route: route.abort())
+        page.context.set_offline(False)
+        page.reload()  # the live page: signed in, with its sign-out form
+        page.get_by_role("button", name="Sign out of this device").click()
+        refusal = page.get_by_role("alert").filter(has_text="You cannot sign out yet")
+        expect(refusal).to_contain_text("3 pieces of work have not been sent")
+        send_now = page.get_by_role("button", name="Send now")
+        expect(send_now).to_be_focused()
+        assert page.url.startswith(f"{url}/field")
+        page.context.unroute("**/sync/v1/push")
+        send_now.click()
+        expect(status).to_contain_text("Waiting to send: 0 · Needs attention: 0")
+        case_id = "aaa" + CASES[0]["id"][3:]
+        # One visit, one note besides the one pulled, the change, the visit's photo.
+        assert arrived(site, case_id) == {"visit": 1, "note": 2, "risk_level": "high",
+                                          "photos": 1}
+        page.get_by_role("button", name="Sync now").click()
+        expect(status).not_to_contain_text("Syncing")
+        assert arrived(site, case_id)["visit"] == 1  # once, however often it syncs
+
+        # With nothing waiting, signing out goes ahead and takes the cases with it.
+        page.get_by_role("button", name="Sign out of this device").click()
+        page.wait_for_url(lambda u: "/field" not in u)
+        held = page.evaluate(DEVICE_TEXT)
+        assert held["rows"] == [] and held["outbox"] == []
+
     finally:
         page.context.close()
 
@@ -209,3 +237,46 @@ def test_a_revoked_device_loses_its_cases_and_keeps_unsent_work(site, browser: B
     finally:
         page.context.close()
 
+
+def test_a_broken_item_is_quarantined_and_does_not_block_the_others(site, browser: Browser):
+    url = site["url"]
+    person = worker(site, "ccc", CASES[:1])
+    page = signed_in_page(browser, url, site["built"].store, person)
+    try:
+        set_up_and_download(page, url, 1)
+        page.context.set_offline(True)
+        page.get_by_role("link", name="MLC-FLD-A001CC").click()
+        note = page.locator('form[data-tb-field-form="note"]')
+        for text in ("First note, damaged on the device", "Second note, fine"):
+            note.get_by_label("Note", exact=True).fill(text)
+            note.get_by_role("button", name="Save the note").click()
+        # A third whose photo the server will refuse (not an image), after the note.
+        note.get_by_label("Note", exact=True).fill("Third note, with a bad photo")
+        note.get_by_label("Photos (optional)").set_input_files(
+            [{"name": "fake.jpg", "mimeType": "image/jpeg", "buffer": b"not an image at all"}])
+        note.get_by_role("button", name="Save the note").click()
+        status = page.locator("[data-tb-field-status]")
+        expect(status).to_contain_text("Waiting to send: 3")
+        broken = page.evaluate(BREAK_ITEM)
+
+        page.context.set_offline(False)
+        page.get_by_role("button", name="Sync now").click()
+        expect(status).to_contain_text("Waiting to send: 0 · Needs attention: 2")
+        held = page.locator("[data-tb-field-quarantined] li")
+        expect(held.filter(has_text="It could not be read on this device")).to_have_count(1)
+        expect(held.filter(has_text="A photo could not be uploaded")).to_have_count(1)
+        texts = site["built"].store.read_sync(lambda db: [
+            json.loads(r[0])["text"] for r in db.execute(
+                "SELECT data FROM case_items WHERE kind = 'note' AND case_id = ?",
+                ["ccc" + CASES[0]["id"][3:]]).fetchall()])
+        assert sorted(texts) == ["Bins overflowing at the back",  # pulled, not the device's
+                                 "Second note, fine", "Third note, with a bad photo"]
+
+        # Put back in the queue (offline, so it waits there): never deleted.
+        page.context.set_offline(True)
+        page.locator(f'[data-tb-field-requeue="{broken}"]').click()
+        expect(status).to_contain_text("Waiting to send: 1 · Needs attention: 1")
+        waiting = page.locator(f'[data-tb-field-waiting] [data-tb-field-item="{broken}"]')
+        expect(waiting).to_be_visible()
+    finally:
+        page.context.close()
