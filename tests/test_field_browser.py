@@ -233,7 +233,16 @@ def test_a_revoked_device_loses_its_cases_and_keeps_unsent_work(site, browser: B
         assert held["rows"] == [] and len(held["outbox"]) == 1
         expect(page.locator("[data-tb-field-quarantined] li")).to_contain_text(
             "The device was removed from the service")
-        expect(page.get_by_role("button", name="Set up this device")).to_be_visible()
+        # Set up again (a new client replacing the revoked one), the work goes back in
+        # the queue and arrives, once.
+        page.get_by_role("button", name="Set up this device").click()
+        page.get_by_role("button", name="Put back in the queue").click()
+        status = page.locator("[data-tb-field-status]")
+        expect(status).to_contain_text("Waiting to send: 0 · Needs attention: 0")
+        notes = store.read_sync(lambda db: db.execute(
+            "SELECT count(*) FROM case_items WHERE kind = 'note' AND case_id = ?",
+            ["bbb" + CASES[0]["id"][3:]]).fetchone()[0])
+        assert notes == 2  # the one pulled and the worker's
     finally:
         page.context.close()
 
