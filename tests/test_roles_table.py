@@ -32,6 +32,7 @@ MANAGERS = {*roles.MANAGERS, roles.ADMIN}
 PLANNING = {roles.PLANNING_OFFICER, roles.PLANNING_MANAGER, roles.ADMIN}
 SIGNED_IN = set(roles.ROLES)
 RULERS = {*roles.MANAGERS, roles.ADMIN}
+HUBS = {roles.HUB_STAFF, roles.ADMIN}
 NO_FILE = "00000000-0000-4000-8000-000000000000"
 
 
@@ -117,9 +118,33 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("GET", "/kiosk"): ("/kiosk", None, everyone(200)),
     ("GET", "/kiosk/services"): ("/kiosk/services", None, everyone(303)),
     ("POST", "/kiosk/finish"): ("/kiosk/finish", {}, everyone(303)),
+    ("GET", "/kiosk/help"): ("/kiosk/help", None, everyone(303)),
+    ("POST", "/kiosk/help"): ("/kiosk/help", {}, everyone(404)),
+    ("GET", "/kiosk/assist"): ("/kiosk/assist", None, everyone(404)),
+    ("POST", "/kiosk/assist/consent"): ("/kiosk/assist/consent", {"consent": "yes"},
+                                        everyone(404)),
+    # Setting one up, the hub's view and kiosk management: hub staff and admins.
+    ("GET", "/kiosk/enrol"): ("/kiosk/enrol", None, only(HUBS, 200, 303)),
+    ("POST", "/kiosk/enrol"): ("/kiosk/enrol", {}, only(HUBS, 400, 403)),
+    ("GET", "/staff/hub"): ("/staff/hub", None, only(HUBS, 200, 303)),
+    ("POST", "/staff/hub/help/{help_id}"): ("/staff/hub/help/9999", {"status": "done"},
+                                            only(HUBS, 404, 403)),
+    ("POST", "/staff/hub/join"): ("/staff/hub/join", {"code": ""}, only(HUBS, 400, 403)),
+    ("GET", "/staff/kiosks"): ("/staff/kiosks", None, only(HUBS, 200, 303)),
+    ("POST", "/staff/kiosks/timing"): ("/staff/kiosks/timing",
+                                       {"hub": "dalkeith", "idle_seconds": "7"},
+                                       only(HUBS, 400, 403)),
+    ("POST", "/staff/kiosks/{client_id}/revoke"): ("/staff/kiosks/nothing/revoke", {},
+                                                   only(HUBS, 404, 403)),
+    ("POST", "/sync/v1/kiosk/status"): ("/sync/v1/kiosk/status", {"json": {}},
+                                        everyone(401)),
     ("GET", "/manifest.webmanifest"): ("/manifest.webmanifest", None, everyone(200)),
     ("GET", "/sw.js"): ("/sw.js", None, everyone(200)),
     ("GET", "/offline"): ("/offline", None, everyone(200)),
+    # A kiosk's public key, receipt and outbox pages: nothing personal, kept offline.
+    ("GET", "/kiosk/seal-key.json"): ("/kiosk/seal-key.json", None, everyone(200)),
+    ("GET", "/kiosk/receipt"): ("/kiosk/receipt?code=LOCAL-7K3P-Q9X2", None, everyone(200)),
+    ("GET", "/kiosk/outbox"): ("/kiosk/outbox", None, everyone(200)),
     ("GET", "/app/precache/{lang}.json"): ("/app/precache/en.json", None, everyone(200)),
     # The same clean copy for everyone, whoever asks: nothing personal in it.
     ("GET", "/app/copies/{lang}/{path:path}"): ("/app/copies/en/services/noise-complaint",

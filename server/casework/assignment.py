@@ -280,6 +280,8 @@ def workload(db: sqlite_utils.Database, service: str | None,
     counted with the reader's scope. Overdue waits for the working-day SLAs (sla.py)."""
     roles = [r for r, own in SERVICE_OF_ROLE.items()
              if own is not None and (service is None or own == service)]
+    if service is None or service in FIELD_SERVICES:
+        roles.append(FIELD_WORKER)
     officers = teams.staff_with_roles(db, roles)
     per_officer = {load.key: load.open for load in teams.open_load(
         db, service, OPEN_STATUSES, special_category, "assignee")}
@@ -290,7 +292,7 @@ def workload(db: sqlite_utils.Database, service: str | None,
         "officers": [(s, per_officer.get(s.id, 0)) for s in officers],
         "teams": [{"id": t.id, "name": team_name(t.id, t.name), "open": per_team.get(t.id, 0),
                    "members": members.get(t.id, []),
-                   "others": [s for s in officers if s.role in roles_of_service(t.service)
+                   "others": [s for s in officers if s.role in assignable_roles(t.service)
                               and s not in members.get(t.id, [])]}
                   for t in teams.for_service(db, service)],
         "unassigned": per_officer.get("", 0),
@@ -308,7 +310,7 @@ def change_membership(db: sqlite_utils.Database, team_id: str, staff_id: str,
     if team is None or (service is not None and team.service != service):
         return Refused("team", TEAM_OF_ANOTHER_SERVICE)
     if add:
-        officers = teams.staff_with_roles(db, roles_of_service(team.service))
+        officers = teams.staff_with_roles(db, assignable_roles(team.service))
         if staff_id not in {s.id for s in officers}:
             return Refused("member", NO_SUCH_OFFICER)
         teams.add_member(db, team_id, staff_id)
