@@ -29,6 +29,7 @@ from bench.field_download import (
     sync_now,
 )
 from server.db import staff as staff_db
+from tests.pwa_worker import cache_contents, wait_for_control, wait_until
 from tests.support import live_app
 
 pytestmark = pytest.mark.browser
@@ -57,6 +58,7 @@ def person_id(site: dict[str, Any], email: str) -> str:
 def device(browser: Browser, site: dict[str, Any], email: str) -> Page:
     """A browser context (a device) signed in, set up as a field device, cases pulled."""
     page = signed_in_context(browser, site["url"], site["store"], email).new_page()
+    page.set_default_timeout(10_000)
     set_up_device(page, site["url"])
     return page
 
@@ -116,6 +118,97 @@ def test_200_cases_with_thumbnails_download_on_slow_3g_in_under_60_s(browser: Br
     assert cases_on_device(page) == in_scope == CASES
     expect(page.locator("[data-tb-field-cases] > li")).to_have_count(CASES)
     page.context.close()
+
+
+def test_offline_visit_note_photo_and_edit_arrive_once(browser: Browser, site):
+    email = field_worker(site, "Owen Offline")
+    [case] = site["store"].write_sync(seed_cases, person_id(site, email), 1, "OFF")
+    page = device(browser, site, email)
+    pull_all(page, 1)
+    # The worker keeps the app (it must open with the network off).
+    wait_for_control(page)
+    wait_until(lambda: any(u == f"{site['url']}/field" for urls in cache_contents(page).values()
+                           for u in urls), "the field app to be kept")
+    before = {kind: count(site, "SELECT count(*) FROM case_items WHERE case_id = ?"
+                                " AND kind = ?", case, kind) for kind in ("visit", "note")}
+    page.context.set_offline(True)
+    open_case(page, case)
+    visit = page.locator('[data-tb-field-form="visit"]')
+    visit.get_by_label("Date and time of the visit").fill("2026-12-03T10:15")
+    visit.get_by_label("Who was seen").fill("The tenant")
+    visit.get_by_label("Findings").fill("Speakers against the party wall.")
+    visit.locator("label", has_text="Visit completed").click()  # the design system's radio
+    visit.get_by_label("Photos (optional)").set_input_files(photo_file())
+    visit.get_by_role("button", name="Save the visit").click()
+    expect(page.locator("[data-tb-field-progress]")).to_contain_text("Saved on this device")
+    note = page.locator('[data-tb-field-form="note"]')
+    note.get_by_label("Note").fill("Neighbour at number 3 confirms it.")
+    note.get_by_role("button", name="Save the note").click()
+    expect(page.locator("[data-tb-field-progress]")).to_contain_text("Saved on this device")
+    edit_field(page, "Risk level", "high")
+    expect(page.locator("[data-tb-field-status]")).to_contain_text("Waiting to send: 3")
+    page.reload()  # offline: the service worker serves the app, the outbox is kept
+    expect(page.locator("[data-tb-field-status]")).to_contain_text("Waiting to send: 3")
+    expect(page.locator("[data-tb-field-waiting] li")).to_have_count(3)
+    page.context.set_offline(False)
+    page.get_by_role("button", name="Sync now").click()
+    waiting_is_empty(page)
+    page.get_by_role("button", name="Sync now").click()  # once more: nothing twice
+    waiting_is_empty(page)
+    assert count(site, "SELECT count(*) FROM case_items WHERE case_id = ? AND kind = 'visit'",
+                 case) == before["visit"] + 1
+    assert count(site, "SELECT count(*) FROM case_items WHERE case_id = ? AND kind = 'note'",
+                 case) == before["note"] + 1
+    assert field_value(site, case, "risk_level") == "high"
+    assert count(site, "SELECT count(*) FROM attachments WHERE request_id = ?"
+                       " AND filename = 'yard.jpg'", case) == 1
+    page.context.close()
+
+
+def test_two_devices_one_conflict_resolved_by_the_supervisor_third_merges(browser: Browser,
+                                                                         site):
+    email = field_worker(site, "Tam Twice")
+    [case] = site["store"].write_sync(seed_cases, person_id(site, email), 1, "TWO")
+    first, second, third = (device(browser, site, email) for _ in range(3))
+    for page in (first, second, third):
+        pull_all(page, 1)
+        page.context.set_offline(True)
+        open_case(page, case)
+    edit_field(first, "Hazards", "Broken glass in the yard")
+    edit_field(second, "Hazards", "Aggressive dog")
+    edit_field(third, "Access notes", "Key with the neighbour at 4")
+    for page in (first, second, third):
+        page.context.set_offline(False)
+        page.get_by_role("button", name="Sync now").click()
+        waiting_is_empty(page)
+    assert count(site, "SELECT count(*) FROM case_items WHERE case_id = ? AND kind = "
+                       "'conflict'", case) == 1
+    assert field_value(site, case, "hazards") == "Broken glass in the yard"
+    assert field_value(site, case, "access_notes") == "Key with the neighbour at 4"
+    for page in (first, second):
+        sync_now(page)
+        conflicts = page.locator("[data-tb-field-conflicts]")
+        expect(conflicts).to_contain_text("Aggressive dog")
+        expect(conflicts).to_contain_text("Broken glass in the yard")
+    # The supervisor sees it on their list and keeps the second device's value.
+    office = signed_in_context(browser, site["url"], site["store"], EH_MANAGER).new_page()
+    office.set_default_timeout(10_000)
+    office.goto(f"{site['url']}/staff/conflicts")
+    office.locator("#open-conflicts").get_by_role("link").first.click()
+    section = office.locator("#conflicts")
+    expect(section).to_contain_text("Aggressive dog")
+    section.locator("label", has_text="The field worker's value: Aggressive dog").click()
+    section.get_by_role("button", name="Continue").click()
+    expect(office.locator("h1")).to_have_text("Check the value to keep")
+    office.get_by_role("button", name="Keep this value").click()
+    expect(office.locator("#conflicts")).to_contain_text("chosen by Shona Health")
+    assert field_value(site, case, "hazards") == "Aggressive dog"
+    for page in (first, second):
+        sync_now(page)
+        expect(page.locator("[data-tb-field-conflicts]")).to_contain_text(
+            "A supervisor chose a value.")
+    for context in {p.context for p in (first, second, third, office)}:
+        context.close()
 
 
 def reassign(office: Page, url: str, case_id: str, officer: str) -> None:
