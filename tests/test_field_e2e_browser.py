@@ -162,7 +162,17 @@ def test_offline_visit_note_photo_and_edit_arrive_once(browser: Browser, site):
     assert field_value(site, case, "risk_level") == "high"
     assert count(site, "SELECT count(*) FROM attachments WHERE request_id = ?"
                        " AND filename = 'yard.jpg'", case) == 1
+    # The office sees the visit and the note on the timeline, the photo as a file.
+    office = signed_in_context(browser, site["url"], site["store"], EH_MANAGER).new_page()
+    office.goto(f"{site['url']}/staff/requests/{case}")
+    visit_entry = office.locator(".tb-timeline__item", has_text="Speakers against the party")
+    expect(visit_entry).to_contain_text("Visit recorded in the field")
+    expect(visit_entry).to_contain_text("By: Owen Offline")
+    expect(visit_entry.locator(f'a[href^="/staff/requests/{case}/files/"]').first).to_be_visible()
+    expect(office.locator(".tb-timeline__item", has_text="Note from the field")).to_contain_text(
+        "Neighbour at number 3 confirms it.")
     page.context.close()
+    office.context.close()
 
 
 def test_two_devices_one_conflict_resolved_by_the_supervisor_third_merges(browser: Browser,
