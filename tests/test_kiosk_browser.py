@@ -17,6 +17,7 @@ from server.db import kiosks
 from server.db.clock import iso_in
 from server.db.staff import create_invite
 from server.kiosk.device import KIOSK_COOKIE, kiosk_cookie_value
+from tests.notify_support import wait_until
 from tests.passkey_authenticator import sign_in_with_new_passkey, staff_id
 from tests.test_auth_browser import authenticator
 
@@ -77,6 +78,11 @@ def test_hub_staff_enrol_a_kiosk_with_a_passkey_and_it_stays_in_its_journey(
     enrolled = [k for k in store.read_sync(kiosks.listing, "dalkeith") if k.label == "Front desk"]
     assert len(enrolled) == 1 and device["client_id"] == enrolled[0].client_id
     assert device["hub_name"] == "Dalkeith Library" and device["client_token"]
+    # heartbeat.js reports what the kiosk has waiting (nothing yet) with its token.
+    reported = wait_until(lambda: [k for k in store.read_sync(kiosks.listing, "dalkeith")
+                                   if k.client_id == device["client_id"] and k.status_at],
+                          what="the kiosk's status report")
+    assert reported[0].waiting == 0
     cookie = next(c for c in page.context.cookies() if c["name"] == KIOSK_COOKIE)
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     # Language first, each in its own name; then the services; all large, none leaving.

@@ -54,7 +54,8 @@ self.addEventListener('fetch', (event) => {
         event.respondWith(networkFirstPage(event));
     } else if (url.pathname.startsWith('/static/')) {
         event.respondWith(serveStatic(request));
-    } else if (url.pathname.startsWith('/forms/') || url.pathname === '/manifest.webmanifest') {
+    } else if (url.pathname.startsWith('/forms/') || url.pathname === '/manifest.webmanifest'
+        || url.pathname === '/kiosk/seal-key.json') {
         event.respondWith(networkFirstData(request));
     }
     // Anything else (htmx fragments, /sync/, /app/) goes to the network untouched.
