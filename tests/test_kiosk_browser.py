@@ -127,4 +127,15 @@ def test_ask_for_help_reaches_the_hub_view_at_once(page: Page, live_world: Any) 
     item.get_by_role("button", name="On my way").click()
     page.goto(f"{url}/kiosk/help")
     expect(page.get_by_text("Morag Hub is on their way to help you.")).to_be_visible()
+    # Assisted mode: the code the kiosk shows, entered on the hub page; the kiosk (asking
+    # again every 4 s) then says who is helping and asks for consent.
+    page.get_by_role("link", name="When they arrive, show them a code").click()
+    code = page.locator(".tb-kiosk-code [aria-hidden]").inner_text()
+    staff_page.get_by_label("Code shown on the kiosk").fill(code)
+    staff_page.get_by_role("button", name="Join").click()
+    expect(staff_page.get_by_text("You are now helping at the kiosk.")).to_be_visible()
+    expect(page.get_by_text("Morag Hub from Dalkeith Library is helping you.")).to_be_visible(
+        timeout=10_000)
+    page.get_by_role("button", name="Yes, they may fill in answers for me").click()
+    expect(page.get_by_text("You said they may fill in answers for you.")).to_be_visible()
     hub.close()
