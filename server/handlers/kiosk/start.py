@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from server.auth.session import sign_out
+from server.db import kiosk_help
 from server.journeys.catalogue import SERVICE_TEXT
 from server.kiosk.device import kiosk_of
 from server.rendering import renderer
@@ -40,6 +41,8 @@ async def finish(request: Request) -> Response:
     nothing: only a kiosk is shared like this."""
     if await kiosk_of(request) is None:
         return RedirectResponse("/kiosk", 303)
+    # The visit's assisted session ends with it: the next person is nobody's to help.
+    await request.app.state.store.write(kiosk_help.end_sessions, session_id(request))
     await sign_out(request, "kiosk_finish")  # clears the session, ending any sign-in
     session_id(request)  # a fresh id: nothing of the last person's session is reachable
     return RedirectResponse("/kiosk", 303)
