@@ -115,3 +115,29 @@ def test_offline_kiosk_submission_is_sealed_receipted_and_delivered_once(
     kept = json.loads(page.evaluate(EVERY_RECORD)["tolbooth-kiosk/sealed"])
     assert [set(k) & {"ciphertext", "epk", "iv"} for k in kept] == [set()]
     assert kept[0]["reference"] == made.reference
+
+
+OVERFLOW = """() => {
+    const width = document.documentElement.clientWidth;
+    const out = [...document.querySelectorAll('main *')].filter((el) => {
+        const box = el.getBoundingClientRect();
+        return box.width > 0 && (box.right > width + 0.5 || box.left < -0.5);
+    }).map((el) => el.outerHTML.slice(0, 80));
+    return { out, scroll: document.documentElement.scrollWidth, width };
+}"""
+
+
+@pytest.mark.parametrize("width", [302, 794], ids=["80mm-roll", "a4"])
+def test_receipt_prints_whole_on_a_receipt_roll_and_on_a4(page: Page, base_url: str, width):
+    from server.forms.references import new_reference
+    reference = new_reference("MLC")
+    page.set_viewport_size({"width": width, "height": 1000})
+    page.emulate_media(media="print")
+    page.goto(f"{base_url}/kiosk/receipt?code={reference}")
+    expect(page.locator(".tb-receipt__code")).to_have_text(reference)
+    expect(page.locator("svg.tb-receipt__qr")).to_be_visible()
+    expect(page.locator(".tb-print-button")).to_be_hidden()
+    found = page.evaluate(OVERFLOW)
+    assert found["out"] == [] and found["scroll"] <= found["width"], found
+    qr = page.locator("svg.tb-receipt__qr").bounding_box()
+    assert qr is not None and qr["width"] >= 140  # about 40 mm: scannable from paper
