@@ -24,6 +24,9 @@ from server.handlers.admin import feedback as feedback_admin
 from server.handlers.admin import home as admin_home
 from server.handlers.admin import staff as staff_admin
 from server.handlers.field import app as field_app
+from server.handlers.kiosk import enrol as kiosk_enrol
+from server.handlers.kiosk import help as kiosk_help
+from server.handlers.kiosk import manage as kiosk_manage
 from server.handlers.kiosk import receipts as kiosk_receipts
 from server.handlers.kiosk import start as kiosk_start
 from server.handlers.public import (
@@ -47,14 +50,17 @@ from server.handlers.public import (
     updates,
 )
 from server.handlers.staff import assignment as staff_assignment
+from server.handlers.staff import conflicts as staff_conflicts
 from server.handlers.staff import dashboard as staff_dashboard
+from server.handlers.staff import devices as staff_devices
 from server.handlers.staff import duplicates as staff_duplicates
 from server.handlers.staff import files as staff_files
+from server.handlers.staff import hub as staff_hub
 from server.handlers.staff import hub_held as staff_hub_held
 from server.handlers.staff import queue as staff_queue
 from server.handlers.staff import requests as staff_requests
 from server.handlers.staff import tracking_links as staff_tracking_links
-from server.handlers.sync import clients, pull, push, uploads
+from server.handlers.sync import clients, kiosk_status, pull, push, uploads
 from server.web.static import StaticAssets
 
 POST = ["POST"]
@@ -187,11 +193,32 @@ def kiosk() -> list[BaseRoute]:
         Route("/kiosk", kiosk_start.start_page, name="kiosk"),
         Route("/kiosk/services", kiosk_start.services_page, name="kiosk_services"),
         Route("/kiosk/finish", kiosk_start.finish, methods=POST, name="kiosk_finish"),
+        # "Ask for help" and assisted mode: on a kiosk only (404 elsewhere).
+        Route("/kiosk/help", kiosk_help.help_page, name="kiosk_help"),
+        Route("/kiosk/help", kiosk_help.ask_help, methods=POST, name="kiosk_help_ask"),
+        Route("/kiosk/assist", kiosk_help.assist_page, name="kiosk_assist"),
+        Route("/kiosk/assist/consent", kiosk_help.consent, methods=POST,
+              name="kiosk_assist_consent"),
+        # Setting one up: hub staff or an admin, signed in with a passkey just now.
+        Route("/kiosk/enrol", require(HUB, kiosk_enrol.enrol_page), name="kiosk_enrol"),
+        Route("/kiosk/enrol", require(HUB, kiosk_enrol.enrol), methods=POST,
+              name="kiosk_enrol_send"),
     ]
 
 
 def staff() -> list[BaseRoute]:
     return [
+        # Library hubs (issue 13): hub staff their own hub, admins every hub.
+        Route("/staff/hub", require(HUB, staff_hub.hub_page), name="staff_hub"),
+        Route("/staff/hub/help/{help_id}", require(HUB, staff_hub.answer_help), methods=POST,
+              name="staff_hub_help"),
+        Route("/staff/hub/join", require(HUB, staff_hub.join), methods=POST,
+              name="staff_hub_join"),
+        Route("/staff/kiosks", require(HUB, kiosk_manage.manage_page), name="staff_kiosks"),
+        Route("/staff/kiosks/timing", require(HUB, kiosk_manage.save_timing), methods=POST,
+              name="staff_kiosks_timing"),
+        Route("/staff/kiosks/{client_id}/revoke", require(HUB, kiosk_manage.revoke),
+              methods=POST, name="staff_kiosk_revoke"),
         Route("/staff/inbox", require(OFFICERS, staff_requests.inbox), name="staff_inbox"),
         # Issue 12: saved views, bulk changes (checked first), the workload.
         Route("/staff/inbox/views", require(OFFICERS, staff_queue.save_view), methods=POST,
@@ -208,6 +235,18 @@ def staff() -> list[BaseRoute]:
               name="staff_dashboard_figures"),
         Route("/staff/dashboard/requests.csv",
               require(MANAGERS, staff_dashboard.requests_csv), name="staff_dashboard_requests"),
+        # Issue 14: conflicts from the field, for managers of the service and admins.
+        Route("/staff/conflicts", require(MANAGERS, staff_conflicts.conflicts_page),
+              name="staff_conflicts"),
+        Route("/staff/requests/{request_id}/conflicts/{conflict_id}",
+              require(MANAGERS, staff_conflicts.resolve), methods=POST,
+              name="staff_resolve_conflict"),
+        # Issue 14: a manager's service's field devices, revoked when lost.
+        Route("/staff/devices", require(MANAGERS, staff_devices.devices_page),
+              name="staff_devices"),
+        Route("/staff/devices/{client_id}/revoke",
+              require(MANAGERS, staff_devices.revoke_device), methods=POST,
+              name="staff_revoke_device"),
         Route("/staff/teams/{team_id}/members", require(MANAGERS, staff_queue.team_member),
               methods=POST, name="staff_team_member"),
         Route("/staff/requests/{request_id}", require(OFFICERS, staff_requests.request_page),
@@ -325,6 +364,9 @@ def sync() -> list[BaseRoute]:
         Route("/sync/v1/clients", clients.register_client, methods=POST,
               name="sync_register_client"),
         Route("/sync/v1/push", push.push, methods=POST, name="sync_push"),
+        # A kiosk reports what it has waiting to send (issue 13).
+        Route("/sync/v1/kiosk/status", kiosk_status.report_status, methods=POST,
+              name="sync_kiosk_status"),
         # Protocol 2: a field device pulls its person's cases (bearer token, no cookie).
         Route("/sync/v1/pull", pull.pull, name="sync_pull"),
         Route("/sync/v1/uploads", uploads.tus_options, methods=["OPTIONS"],

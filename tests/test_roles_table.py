@@ -32,6 +32,7 @@ MANAGERS = {*roles.MANAGERS, roles.ADMIN}
 PLANNING = {roles.PLANNING_OFFICER, roles.PLANNING_MANAGER, roles.ADMIN}
 SIGNED_IN = set(roles.ROLES)
 RULERS = {*roles.MANAGERS, roles.ADMIN}
+HUBS = {roles.HUB_STAFF, roles.ADMIN}
 NO_FILE = "00000000-0000-4000-8000-000000000000"
 
 
@@ -117,6 +118,26 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("GET", "/kiosk"): ("/kiosk", None, everyone(200)),
     ("GET", "/kiosk/services"): ("/kiosk/services", None, everyone(303)),
     ("POST", "/kiosk/finish"): ("/kiosk/finish", {}, everyone(303)),
+    ("GET", "/kiosk/help"): ("/kiosk/help", None, everyone(303)),
+    ("POST", "/kiosk/help"): ("/kiosk/help", {}, everyone(404)),
+    ("GET", "/kiosk/assist"): ("/kiosk/assist", None, everyone(404)),
+    ("POST", "/kiosk/assist/consent"): ("/kiosk/assist/consent", {"consent": "yes"},
+                                        everyone(404)),
+    # Setting one up, the hub's view and kiosk management: hub staff and admins.
+    ("GET", "/kiosk/enrol"): ("/kiosk/enrol", None, only(HUBS, 200, 303)),
+    ("POST", "/kiosk/enrol"): ("/kiosk/enrol", {}, only(HUBS, 400, 403)),
+    ("GET", "/staff/hub"): ("/staff/hub", None, only(HUBS, 200, 303)),
+    ("POST", "/staff/hub/help/{help_id}"): ("/staff/hub/help/9999", {"status": "done"},
+                                            only(HUBS, 404, 403)),
+    ("POST", "/staff/hub/join"): ("/staff/hub/join", {"code": ""}, only(HUBS, 400, 403)),
+    ("GET", "/staff/kiosks"): ("/staff/kiosks", None, only(HUBS, 200, 303)),
+    ("POST", "/staff/kiosks/timing"): ("/staff/kiosks/timing",
+                                       {"hub": "dalkeith", "idle_seconds": "7"},
+                                       only(HUBS, 400, 403)),
+    ("POST", "/staff/kiosks/{client_id}/revoke"): ("/staff/kiosks/nothing/revoke", {},
+                                                   only(HUBS, 404, 403)),
+    ("POST", "/sync/v1/kiosk/status"): ("/sync/v1/kiosk/status", {"json": {}},
+                                        everyone(401)),
     ("GET", "/manifest.webmanifest"): ("/manifest.webmanifest", None, everyone(200)),
     ("GET", "/sw.js"): ("/sw.js", None, everyone(200)),
     ("GET", "/offline"): ("/offline", None, everyone(200)),
@@ -208,6 +229,15 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
                                               only(MANAGERS, 200, 303)),
     ("GET", "/staff/dashboard/requests.csv"): ("/staff/dashboard/requests.csv", None,
                                                only(MANAGERS, 200, 303)),
+    # Issue 14: conflicts from the field, for managers and admins; none on this request.
+    ("GET", "/staff/conflicts"): ("/staff/conflicts", None, only(MANAGERS, 200, 303)),
+    ("POST", "/staff/requests/{request_id}/conflicts/{conflict_id}"): (
+        "/staff/requests/{request}/conflicts/nothing", {"choice": "server"},
+        only({roles.PLANNING_MANAGER, roles.ADMIN}, 404, 403)),
+    # Issue 14: a manager's service's field devices; an unknown one is not theirs (404).
+    ("GET", "/staff/devices"): ("/staff/devices", None, only(MANAGERS, 200, 303)),
+    ("POST", "/staff/devices/{client_id}/revoke"): ("/staff/devices/nothing/revoke", {},
+                                                    only(MANAGERS, 404, 403)),
     # Team members: managers (of the team's service) and admins; a team of nobody's: 400.
     ("POST", "/staff/teams/{team_id}/members"): (
         "/staff/teams/no-such-team/members", {"staff": "nobody"},
@@ -322,6 +352,10 @@ SOCIAL_WORK: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         only(SOCIAL, 404, 303)),
     ("POST", "/staff/requests/{request_id}/tasks/{task_id}/done"): (
         "/staff/requests/{social}/tasks/999/done", {}, only(SOCIAL, 404, 403)),
+    # Issue 14: choosing a conflict's value is the social work manager's alone.
+    ("POST", "/staff/requests/{request_id}/conflicts/{conflict_id}"): (
+        "/staff/requests/{social}/conflicts/nothing", {"choice": "server"},
+        only({roles.SOCIAL_WORK_MANAGER}, 404, 403)),
     ("POST", "/staff/requests/{request_id}/tracking-links/stop"): (
         "/staff/requests/{social}/tracking-links/stop", {}, only(SOCIAL, 303, 403)),
     ("POST", "/staff/requests/{request_id}/take"): ("/staff/requests/{social}/take", {},

@@ -20,6 +20,8 @@ import HidePage from '@scottish-government/design-system/src/components/hide-thi
 import NotificationBanner from '@scottish-government/design-system/src/components/notification-banner/notification-banner';
 import SiteNavigation from '@scottish-government/design-system/src/components/site-navigation/site-navigation';
 import skipLinks from '@scottish-government/design-system/src/components/skip-links/skip-links';
+import { keepEnrolment } from './kiosk/enrol.js';
+import { startHeartbeat } from './kiosk/heartbeat.js';
 import { initField } from './field/loader.js';
 import { initLocation } from './location.js';
 import { initOutbox } from './outbox/loader.js';
@@ -285,6 +287,8 @@ function focusNewContent(event) {
 
 function start() {
     initAll(document);
+    keepEnrolment(document);
+    startHeartbeat();
     initOutbox();
     initField();
     document.addEventListener('htmx:afterSettle', focusNewContent);

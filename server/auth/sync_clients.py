@@ -9,6 +9,7 @@ from server.db import sync_clients
 from server.db.sync_clients import SyncClient
 from server.errors import SyncRateLimited, SyncUnauthorized
 from server.web import ratelimit
+from sync.field_messages import CaseMutation, FieldPush
 from sync.messages import Push
 
 
@@ -35,19 +36,21 @@ async def authenticate(request: Request) -> SyncClient:
     return client
 
 
-def new_mutations(last: int, pushed: Push) -> int:
-    """How many of the push's mutations would be applied now: the run after `last`
-    (replays are not new; the batch stops at a gap)."""
-    expected = last + 1
+def new_mutations(last: int, pushed: Push | FieldPush) -> int:
+    """How many new requests the push would create now: the run after `last` (replays
+    are not new; the batch stops at a gap). A field device's case work is not counted."""
+    expected, fresh = last + 1, 0
     for mutation in pushed.mutations:
         if mutation.mutation_id == expected:
             expected += 1
+            fresh += not isinstance(mutation, CaseMutation)
         elif mutation.mutation_id > expected:
             break
-    return expected - last - 1
+    return fresh
 
 
-def limit_creates(request: Request, client_id: str, last: int, pushed: Push) -> None:
+def limit_creates(request: Request, client_id: str, last: int,
+                  pushed: Push | FieldPush) -> None:
     """New requests per client per hour (issue 10: one script pushed 100 in 0.04 s and
     buried the inbox). Counted before the write, all or none, so a push over the cap is
     refused whole (429 rate_limited_creates) and nothing in it is applied."""
