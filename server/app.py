@@ -21,6 +21,7 @@ from server.forms.registry import FormRegistry
 from server.i18n import LocaleMiddleware
 from server.journeys.expiry import purge_periodically
 from server.journeys.steps import RESERVED_PAGE_IDS
+from server.kiosk.device import KioskMiddleware
 from server.notify.sender import Sender
 from server.rendering import Renderer, make_environment
 from server.routes import routes
@@ -90,6 +91,7 @@ def create_app(settings: Settings, store: Store | None = None,
                    session_cookie=SESSION_COOKIE, same_site="lax",
                    https_only=settings.https, max_age=None),
         Middleware(AuthMiddleware),
+        Middleware(KioskMiddleware),
         Middleware(CsrfMiddleware, origin=settings.origin,
                    max_body_bytes=settings.max_body_bytes),
     ]

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from server import htmx, i18n
+from server.kiosk.device import current_kiosk
 from server.web import navigation
 from server.web.csrf import csrf_token
 from server.web.static import StaticAssets
@@ -70,6 +71,7 @@ class Renderer:
 
     def context(self, request: Request, extra: dict[str, Any]) -> dict[str, Any]:
         code = locale_of(request)
+        kiosk = current_kiosk(request)
         text = i18n.Gettext(code, autoescape=True)
         lang = i18n.language(code)
         return {
@@ -88,7 +90,9 @@ class Renderer:
             "current_path": request.url.path + (f"?{request.url.query}" if request.url.query
                                                 and request.method == "GET" else ""),
             "person": request.scope.get("state", {}).get("person"),
-            "header_links": navigation.visible(request, navigation.HEADER),
+            # On a kiosk: no header links (nothing that leaves the kiosk journey).
+            "header_links": [] if kiosk else navigation.visible(request, navigation.HEADER),
+            "kiosk": kiosk,
             **extra,
         }
 
@@ -105,11 +109,13 @@ class Renderer:
             html = self._title(template, full) + render_block(self.env, template, block, full)
         else:
             html = self.env.get_template(template).render(full)
+        if full["kiosk"] is not None:
+            html = autofill_off(html)
         response = HTMLResponse(html, status_code=status_code)
         # The language comes from a cookie or Accept-Language: caches must key on both.
         response.headers["Content-Language"] = full["lang"].code
         response.headers["Vary"] = "Accept-Language, Cookie"
-        if public and full["person"] is None:
+        if public and full["person"] is None and full["kiosk"] is None:
             response.headers["Cache-Control"] = "no-cache"
         if block:
             htmx.vary(response)
@@ -123,6 +129,18 @@ class Renderer:
         if context.get("has_errors"):
             title = f"{context['gettext']('Error:')} {title}"
         return f"<title>{title} – {escape(self.site['council_name'])}</title>\n"
+
+
+_AUTOCOMPLETE = re.compile(r'\sautocomplete="[^"]*"')
+_FORM_TAG = re.compile(r"<form\b(?![^>]*\sautocomplete=)")
+
+
+def autofill_off(html: str) -> str:
+    """On a kiosk no browser may remember or offer what one person typed to the next:
+    every form and field gets autocomplete="off" (only there: elsewhere autofill helps,
+    WCAG 1.3.5)."""
+    html = _AUTOCOMPLETE.sub(' autocomplete="off"', html)
+    return _FORM_TAG.sub('<form autocomplete="off"', html)
 
 
 _EXTENDS = re.compile(r"""{%-?\s*extends\s+["']([^"']+)["']""")

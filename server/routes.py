@@ -23,6 +23,7 @@ from server.handlers.admin import (
 from server.handlers.admin import feedback as feedback_admin
 from server.handlers.admin import home as admin_home
 from server.handlers.admin import staff as staff_admin
+from server.handlers.kiosk import start as kiosk_start
 from server.handlers.public import (
     app_shell,
     check,
@@ -50,14 +51,14 @@ from server.handlers.staff import files as staff_files
 from server.handlers.staff import queue as staff_queue
 from server.handlers.staff import requests as staff_requests
 from server.handlers.staff import tracking_links as staff_tracking_links
-from server.handlers.sync import clients, push, uploads
+from server.handlers.sync import clients, pull, push, uploads
 from server.web.static import StaticAssets
 
 POST = ["POST"]
 
 
 def routes(assets: StaticAssets) -> list[BaseRoute]:
-    return [*public(), *account(), *staff(), *admin(), *sync(), *app(assets)]
+    return [*public(), *account(), *kiosk(), *staff(), *admin(), *sync(), *app(assets)]
 
 
 def public() -> list[BaseRoute]:
@@ -172,6 +173,16 @@ def account() -> list[BaseRoute]:
         Route("/account/phone/verify/{token}", phone.phone_link_page, name="phone_link"),
         Route("/account/phone/verify/{token}", require(RESIDENTS, phone.phone_link_use),
               methods=POST, name="phone_link_use"),
+    ]
+
+
+def kiosk() -> list[BaseRoute]:
+    # Kiosks at library hubs (issue 13): the browser is a kiosk by its tb_kiosk cookie
+    # (kiosk/device.py); the people using one are not signed in.
+    return [
+        Route("/kiosk", kiosk_start.start_page, name="kiosk"),
+        Route("/kiosk/services", kiosk_start.services_page, name="kiosk_services"),
+        Route("/kiosk/finish", kiosk_start.finish, methods=POST, name="kiosk_finish"),
     ]
 
 
@@ -301,6 +312,8 @@ def sync() -> list[BaseRoute]:
         Route("/sync/v1/clients", clients.register_client, methods=POST,
               name="sync_register_client"),
         Route("/sync/v1/push", push.push, methods=POST, name="sync_push"),
+        # Protocol 2: a field device pulls its person's cases (bearer token, no cookie).
+        Route("/sync/v1/pull", pull.pull, name="sync_pull"),
         Route("/sync/v1/uploads", uploads.tus_options, methods=["OPTIONS"],
               name="sync_uploads_options"),
         Route("/sync/v1/uploads", uploads.tus_create, methods=POST, name="sync_upload_create"),

@@ -109,6 +109,11 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
                                                   {"json": {}}, everyone(401)),
     # Development (localhost, no SMTP, no Notify, as here): open; 404 anywhere else.
     ("GET", "/dev/outbox"): ("/dev/outbox", None, everyone(200)),
+    # Kiosks (issue 13): none of these browsers is one, so /kiosk says so, the services
+    # step goes back to it and Finish changes nothing.
+    ("GET", "/kiosk"): ("/kiosk", None, everyone(200)),
+    ("GET", "/kiosk/services"): ("/kiosk/services", None, everyone(303)),
+    ("POST", "/kiosk/finish"): ("/kiosk/finish", {}, everyone(303)),
     ("GET", "/manifest.webmanifest"): ("/manifest.webmanifest", None, everyone(200)),
     ("GET", "/sw.js"): ("/sw.js", None, everyone(200)),
     ("GET", "/offline"): ("/offline", None, everyone(200)),
@@ -122,6 +127,7 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         "/sync/v1/clients", {"json": {"protocol": 1, "kind": "personal", "app_version": "t"}},
         everyone(201)),
     ("POST", "/sync/v1/push"): ("/sync/v1/push", {"json": {}}, everyone(401)),
+    ("GET", "/sync/v1/pull"): ("/sync/v1/pull?protocol=2", None, everyone(401)),
     ("OPTIONS", "/sync/v1/uploads"): ("/sync/v1/uploads", None, everyone(204)),
     ("POST", "/sync/v1/uploads"): ("/sync/v1/uploads", {"json": {}}, everyone(401)),
     ("PATCH", "/sync/v1/uploads/{upload_id}"): ("/sync/v1/uploads/nothing", None,

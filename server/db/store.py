@@ -12,12 +12,15 @@ import asyncio
 import os
 import sqlite3
 import threading
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlite_utils
+
+from server.db.clock import now_iso
 
 T = TypeVar("T")
 
@@ -35,7 +38,42 @@ def connect(path: Path) -> sqlite_utils.Database:
     # FULL: a transaction we acknowledged survives power loss, not only a crash.
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
-    return sqlite_utils.Database(conn)
+    db = sqlite_utils.Database(conn)
+    db.feed_txn = register_feed_functions(conn)  # type: ignore[attr-defined]
+    return db
+
+
+class _Txn:
+    """The token of the connection's current write transaction, for the change feed's
+    triggers (migration 0018): the first feed row a transaction writes allocates a feed
+    position under this token, the later ones find it. `transaction` renews it at each
+    BEGIN; outside one (autocommit) every call is a new token, so a position is never
+    shared with an earlier transaction."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.token = ""
+
+    def current(self) -> str:
+        if not self.conn.in_transaction or not self.token:
+            return uuid.uuid4().hex
+        return self.token
+
+    def renew(self) -> None:
+        self.token = uuid.uuid4().hex
+
+
+def register_feed_functions(conn: sqlite3.Connection) -> _Txn:
+    txn = _Txn(conn)
+    conn.create_function("tb_txn", 0, txn.current)
+    conn.create_function("tb_now", 0, now_iso)
+    return txn
+
+
+def new_transaction(db: sqlite_utils.Database) -> None:
+    txn = getattr(db, "feed_txn", None)
+    if txn is not None:
+        txn.renew()
 
 
 def make_private(path: Path) -> None:
@@ -53,6 +91,7 @@ def make_private(path: Path) -> None:
 def transaction(db: sqlite_utils.Database, fn: Callable[..., T], *args: Any) -> T:
     """Run fn(db, *args) in one BEGIN IMMEDIATE transaction."""
     db.execute("BEGIN IMMEDIATE")
+    new_transaction(db)
     try:
         result = fn(db, *args)
     except BaseException:

@@ -21,9 +21,10 @@ class SyncClient:
 
 
 def register(db: sqlite_utils.Database, kind: str, app_version: str,
-             registered_by: str | None, replaces: str | None = None) -> SyncClient:
+             registered_by: str | None, replaces: str | None = None,
+             hub_id: str | None = None) -> SyncClient:
     """`replaces`: the client this app had before, proven by its token (checked by the
-    caller); only one of the same kind counts."""
+    caller); only one of the same kind counts. `hub_id`: a kiosk's library hub."""
     client_id = str(uuid.uuid4())
     now = now_iso()
     if replaces is not None:
@@ -31,8 +32,8 @@ def register(db: sqlite_utils.Database, kind: str, app_version: str,
         replaces = replaces if row is not None and row[0] == kind else None
     db.execute(
         "INSERT INTO sync_clients (id, kind, registered_by, created_at, app_version,"
-        " last_seen, replaces) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [client_id, kind, registered_by, now, app_version, now, replaces])
+        " last_seen, replaces, hub_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [client_id, kind, registered_by, now, app_version, now, replaces, hub_id])
     if registered_by is not None:  # a staff action: setting up a shared device
         audit.record(db, registered_by, "sync_client_registered", f"sync_client:{client_id}",
                      {"kind": kind})

@@ -9,7 +9,8 @@ from server.auth import roles
 from server.auth.session import current_person, load_person
 from server.auth.signed_links import make_sync_token, read_sync_token
 from server.auth.sync_clients import limit_address
-from server.db import sync_clients
+from server.db import staff, sync_clients
+from server.db.field_devices import FIELD_ROLES
 from server.errors import KindNotAllowed, SyncRateLimited
 from server.web import csrf, ratelimit
 from server.web.sync_io import json_response, read_body, read_message
@@ -17,7 +18,7 @@ from sync.messages import PROTOCOL, parse_registration
 
 # Who may set up a shared device: kiosks at a hub, field devices for field work.
 KIND_ROLES = {"kiosk": (roles.HUB_STAFF, roles.ADMIN),
-              "field": (roles.FIELD_WORKER, roles.ADMIN)}
+              "field": FIELD_ROLES}
 MAX_REGISTRATION_BYTES = 4096
 
 
@@ -33,6 +34,17 @@ async def _registered_by(request: Request, kind: str) -> str | None:
         raise KindNotAllowed()
     csrf.check_cookie_call(request, request.app.state.settings.origin)
     return str(person.actor)
+
+
+async def _hub(request: Request, kind: str, registered_by: str | None) -> str | None:
+    """A kiosk belongs to the hub of the member of staff who set it up (as at
+    /kiosk/enrol, issue 13); an admin with no hub sets up one bound to none, which is
+    not a kiosk of any hub until enrolled there."""
+    if kind != "kiosk" or registered_by is None:
+        return None
+    member = await request.app.state.store.read(staff.by_id,
+                                                registered_by.removeprefix("staff:"))
+    return member.hub_id if member is not None else None
 
 
 def replaced(request: Request, token: str | None) -> str | None:
@@ -52,7 +64,8 @@ async def register_client(request: Request) -> Response:
     registered_by = await _registered_by(request, registration.kind)
     client = await request.app.state.store.write(
         sync_clients.register, registration.kind, registration.app_version, registered_by,
-        replaced(request, registration.replaces))
+        replaced(request, registration.replaces),
+        await _hub(request, registration.kind, registered_by))
     token = make_sync_token(request.app.state.settings.secret_key, client.id, client.token_version)
     return json_response({"protocol": PROTOCOL, "client_id": client.id, "client_token": token,
                   "last_mutation_id": client.last_mutation_id}, 201)
