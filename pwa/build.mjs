@@ -38,7 +38,7 @@ const sgds = join(modules, '@scottish-government', 'design-system');
 
 // Gzipped size budgets in bytes: the build fails above them.
 const BUDGETS = {
-    'build/tolbooth.css': 16 * 1024,
+    'build/tolbooth.css': 17 * 1024, // 16 KB until the kiosk styles (issue 13)
     'build/tolbooth.js': 12 * 1024,
     'build/outbox.js': 16 * 1024, // lazily loaded; most of it is the form interpreter
     'build/sw.js': 12 * 1024,

@@ -23,6 +23,7 @@ from server.handlers.admin import (
 from server.handlers.admin import feedback as feedback_admin
 from server.handlers.admin import home as admin_home
 from server.handlers.admin import staff as staff_admin
+from server.handlers.kiosk import idle as kiosk_idle
 from server.handlers.kiosk import start as kiosk_start
 from server.handlers.public import (
     app_shell,
@@ -183,6 +184,8 @@ def kiosk() -> list[BaseRoute]:
         Route("/kiosk", kiosk_start.start_page, name="kiosk"),
         Route("/kiosk/services", kiosk_start.services_page, name="kiosk_services"),
         Route("/kiosk/finish", kiosk_start.finish, methods=POST, name="kiosk_finish"),
+        # The time-out warning, open (hub staff's preview; the audit's way to it).
+        Route("/kiosk/time-out", kiosk_idle.idle_preview, name="kiosk_idle_preview"),
     ]
 
 

@@ -114,6 +114,7 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("GET", "/kiosk"): ("/kiosk", None, everyone(200)),
     ("GET", "/kiosk/services"): ("/kiosk/services", None, everyone(303)),
     ("POST", "/kiosk/finish"): ("/kiosk/finish", {}, everyone(303)),
+    ("GET", "/kiosk/time-out"): ("/kiosk/time-out", None, everyone(200)),
     ("GET", "/manifest.webmanifest"): ("/manifest.webmanifest", None, everyone(200)),
     ("GET", "/sw.js"): ("/sw.js", None, everyone(200)),
     ("GET", "/offline"): ("/offline", None, everyone(200)),
