@@ -38,10 +38,12 @@ const sgds = join(modules, '@scottish-government', 'design-system');
 
 // Gzipped size budgets in bytes: the build fails above them.
 const BUDGETS = {
-    'build/tolbooth.css': 17 * 1024, // 16 KB until the kiosk styles (issue 13)
+    // 18 KiB since issues 13/14 (kiosk and field layouts share the one stylesheet).
+    'build/tolbooth.css': 18 * 1024,
     'build/tolbooth.js': 12 * 1024,
     'build/outbox.js': 16 * 1024, // lazily loaded; most of it is the form interpreter
     'build/sw.js': 12 * 1024,
+    'build/field.js': 16 * 1024, // the field app, loaded on /field only
 };
 // What the service worker keeps as the app shell: a change to any of these (or to the
 // worker) makes a new build version, hence a new worker and new cache names.
@@ -145,6 +147,21 @@ async function scripts() {
     });
     if (outbox.errors.length || outbox.warnings.length) {
         throw new Error('esbuild reported problems in the outbox bundle (see above)');
+    }
+    // The field app (scripts/field/app.js): loaded by scripts/field/loader.js on /field only.
+    const field = await esbuild.build({
+        entryPoints: [join(root, 'scripts', 'field', 'app.js')],
+        outfile: join(buildDir, 'field.js'),
+        bundle: true,
+        format: 'iife',
+        globalName: 'TolboothField',
+        minify: true,
+        target: 'es2020',
+        platform: 'browser',
+        logLevel: 'warning',
+    });
+    if (field.errors.length || field.warnings.length) {
+        throw new Error('esbuild reported problems in the field bundle (see above)');
     }
     const tracking = Object.keys(result.metafile.inputs).filter((input) => /tracking/.test(input));
     if (tracking.length) {

@@ -7,7 +7,7 @@ role table in tests/test_roles_table.py pins every one).
 
 from starlette.routing import BaseRoute, Mount, Route
 
-from server.auth.access import ADMINS, MANAGERS, OFFICERS, RESIDENTS, SIGNED_IN, require
+from server.auth.access import ADMINS, HUB, MANAGERS, OFFICERS, RESIDENTS, SIGNED_IN, require
 from server.handlers.account import passkeys, phone, sign_in
 from server.handlers.account import requests as my_requests
 from server.handlers.account import updates as my_updates
@@ -23,7 +23,11 @@ from server.handlers.admin import (
 from server.handlers.admin import feedback as feedback_admin
 from server.handlers.admin import home as admin_home
 from server.handlers.admin import staff as staff_admin
+from server.handlers.field import app as field_app
+from server.handlers.kiosk import enrol as kiosk_enrol
+from server.handlers.kiosk import help as kiosk_help
 from server.handlers.kiosk import idle as kiosk_idle
+from server.handlers.kiosk import manage as kiosk_manage
 from server.handlers.kiosk import start as kiosk_start
 from server.handlers.public import (
     app_shell,
@@ -49,17 +53,19 @@ from server.handlers.staff import assignment as staff_assignment
 from server.handlers.staff import dashboard as staff_dashboard
 from server.handlers.staff import duplicates as staff_duplicates
 from server.handlers.staff import files as staff_files
+from server.handlers.staff import hub as staff_hub
 from server.handlers.staff import queue as staff_queue
 from server.handlers.staff import requests as staff_requests
 from server.handlers.staff import tracking_links as staff_tracking_links
-from server.handlers.sync import clients, pull, push, uploads
+from server.handlers.sync import clients, kiosk_status, pull, push, uploads
 from server.web.static import StaticAssets
 
 POST = ["POST"]
 
 
 def routes(assets: StaticAssets) -> list[BaseRoute]:
-    return [*public(), *account(), *kiosk(), *staff(), *admin(), *sync(), *app(assets)]
+    return [*public(), *account(), *kiosk(), *staff(), *admin(), *field(), *sync(),
+            *app(assets)]
 
 
 def public() -> list[BaseRoute]:
@@ -186,11 +192,32 @@ def kiosk() -> list[BaseRoute]:
         Route("/kiosk/finish", kiosk_start.finish, methods=POST, name="kiosk_finish"),
         # The time-out warning, open (hub staff's preview; the audit's way to it).
         Route("/kiosk/time-out", kiosk_idle.idle_preview, name="kiosk_idle_preview"),
+        # "Ask for help" and assisted mode: on a kiosk only (404 elsewhere).
+        Route("/kiosk/help", kiosk_help.help_page, name="kiosk_help"),
+        Route("/kiosk/help", kiosk_help.ask_help, methods=POST, name="kiosk_help_ask"),
+        Route("/kiosk/assist", kiosk_help.assist_page, name="kiosk_assist"),
+        Route("/kiosk/assist/consent", kiosk_help.consent, methods=POST,
+              name="kiosk_assist_consent"),
+        # Setting one up: hub staff or an admin, signed in with a passkey just now.
+        Route("/kiosk/enrol", require(HUB, kiosk_enrol.enrol_page), name="kiosk_enrol"),
+        Route("/kiosk/enrol", require(HUB, kiosk_enrol.enrol), methods=POST,
+              name="kiosk_enrol_send"),
     ]
 
 
 def staff() -> list[BaseRoute]:
     return [
+        # Library hubs (issue 13): hub staff their own hub, admins every hub.
+        Route("/staff/hub", require(HUB, staff_hub.hub_page), name="staff_hub"),
+        Route("/staff/hub/help/{help_id}", require(HUB, staff_hub.answer_help), methods=POST,
+              name="staff_hub_help"),
+        Route("/staff/hub/join", require(HUB, staff_hub.join), methods=POST,
+              name="staff_hub_join"),
+        Route("/staff/kiosks", require(HUB, kiosk_manage.manage_page), name="staff_kiosks"),
+        Route("/staff/kiosks/timing", require(HUB, kiosk_manage.save_timing), methods=POST,
+              name="staff_kiosks_timing"),
+        Route("/staff/kiosks/{client_id}/revoke", require(HUB, kiosk_manage.revoke),
+              methods=POST, name="staff_kiosk_revoke"),
         Route("/staff/inbox", require(OFFICERS, staff_requests.inbox), name="staff_inbox"),
         # Issue 12: saved views, bulk changes (checked first), the workload.
         Route("/staff/inbox/views", require(OFFICERS, staff_queue.save_view), methods=POST,
@@ -308,6 +335,15 @@ def admin() -> list[BaseRoute]:
     ]
 
 
+def field() -> list[BaseRoute]:
+    # The field app (issue 14): open to all, like /outbox, because the service worker keeps
+    # a clean copy of it; signed out it offers sign-in. What it does goes through /sync/v1
+    # with the device's token, set up by a field worker (handlers/sync/clients.py).
+    return [
+        Route("/field", field_app.field_app, name="field_app"),
+    ]
+
+
 def sync() -> list[BaseRoute]:
     # Sync v1 (sync/PROTOCOL.md): apps authenticate with a client token, not a cookie, so
     # these need no CSRF token; the handlers check the token and rate limits.
@@ -315,6 +351,9 @@ def sync() -> list[BaseRoute]:
         Route("/sync/v1/clients", clients.register_client, methods=POST,
               name="sync_register_client"),
         Route("/sync/v1/push", push.push, methods=POST, name="sync_push"),
+        # A kiosk reports what it has waiting to send (issue 13).
+        Route("/sync/v1/kiosk/status", kiosk_status.report_status, methods=POST,
+              name="sync_kiosk_status"),
         # Protocol 2: a field device pulls its person's cases (bearer token, no cookie).
         Route("/sync/v1/pull", pull.pull, name="sync_pull"),
         Route("/sync/v1/uploads", uploads.tus_options, methods=["OPTIONS"],

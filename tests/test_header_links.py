@@ -67,6 +67,8 @@ def test_each_role_sees_the_links_its_routes_allow(world: dict[str, Any]):
     assert seen[ANON] == {"/services", "/track", "/sign-in"}
     assert seen[roles.RESIDENT] == {"/services", "/track", "/account"}
     assert seen[roles.PLANNING_OFFICER] == {"/services", "/track", "/staff/inbox", "/account"}
+    # Issue 13: hub staff have their hub's view (admins reach it from the admin page).
+    assert seen[roles.HUB_STAFF] == {"/services", "/track", "/staff/hub", "/account"}
     assert seen[roles.ADMIN] == {"/services", "/track", "/staff/inbox", "/staff/dashboard",
                                  "/admin", "/account"}
     # Issue 12: the dashboard is for managers (their service) and admins.

@@ -32,6 +32,7 @@ MANAGERS = {*roles.MANAGERS, roles.ADMIN}
 PLANNING = {roles.PLANNING_OFFICER, roles.PLANNING_MANAGER, roles.ADMIN}
 SIGNED_IN = set(roles.ROLES)
 RULERS = {*roles.MANAGERS, roles.ADMIN}
+HUBS = {roles.HUB_STAFF, roles.ADMIN}
 NO_FILE = "00000000-0000-4000-8000-000000000000"
 
 
@@ -81,6 +82,9 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("GET", "/forms/{journey}/{file}"): ("/forms/noise-complaint/v1.en.json", None,
                                          everyone(200)),
     ("GET", "/outbox"): ("/outbox", None, everyone(200)),
+    # The field app: open to all (its clean copy is kept offline); signed out or in a
+    # role that cannot set up a field device, it says so, and holds no case.
+    ("GET", "/field"): ("/field", None, everyone(200)),
     ("GET", "/track"): ("/track", None, everyone(200)),
     ("POST", "/track"): ("/track", {}, everyone(200)),
     ("GET", "/track/{token}"): ("/track/not-a-token", None, everyone(404)),
@@ -115,6 +119,26 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("GET", "/kiosk/services"): ("/kiosk/services", None, everyone(303)),
     ("POST", "/kiosk/finish"): ("/kiosk/finish", {}, everyone(303)),
     ("GET", "/kiosk/time-out"): ("/kiosk/time-out", None, everyone(200)),
+    ("GET", "/kiosk/help"): ("/kiosk/help", None, everyone(303)),
+    ("POST", "/kiosk/help"): ("/kiosk/help", {}, everyone(404)),
+    ("GET", "/kiosk/assist"): ("/kiosk/assist", None, everyone(404)),
+    ("POST", "/kiosk/assist/consent"): ("/kiosk/assist/consent", {"consent": "yes"},
+                                        everyone(404)),
+    # Setting one up, the hub's view and kiosk management: hub staff and admins.
+    ("GET", "/kiosk/enrol"): ("/kiosk/enrol", None, only(HUBS, 200, 303)),
+    ("POST", "/kiosk/enrol"): ("/kiosk/enrol", {}, only(HUBS, 400, 403)),
+    ("GET", "/staff/hub"): ("/staff/hub", None, only(HUBS, 200, 303)),
+    ("POST", "/staff/hub/help/{help_id}"): ("/staff/hub/help/9999", {"status": "done"},
+                                            only(HUBS, 404, 403)),
+    ("POST", "/staff/hub/join"): ("/staff/hub/join", {"code": ""}, only(HUBS, 400, 403)),
+    ("GET", "/staff/kiosks"): ("/staff/kiosks", None, only(HUBS, 200, 303)),
+    ("POST", "/staff/kiosks/timing"): ("/staff/kiosks/timing",
+                                       {"hub": "dalkeith", "idle_seconds": "7"},
+                                       only(HUBS, 400, 403)),
+    ("POST", "/staff/kiosks/{client_id}/revoke"): ("/staff/kiosks/nothing/revoke", {},
+                                                   only(HUBS, 404, 403)),
+    ("POST", "/sync/v1/kiosk/status"): ("/sync/v1/kiosk/status", {"json": {}},
+                                        everyone(401)),
     ("GET", "/manifest.webmanifest"): ("/manifest.webmanifest", None, everyone(200)),
     ("GET", "/sw.js"): ("/sw.js", None, everyone(200)),
     ("GET", "/offline"): ("/offline", None, everyone(200)),

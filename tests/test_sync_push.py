@@ -147,7 +147,7 @@ def refused(response, status, reason):
 
 
 @pytest.mark.parametrize("change, reason", [
-    (lambda b: b.update(protocol=2), "unknown_protocol"),
+    (lambda b: b.update(protocol=3), "unknown_protocol"),
     (lambda b: b.update(extra=1), "unknown_field"),
     (lambda b: b.pop("app_version"), "missing_field"),
     (lambda b: b.update(mutations={}), "wrong_type"),
@@ -169,6 +169,17 @@ def test_bad_push_is_refused_with_a_reason_and_changes_nothing(device, store, ch
     response = device.http.post("/sync/v1/push", content=json.dumps(body),
                                 headers=device.auth)
     refused(response, 400, reason)
+    assert counts(store) == before
+
+
+def test_a_protocol_2_push_from_a_device_that_is_not_a_field_device_is_refused(device, store):
+    """Protocol 2 is a field device's (sync/PROTOCOL.md): a personal app's is 403."""
+    body = push_body(device.client_id, mutation(1))
+    body["protocol"] = 2
+    before = counts(store)
+    response = device.http.post("/sync/v1/push", content=json.dumps(body),
+                                headers=device.auth)
+    refused(response, 403, "kind_not_allowed")
     assert counts(store) == before
 
 

@@ -20,6 +20,9 @@ import HidePage from '@scottish-government/design-system/src/components/hide-thi
 import NotificationBanner from '@scottish-government/design-system/src/components/notification-banner/notification-banner';
 import SiteNavigation from '@scottish-government/design-system/src/components/site-navigation/site-navigation';
 import skipLinks from '@scottish-government/design-system/src/components/skip-links/skip-links';
+import { keepEnrolment } from './kiosk/enrol.js';
+import { startHeartbeat } from './kiosk/heartbeat.js';
+import { initField } from './field/loader.js';
 import { initLocation } from './location.js';
 import { initOutbox } from './outbox/loader.js';
 import { forgetSentDraft, mirrorDraft } from './outbox/mirror.js';
@@ -288,7 +291,10 @@ function focusNewContent(event) {
 
 function start() {
     initAll(document);
+    keepEnrolment(document);
+    startHeartbeat();
     initOutbox();
+    initField();
     document.addEventListener('htmx:afterSettle', focusNewContent);
     keepLanguageLinksCurrent();
     // htmx fires htmx:load for every piece of content it swaps in.

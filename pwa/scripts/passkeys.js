@@ -171,7 +171,9 @@ function initContainer(container) {
         say(container, container.dataset.messageWorking);
         try {
             const result = signingIn ? await authenticate(container) : await register(container);
-            window.location.assign(result.redirect);
+            // data-tb-redirect: a page that asked to sign in again (a fresh session, as
+            // /kiosk/enrol needs) goes back there, not to the usual landing page.
+            window.location.assign(container.dataset.tbRedirect || result.redirect);
         } catch (error) {
             say(container, explain(container, error));
             button.disabled = false;

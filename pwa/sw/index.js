@@ -2,9 +2,10 @@
 // /sw.js with scope "/"). This file only wires events to the files that do the work, one
 // concern each: precache.js (app shell), forms_precache.js (form pages in the person's
 // language), pages.js (navigations), cleanup.js (old caches), update.js (offered
-// updates), outbox.js (sending what was queued offline). Every waitUntil gets the
+// updates), outbox.js (sending what was queued offline), field.js (the field device's sync). Every waitUntil gets the
 // promise of the whole job.
 import { deleteOldCaches } from './cleanup.js';
+import { handleFieldMessage, handleFieldSync } from './field.js';
 import { handlePagesMessage, precachePages, rememberedLanguage } from './forms_precache.js';
 import { handleMessage as handleOutboxMessage, handleSync } from './outbox.js';
 import { networkFirstData, networkFirstPage } from './pages.js';
@@ -75,7 +76,8 @@ self.addEventListener('fetch', (event) => {
 });
 
 self.addEventListener('message', (event) => {
-    if (handleUpdateMessage(event) || handlePagesMessage(event) || handleKioskMessage(event)) {
+    if (handleUpdateMessage(event) || handlePagesMessage(event) || handleFieldMessage(event) ||
+        handleKioskMessage(event)) {
         return;
     }
     handleOutboxMessage(event);
@@ -83,5 +85,5 @@ self.addEventListener('message', (event) => {
 
 self.addEventListener('sync', (event) => {
     // The outbox's tag: a kiosk's pending Finish goes first (outbox.js awaits it).
-    handleSync(event, flushFinish);
+    if (!handleFieldSync(event)) handleSync(event, flushFinish);
 });

@@ -23,6 +23,7 @@ OFFICERS = (roles.PLANNING_OFFICER, roles.ENVIRONMENTAL_HEALTH_OFFICER,
             roles.SOCIAL_WORK_OFFICER, *roles.MANAGERS, roles.ADMIN)
 ADMINS = (roles.ADMIN,)
 MANAGERS = (*roles.MANAGERS, roles.ADMIN)  # managers of a service, and admins
+HUB = (roles.HUB_STAFF, roles.ADMIN)  # kiosks and help at library hubs (issue 13)
 
 # The service each officer role works for; admins see every service (None) except
 # the special category records below.

@@ -13,7 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from server.auth.access import SERVICE_OF_ROLE, may_reassign
-from server.auth.roles import LABELS
+from server.auth.roles import FIELD_WORKER, LABELS
 from server.casework import actions
 from server.casework.status import OPEN_STATUSES, STATUS
 from server.db import audit, teams
@@ -45,6 +45,18 @@ NO_CHANGE = _("Nothing would change")
 
 def roles_of_service(service: str) -> list[str]:
     return [role for role, own in SERVICE_OF_ROLE.items() if own == service]
+
+
+# Field workers visit homes and premises for these services (issue 14): a request of
+# one may be assigned to them, and they may be in its teams, as its officers may.
+FIELD_SERVICES = ("environmental-health", "planning")
+
+
+def assignable_roles(service: str) -> list[str]:
+    """Who may hold a request of the service: its officers and managers, and field
+    workers where the service has field work. Never field workers for social work."""
+    extra = [FIELD_WORKER] if service in FIELD_SERVICES else []
+    return [*roles_of_service(service), *extra]
 
 
 def team_name(team_id: str | None, stored: str | None = None) -> Any:
@@ -94,7 +106,7 @@ def assignment_problem(db: sqlite_utils.Database, current: StoredRequest, role: 
         if team is None or team.service != current.service:
             return Refused("team", NO_SUCH_TEAM)
     if assignee is not None:
-        officers = teams.staff_with_roles(db, roles_of_service(current.service))
+        officers = teams.staff_with_roles(db, assignable_roles(current.service))
         if assignee not in {s.id for s in officers}:
             return Refused("assignee", NO_SUCH_OFFICER)
     # Anyone may take an unassigned request, or change their own; moving it away from
@@ -160,7 +172,7 @@ def officer_label(text: Any, who: Staff) -> str:
 def assignment_view(db: sqlite_utils.Database, found: StoredRequest, staff_id: str,
                     role: str) -> dict[str, Any]:
     """What the request page shows and offers about who deals with the request."""
-    officers = teams.staff_with_roles(db, roles_of_service(found.service))
+    officers = teams.staff_with_roles(db, assignable_roles(found.service))
     service_teams = teams.for_service(db, found.service)
     assignee = next((s for s in officers if s.id == found.assignee), None)
     if assignee is None and found.assignee:
@@ -272,6 +284,8 @@ def workload(db: sqlite_utils.Database, service: str | None,
     counted with the reader's scope. Overdue waits for the working-day SLAs (sla.py)."""
     roles = [r for r, own in SERVICE_OF_ROLE.items()
              if own is not None and (service is None or own == service)]
+    if service is None or service in FIELD_SERVICES:
+        roles.append(FIELD_WORKER)
     officers = teams.staff_with_roles(db, roles)
     per_officer = {load.key: load.open for load in teams.open_load(
         db, service, OPEN_STATUSES, special_category, "assignee")}
@@ -282,7 +296,7 @@ def workload(db: sqlite_utils.Database, service: str | None,
         "officers": [(s, per_officer.get(s.id, 0)) for s in officers],
         "teams": [{"id": t.id, "name": team_name(t.id, t.name), "open": per_team.get(t.id, 0),
                    "members": members.get(t.id, []),
-                   "others": [s for s in officers if s.role in roles_of_service(t.service)
+                   "others": [s for s in officers if s.role in assignable_roles(t.service)
                               and s not in members.get(t.id, [])]}
                   for t in teams.for_service(db, service)],
         "unassigned": per_officer.get("", 0),
@@ -300,7 +314,7 @@ def change_membership(db: sqlite_utils.Database, team_id: str, staff_id: str,
     if team is None or (service is not None and team.service != service):
         return Refused("team", TEAM_OF_ANOTHER_SERVICE)
     if add:
-        officers = teams.staff_with_roles(db, roles_of_service(team.service))
+        officers = teams.staff_with_roles(db, assignable_roles(team.service))
         if staff_id not in {s.id for s in officers}:
             return Refused("member", NO_SUCH_OFFICER)
         teams.add_member(db, team_id, staff_id)

@@ -29,6 +29,7 @@ from server.db import staff as staff_db
 from server.db import teams as teams_db
 from server.db.attachments import Attachment
 from server.db.clock import parse_iso
+from server.db.kiosk_help import MADE_WITH_HELP
 from server.db.requests import Event
 from server.db.staff import Staff
 from server.i18n import lazy as _
@@ -56,6 +57,11 @@ AUTOMATIC_TITLES = {"tagged": _("Tag added: %(value)s"),
                     "duplicate_linked": _("Possible duplicate of %(value)s"),
                     "duplicate_merged": _("%(value)s was merged into this request"),
                     "duplicate_dismissed": _("Not a duplicate of %(value)s")}
+# A request made at a kiosk with a member of hub staff's help (issue 13): staff only.
+HELP_CONSENT = {True: _("They filled in answers for the resident, with the resident’s "
+                        "consent."),
+                False: _("The resident said they would fill in the answers themselves."),
+                None: _("The resident was not asked whether staff may fill in answers.")}
 # Texts residents send back (server/notify/callbacks.py) are information they added.
 BY_TEXT = ("resident:text", _("Information sent by text message"))
 
@@ -117,8 +123,33 @@ def _assignment_title(e: Event, history: History, text: i18n.Gettext) -> str:
     return text.gettext("Assigned to %(who)s", who=shown)
 
 
+def _help_detail(e: Event) -> dict[str, Any]:
+    try:
+        detail = json.loads(e.message or "{}")
+    except ValueError:
+        return {}
+    return detail if isinstance(detail, dict) else {}
+
+
+def _help_title(e: Event, history: History, text: i18n.Gettext) -> str:
+    who = history.staff.get(e.actor.removeprefix("staff:"))
+    return text.gettext("Made with help from %(name)s at %(hub)s",
+                        name=who.name if who else text.gettext(COUNCIL_OFFICER),
+                        hub=str(_help_detail(e).get("hub", "")))
+
+
+def _message(e: Event, text: i18n.Gettext) -> str | None:
+    if e.kind == MADE_WITH_HELP:
+        return text.gettext(HELP_CONSENT.get(_help_detail(e).get("consent"), HELP_CONSENT[None]))
+    if e.kind in (ASSIGNED, PRIORITY_CHANGED, *AUTOMATIC_TITLES):
+        return None
+    return e.message
+
+
 def _title(e: Event, text: i18n.Gettext, for_staff: bool,
            history: History | None = None) -> str:
+    if e.kind == MADE_WITH_HELP and history is not None:
+        return _help_title(e, history, text)
     if e.kind == ASSIGNED and history is not None:
         return _assignment_title(e, history, text)
     if e.kind == PRIORITY_CHANGED:
@@ -150,8 +181,7 @@ def timeline(history: History, code: str, for_staff: bool = False) -> list[dict[
         "title": _title(e, text, for_staff, history),
         "by": _by(e.actor, history.staff, text, for_staff),
         "outcome": text.gettext(OUTCOMES.get(e.outcome, e.outcome)) if e.outcome else None,
-        "message": None if e.kind in (ASSIGNED, PRIORITY_CHANGED, *AUTOMATIC_TITLES)
-        else e.message,
+        "message": _message(e, text),
         "public": e.public,
         "actor": e.actor,
         "files": added.get(e.id, []),

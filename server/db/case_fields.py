@@ -107,3 +107,13 @@ def remove_item(db: sqlite_utils.Database, item_id: str) -> bool:
     cursor = db.execute("UPDATE case_items SET removed = 1, version = version + 1"
                         " WHERE id = ? AND removed = 0", [item_id])
     return cursor.rowcount == 1
+
+
+def photo_parent(db: sqlite_utils.Database, case_id: str, attachment_id: str
+                 ) -> tuple[str, str] | None:
+    """(kind, id) of the visit or note on this case that lists this photo slot."""
+    row = db.execute(
+        "SELECT kind, id FROM case_items WHERE case_id = ? AND kind IN ('note', 'visit')"
+        " AND removed = 0 AND EXISTS (SELECT 1 FROM json_each(data, '$.photos')"
+        " WHERE value = ?) LIMIT 1", [case_id, attachment_id]).fetchone()
+    return (row[0], row[1]) if row else None

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 import sqlite_utils
 
-from server.db import attachments, session_data
+from server.db import attachments, kiosk_help, session_data
 from server.db import requests as requests_db
 from server.db.clock import age, now_iso
 from server.forms.definition import Journey
@@ -54,16 +54,20 @@ class Submitted:
 
 def submit(db: sqlite_utils.Database, sid: str, journey: Journey, draft: Draft,
            cleaned: dict[str, Any], locale: str, make_reference: Any,
-           notices: OnArrival, signed_in: bool = False) -> Submitted:
+           notices: OnArrival, signed_in: bool = False, channel: str = "web") -> Submitted:
     """Store the request, its files, its first event and its acknowledgement, and close
     the draft: one transaction (the store's writer runs this whole function in one).
     Signed out, the contact details kept to offer again go too: the browser may be a
-    library's or a friend's, and the next person must not be offered them (issue 10)."""
+    library's or a friend's, and the next person must not be offered them (issue 10).
+    On a kiosk (`channel` "kiosk") a visit a member of hub staff joined records their
+    help on the request (issue 13)."""
     new = build_request(journey, cleaned, with_update_choice(draft.contact or {}),
-                        request_id=draft.submission_id, channel="web", locale=locale)
+                        request_id=draft.submission_id, channel=channel, locale=locale)
     created = requests_db.create_request(db, new, make_reference)
     if not created.duplicate:
         notices.requests_created(db, [(new, created.request.reference)])
+        if channel == "kiosk":
+            kiosk_help.record_assistance(db, sid, created.request.id)
     file_ids = [i for q in _file_questions(journey) for i in cleaned.get(q, [])]
     attachments.attach_to_request(db, sid, journey.journey, created.request.id, file_ids)
     session_data.delete(db, sid, draft_key(journey.journey))

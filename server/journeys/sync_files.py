@@ -8,12 +8,18 @@ import hashlib
 
 import sqlite_utils
 
-from server.db import Store, sync_slots, uploads
+from server.db import Store, case_fields, sync_slots, uploads
 from server.db import requests as requests_db
 from server.db.sync_slots import Slot
 from server.db.uploads import Upload
 from server.errors import FileRefused
-from server.journeys.files import CleanFile, UploadRejected, clean_upload_off_loop
+from server.journeys.field_photos import Thumbnail, make_thumbnail, measure
+from server.journeys.files import (
+    CleanFile,
+    UploadRejected,
+    clean_upload_off_loop,
+    decode_off_loop,
+)
 
 
 def _family(media_type: str) -> str:
@@ -37,14 +43,23 @@ async def finish(store: Store, upload: Upload, max_bytes: int) -> None:
     if refusal is not None:
         await store.write(uploads.discard, upload.id)
         raise FileRefused(message, code=refusal)
-    await store.write(_store_file, upload.id, slot, clean)
+    # A field worker's photo of a visit or note: its thumbnail reaches the devices.
+    parent = await store.read(case_fields.photo_parent, slot.request_id, slot.attachment_id)
+    small = None
+    if parent is not None:
+        small = measure(await decode_off_loop(make_thumbnail, clean.data))
+    await store.write(_store_file, upload.id, slot, clean, parent, small)
 
 
-def _store_file(db: sqlite_utils.Database, upload_id: str, slot: Slot, clean: CleanFile
+def _store_file(db: sqlite_utils.Database, upload_id: str, slot: Slot, clean: CleanFile,
+                parent: tuple[str, str] | None = None, small: Thumbnail | None = None
                 ) -> bool:
     request = requests_db.by_id(db, slot.request_id)
     assert request is not None  # a slot is made with its request, in one transaction
     filled = sync_slots.fill(db, slot, request.journey, clean.filename, clean.media_type,
                              hashlib.sha256(clean.data).hexdigest(), clean.data)
+    if filled and parent is not None and small is not None:
+        case_fields.add_item(db, "photo", slot.attachment_id, slot.request_id,
+                             small.as_item(parent[0], parent[1], slot.sha256))
     uploads.complete(db, upload_id)
     return filled

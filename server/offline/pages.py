@@ -41,9 +41,10 @@ COPY_PREFIX = "/app/copies"
 MARKER = "data-tb-offline-copy"
 MAIN_TAG = b'<main id="main-content"'
 # Pages that are the same for everyone, copied by calling their own handler. /outbox is
-# the outbox page (its list is filled in by the browser from IndexedDB); it is copied only
-# once a route answers it.
-PUBLIC_PAGES = ("/", "/services", "/help", "/privacy", "/accessibility", "/offline", "/outbox")
+# the outbox page (its list is filled in by the browser from IndexedDB), /field the field
+# app (likewise, from its encrypted store); each is copied only once a route answers it.
+PUBLIC_PAGES = ("/", "/services", "/help", "/privacy", "/accessibility", "/offline", "/outbox",
+                "/field")
 # A kiosk's worker also keeps its start pages (pwa/sw/kiosk.js): the same for everyone at
 # that hub, and where Finish lands offline.
 KIOSK_PAGES = ("/kiosk", "/kiosk/services")

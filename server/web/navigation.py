@@ -11,6 +11,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.routing import Route
 
+from server.auth import roles
 from server.auth.session import current_person
 from server.i18n import lazy as _
 
@@ -20,6 +21,9 @@ class Link:
     route: str  # the route's name in server/routes.py
     label: str  # marked with lazy(): translated where shown
     signed_out_only: bool = False  # "Sign in" answers signed-in people with a redirect
+    # Shown only to these roles, though the route lets more in (admins reach the hub
+    # view from the admin page: the header stays short).
+    only_for: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ HEADER = (
     Link("track", _("Track a request")),
     Link("staff_inbox", _("Inbox")),
     Link("staff_dashboard", _("Dashboard")),
+    Link("staff_hub", _("Library hub"), only_for=(roles.HUB_STAFF,)),
     Link("admin_home", _("Administration")),
     Link("account", _("Your account")),
     Link("sign_in", _("Sign in"), signed_out_only=True),
@@ -45,6 +50,8 @@ ADMIN = (
     Link("admin_audit", _("Audit log")),
     Link("admin_feedback", _("Feedback on the service")),
     Link("admin_devices", _("Devices")),
+    Link("staff_hub", _("Library hub")),
+    Link("staff_kiosks", _("Kiosks")),
     Link("admin_closures", _("Council closures")),
     Link("admin_replies", _("Templated replies")),
     Link("admin_rules", _("Automation rules")),
@@ -74,4 +81,5 @@ def visible(request: Request, links: tuple[Link, ...]) -> list[Shown]:
     routes = _page_routes(request.app)
     return [Shown(routes[link.route].path, link.label) for link in links
             if link.route in routes and allows(routes[link.route], role)
-            and not (link.signed_out_only and person is not None)]
+            and not (link.signed_out_only and person is not None)
+            and (link.only_for is None or role in link.only_for)]

@@ -79,6 +79,13 @@ def limits_for(settings: Settings) -> dict[str, Limit]:
         "continue_link_address": Limit(30, 3600),
         "continue_link_destination": Limit(3, 3600),
         "feedback_address": Limit(30, 3600),
+        # Kiosks (issue 13): "Ask for help" alerts a hub's staff, so a kiosk cannot flood
+        # them; assisted-session codes are six characters, so guesses are few per member
+        # of staff and per hub (a code is good for 15 minutes).
+        "kiosk_help": Limit(10, 600),
+        "kiosk_code_new": Limit(20, 900),
+        "assist_code_staff": Limit(10, 900),
+        "assist_code_hub": Limit(30, 900),
         "sync_client": Limit(settings.sync_rate_per_client, 60),
         "sync_address": Limit(settings.sync_rate_per_address, 60),
         # A script that signs up a client per push and floods the staff inbox (issue 10):

@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from server import i18n
 from server.auth import passkeys as ceremony
+from server.auth import roles
 from server.auth.access import OFFICERS
 from server.auth.session import current_person, sign_in
 from server.db import audit, people, session_data, staff
@@ -29,6 +30,8 @@ DEFAULT_NAME = _("My passkey")
 def landing(person_kind: str, role: str) -> str:
     if person_kind == "resident":
         return "/account/requests"
+    if role == roles.FIELD_WORKER:
+        return "/field"
     return "/staff/inbox" if role in OFFICERS else "/account"
 
 

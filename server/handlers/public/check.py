@@ -28,6 +28,7 @@ from server.journeys.submission import (
     take_confirmation,
     was_sent,
 )
+from server.kiosk.device import kiosk_of
 from server.rendering import locale_of, renderer
 from server.web.visitor_session import session_id
 
@@ -85,9 +86,10 @@ async def check_submit(request: Request) -> Response:
     if gap is not None:
         return RedirectResponse(f"/services/{journey.journey}/{gap}", 303)
     prefix = request.app.state.settings.council_prefix
+    channel = "kiosk" if await kiosk_of(request) is not None else "web"
     await store.write(submit, sid, journey, draft, cleaned, locale_of(request),
                       lambda: new_reference(prefix), request.app.state.arrivals,
-                      current_person(request) is not None)
+                      current_person(request) is not None, channel)
     return RedirectResponse(f"/services/{journey.journey}/done", 303)
 
 

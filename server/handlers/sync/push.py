@@ -9,22 +9,26 @@ from server.auth.sync_clients import authenticate
 from server.db import sync_ledger
 from server.errors import SyncRateLimited, SyncRefused
 from server.forms.references import reference_maker
+from server.handlers.sync.field_push import field_push
 from server.journeys.sync_check import check_submission
 from server.web import ratelimit
 from server.web.sync_io import json_response, read_body, read_message
+from sync.field_messages import CaseMutation, FieldPush, read_push
 from sync.messages import (
     MAX_PUSH_BYTES,
     Push,
-    parse_push,
 )
 
 
 async def push(request: Request) -> Response:
     client = await authenticate(request)
-    pushed = read_message(parse_push, await read_body(request, MAX_PUSH_BYTES))
+    # Protocol 1 as ever, or 2 (a field device's case work) when the body says so.
+    pushed = read_message(read_push, await read_body(request, MAX_PUSH_BYTES))
     if pushed.client_id != client.id:
         raise SyncRefused(code="client_mismatch")
     limit_creates(request, client.id, client.last_mutation_id, pushed)
+    if isinstance(pushed, FieldPush):
+        return await field_push(request, client.kind, pushed)
     state = request.app.state
     # Checked before the write transaction, so the single writer only writes.
     checks = {m.mutation_id: check_submission(state.forms, m,
@@ -37,19 +41,21 @@ async def push(request: Request) -> Response:
     return json_response(response)
 
 
-def new_mutations(last: int, pushed: Push) -> int:
-    """How many of the push's mutations would be applied now: the run after `last`
-    (replays are not new; the batch stops at a gap)."""
-    expected = last + 1
+def new_mutations(last: int, pushed: Push | FieldPush) -> int:
+    """How many new requests the push would create now: the run after `last` (replays
+    are not new; the batch stops at a gap). A field device's case work is not counted."""
+    expected, fresh = last + 1, 0
     for mutation in pushed.mutations:
         if mutation.mutation_id == expected:
             expected += 1
+            fresh += not isinstance(mutation, CaseMutation)
         elif mutation.mutation_id > expected:
             break
-    return expected - last - 1
+    return fresh
 
 
-def limit_creates(request: Request, client_id: str, last: int, pushed: Push) -> None:
+def limit_creates(request: Request, client_id: str, last: int,
+                  pushed: Push | FieldPush) -> None:
     """New requests per client per hour (issue 10: one script pushed 100 in 0.04 s and
     buried the inbox). Counted before the write, all or none, so a push over the cap is
     refused whole (429 rate_limited_creates) and nothing in it is applied."""

@@ -1,0 +1,218 @@
+// The field page (/field): which view shows, the forms, and when to sync. Everything it
+// shows it reads from the device (case_store.js, outbox.js); the server page only brings
+// the words, the visit form, and (signed in) the CSRF token to set the device up.
+import { caseCount, readRows, wipeCases } from './case_store.js';
+import { getMeta, transact } from './db.js';
+import { allItems, counts, openItem, queueWork, requeue } from './outbox.js';
+import { SYNC_TAG, setUpDevice, syncDevice, CHANNEL_NAME } from './sync.js';
+import { showErrors, clearErrors, visitQuestions } from './forms.js';
+import { caseEdits, noteFromText, visitFromForm } from './work.js';
+import { el, fill, renderCaseList, renderConflicts, renderFacts, renderOutbox, renderTimeline, when } from './view.js';
+
+const root = document.querySelector('[data-tb-field]');
+const words = JSON.parse(root.dataset.tbFieldWords);
+const labels = JSON.parse(root.dataset.tbFieldLabels);
+const visitForm = JSON.parse(root.dataset.tbVisitForm);
+const lang = root.dataset.tbFieldLang;
+const q = (selector) => root.querySelector(selector);
+const context = () => ({ words, labels, lang, clientId: state.client && state.client.client_id });
+const state = { client: null, rows: [], order: 'next_visit', syncing: false };
+
+function show(view) {
+    root.querySelectorAll('[data-tb-field-view]').forEach((section) => {
+        section.hidden = !(section.dataset.tbFieldView === view || (section.dataset.tbFieldView === 'outbox' && state.showOutbox));
+    });
+}
+
+function say(selector, text) {
+    q(selector).textContent = text;
+}
+
+async function openedItems() {
+    return Promise.all((await allItems()).map((item) => openItem(item).catch(() => ({ ...item, label: '' }))));
+}
+
+async function refreshStatus(extra) {
+    const { waiting, quarantined } = await counts();
+    const last = await getMeta('last_sync');
+    const parts = [fill(words.waiting, { count: waiting }), fill(words.quarantined, { count: quarantined }),
+        last ? fill(words.last_sync, { time: when(last, lang) }) : words.never_synced];
+    if (extra) parts.unshift(extra);
+    say('[data-tb-field-status]', parts.join(' · '));
+    const items = await openedItems();
+    renderOutbox(q('[data-tb-field-waiting]'), q('[data-tb-field-quarantined]'), items, { words });
+    return { waiting, quarantined };
+}
+
+async function refreshCases() {
+    state.rows = await readRows();
+    const cases = state.rows.filter((r) => r.kind === 'case').map((c) => ({
+        ...c, conflicts: state.rows.filter((r) => r.kind === 'conflict' && r.case_id === c.id && r.data.status === 'open').length,
+    }));
+    state.cases = cases;
+    q('[data-tb-field-empty]').hidden = cases.length > 0;
+    renderCaseList(q('[data-tb-field-cases]'), cases, state.order, context());
+}
+
+function showCase(caseId) {
+    const found = (state.cases || []).find((c) => c.id === caseId);
+    if (!found) { location.hash = ''; show('home'); return; }
+    state.caseId = caseId;
+    show('case');
+    const title = q('[data-tb-field-case-title]');
+    title.textContent = `${found.data.reference || ''} ${found.data.address || ''}`.trim();
+    renderFacts(q('[data-tb-field-facts]'), found.data, context());
+    renderConflicts(q('[data-tb-field-conflicts]'), state.rows, caseId, context());
+    renderTimeline(q('[data-tb-field-timeline]'), state.rows, caseId, context());
+    const edit = q('[data-tb-field-form="edit"]');
+    for (const name of ['risk_level', 'next_visit_on', 'access_notes', 'hazards', 'contact_phone']) {
+        edit.elements[name].value = found.data[name] === null || found.data[name] === undefined ? '' : found.data[name];
+    }
+    edit.elements.follow_up_needed.checked = Boolean(found.data.follow_up_needed);
+    title.focus();
+}
+
+async function route() {
+    const match = /^#case=(.+)$/.exec(location.hash);
+    state.client = await getMeta('client');
+    state.showOutbox = Boolean(state.client) || (await counts()).waiting + (await counts()).quarantined > 0;
+    if (!state.client) {
+        show(root.dataset.tbFieldCsrf ? 'setup' : (root.hasAttribute('data-tb-field-other') ? 'other' : 'signin'));
+        return;
+    }
+    say('[data-tb-field-device]', fill(words.set_up_done, { name: state.client.person || '' }));
+    q('[data-tb-field-sync]').hidden = false;
+    if (match) showCase(decodeURIComponent(match[1]));
+    else show('home');
+}
+
+async function sync({ announceProgress = false } = {}) {
+    if (state.syncing) return null;
+    state.syncing = true;
+    await refreshStatus(words.syncing);
+    try {
+        const summary = await syncDevice({ origin: location.origin, wait: false, onProgress: (p) => {
+            if (announceProgress) say('[data-tb-field-progress]', fill(words.progress, { cases: p.cases, size: size(p.bytes) }));
+        } });
+        if (summary && summary.revoked) say('[data-tb-field-alert]', words.revoked);
+        else if (summary && summary.retry) say('[data-tb-field-alert]', navigator.onLine ? words.sync_failed : words.offline);
+        if (announceProgress && summary && !summary.retry && summary.device) {
+            say('[data-tb-field-progress]', fill(words.download_done, { cases: await caseCount() }));
+        }
+        return summary;
+    } finally {
+        state.syncing = false;
+        await refreshCases();
+        await refreshStatus();
+        await route();
+    }
+}
+
+function size(bytes) {
+    const unit = bytes >= 1024 * 1024 ? ['megabyte', bytes / (1024 * 1024)] : ['kilobyte', bytes / 1024];
+    return new Intl.NumberFormat(lang, { style: 'unit', unit: unit[0], maximumFractionDigits: 1 }).format(unit[1]);
+}
+
+async function askBackgroundSync() {
+    try {
+        const registration = await navigator.serviceWorker.ready;
+        if (registration.sync) await registration.sync.register(SYNC_TAG);
+    } catch (error) { /* no Background Sync: online and page open still send */ }
+}
+
+async function queued(form, work) {
+    const photos = [...(form.elements.photos ? form.elements.photos.files : [])];
+    if (photos.some((file) => !/^image\/(jpeg|png|webp)$/.test(file.type))) {
+        showErrors(form, [{ field: 'photos', message: words.not_a_photo }], words);
+        return;
+    }
+    await queueWork({ ...work, photos });
+    form.reset();
+    clearErrors(form);
+    say('[data-tb-field-progress]', words.queued);
+    await refreshStatus();
+    askBackgroundSync();
+    if (navigator.onLine) sync();
+}
+
+function currentCase() {
+    return state.cases.find((c) => c.id === state.caseId);
+}
+
+const now = () => new Date().toISOString();
+
+async function submitted(event) {
+    const form = event.target.closest('[data-tb-field-form]');
+    if (!form) return;
+    event.preventDefault();
+    const held = currentCase();
+    const kind = form.dataset.tbFieldForm;
+    const label = `${held.data.reference || ''}`;
+    const data = Object.fromEntries(new FormData(form));
+    if (kind === 'visit') {
+        const made = visitFromForm(visitForm, data, { locale: lang, now: now(), words });
+        if (made.errors) { showErrors(form, made.errors, words); return; }
+        await queued(form, { entity: 'visit', op: 'create', caseId: held.id, payload: made.payload, label, formVersion: visitForm.version });
+    } else if (kind === 'note') {
+        const made = noteFromText(data.text || '', { locale: lang, now: now(), words });
+        if (made.errors) { showErrors(form, made.errors, words); return; }
+        await queued(form, { entity: 'note', op: 'create', caseId: held.id, payload: made.payload, label });
+    } else if (kind === 'edit') {
+        const made = caseEdits(held.data, data, { words });
+        if (made.errors) { showErrors(form, made.errors, words); return; }
+        if (!Object.keys(made.fields).length) { showErrors(form, [{ field: 'risk_level', message: words.no_changes }], words); return; }
+        await queued(form, { entity: 'case', op: 'update', caseId: held.id, baseVersion: held.version,
+            payload: { fields: made.fields, locale: lang, client_created_at: now() }, label });
+        showCase(held.id);
+    }
+}
+
+async function signingOut(event) {
+    event.preventDefault();
+    const form = event.target;
+    const { waiting, quarantined } = await counts();
+    if (waiting + quarantined > 0) {
+        say('[data-tb-field-signout-message]', fill(words.sign_out_refused, { count: waiting + quarantined }));
+        q('[data-tb-field-send-now]').hidden = false;
+        q('[data-tb-field-send-now]').focus();
+        return;
+    }
+    await wipeCases();
+    await transact(['meta'], 'readwrite', (s) => s.meta.delete('client'));
+    form.submit();
+}
+
+function start() {
+    q('[data-tb-field-visit-questions]').replaceChildren(...visitQuestions(visitForm, el));
+    root.addEventListener('submit', submitted);
+    document.querySelectorAll('form[action="/sign-out"]').forEach((form) => form.addEventListener('submit', signingOut));
+    q('[data-tb-field-setup]').addEventListener('click', async () => {
+        const result = await setUpDevice(location.origin, root.dataset.tbFieldCsrf, root.dataset.tbFieldPerson);
+        say('[data-tb-field-alert]', result.ok ? '' : (result.message || words.set_up_failed));
+        await route();
+        if (result.ok) q('[data-tb-field-download]').focus();
+    });
+    q('[data-tb-field-download]').addEventListener('click', () => sync({ announceProgress: true }));
+    q('[data-tb-field-sync]').addEventListener('click', () => sync());
+    q('[data-tb-field-send-now]').addEventListener('click', () => sync());
+    q('[data-tb-field-order]').addEventListener('change', (event) => { state.order = event.target.value; refreshCases(); });
+    q('[data-tb-field-back]').addEventListener('click', (event) => { event.preventDefault(); location.hash = ''; });
+    root.addEventListener('click', async (event) => {
+        const button = event.target.closest('[data-tb-field-requeue]');
+        if (!button) return;
+        await requeue(button.dataset.tbFieldRequeue);
+        say('[data-tb-field-progress]', words.requeued);
+        await refreshStatus();
+        if (navigator.onLine) sync();
+    });
+    window.addEventListener('hashchange', () => route());
+    window.addEventListener('online', () => sync());
+    if (typeof BroadcastChannel !== 'undefined') {
+        new BroadcastChannel(CHANNEL_NAME).onmessage = async (event) => {
+            if (event.data && event.data.type === 'synced' && !state.syncing) { await refreshCases(); await refreshStatus(); }
+        };
+    }
+    return refreshCases().then(refreshStatus).then(route).then(() => (navigator.onLine && state.client ? sync() : null));
+}
+
+export const ready = start();
