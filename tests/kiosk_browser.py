@@ -11,20 +11,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from server.auth.signed_links import make_sync_token
 from server.db import kiosks
 from server.kiosk.device import KIOSK_COOKIE, kiosk_cookie_value
 from tests.pwa_worker import wait_for_control, wait_until
 
 SESSION_COOKIE = "tolbooth_session"
 
-WRITE_DEVICE = """async ([clientId, hubId, hubName]) => {
+WRITE_DEVICE = """async ([clientId, token, hubId, hubName]) => {
     const db = await new Promise((ok, fail) => {
         const r = indexedDB.open('tolbooth-kiosk', 1);
         r.onupgradeneeded = () => { r.result.createObjectStore('device', { keyPath: 'key' });
                                     r.result.createObjectStore('sealed', { keyPath: 'id' }); };
         r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
     await new Promise((ok) => { const tx = db.transaction('device', 'readwrite');
-        tx.objectStore('device').put({ key: 'client', client_id: clientId, client_token: 't',
+        tx.objectStore('device').put({ key: 'client', client_id: clientId, client_token: token,
                                        hub_id: hubId, hub_name: hubName });
         tx.oncomplete = ok; });
     db.close(); }"""
@@ -63,21 +64,24 @@ EVERYTHING = """async () => {
     return JSON.stringify(out); }"""
 
 
-def enrol_kiosk(world: Any, hub: str = "dalkeith") -> str:
-    return world.store.write_sync(kiosks.enrol, hub, "Front desk", "test", "staff:test").id
+def enrol_kiosk(world: Any, hub: str = "dalkeith") -> tuple[str, str]:
+    """What POST /kiosk/enrol does (handlers/kiosk/enrol.py): the client and its token."""
+    client = world.store.write_sync(kiosks.enrol, hub, "Front desk", "test", "staff:test")
+    return client.id, make_sync_token(world.settings.secret_key, client.id,
+                                      client.token_version)
 
 
 def open_kiosk(browser: Any, base_url: str, world: Any, hub: str = "dalkeith") -> Any:
     """A new browser context enrolled as a kiosk of `hub`, on /kiosk, its worker in
     control with the kiosk's copies kept (what Finish lands on offline)."""
-    client_id = enrol_kiosk(world, hub)
+    client_id, token = enrol_kiosk(world, hub)
     context = browser.new_context(base_url=base_url, locale="en-GB")
     context.add_cookies([{"name": KIOSK_COOKIE, "url": base_url,
                           "value": kiosk_cookie_value(world.settings, client_id)}])
     page = context.new_page()
     page.goto("/kiosk")
     hub_name = world.store.read_sync(kiosks.kiosk, client_id).hub_name
-    page.evaluate(WRITE_DEVICE, [client_id, hub, hub_name])
+    page.evaluate(WRITE_DEVICE, [client_id, token, hub, hub_name])
     wait_for_control(page)
     page.reload()  # the page asks the worker for its pages again: now a kiosk's
     wait_until(lambda: page.evaluate(KIOSK_PAGES_KEPT), "the kiosk's copies kept")
