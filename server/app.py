@@ -22,6 +22,7 @@ from server.i18n import LocaleMiddleware
 from server.journeys.expiry import purge_periodically
 from server.journeys.steps import RESERVED_PAGE_IDS
 from server.kiosk.device import KioskMiddleware
+from server.kiosk.keys import RingFile
 from server.notify.sender import Sender
 from server.rendering import Renderer, make_environment
 from server.routes import routes
@@ -114,4 +115,5 @@ def create_app(settings: Settings, store: Store | None = None,
     app.state.sender = sender
     app.state.rate_limits = RateLimits(settings)
     app.state.renderer = Renderer(make_environment(), assets, site)
+    app.state.kiosk_keys = RingFile(settings.data_dir, settings.kiosk_key_grace_days)
     return app

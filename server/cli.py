@@ -1,4 +1,5 @@
-"""The `tolbooth` command: serve, migrate, seed, invite-staff, purge, restore."""
+"""The `tolbooth` command: serve, migrate, seed, invite-staff, purge, restore,
+rotate-kiosk-key."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from server import litestream
@@ -16,6 +18,7 @@ from server.db import seed as seeding
 from server.db.schema import migrate
 from server.db.staff import create_invite
 from server.forms.formats import email_address
+from server.kiosk import keys as kiosk_keys
 from server.settings import Settings, SettingsError
 
 T = TypeVar("T")
@@ -99,6 +102,14 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rotate_kiosk_key(settings: Settings, args: argparse.Namespace) -> int:
+    fresh = kiosk_keys.rotate(settings.data_dir, settings.kiosk_key_grace_days,
+                              datetime.now(UTC))
+    print(f"New kiosk sealing key {fresh.kid}. Keys before it still open what kiosks sealed "
+          f"to them for {settings.kiosk_key_grace_days} days.")
+    return 0
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     # Marks the child Litestream runs. Not a TOLBOOTH_* name: Settings.from_env refuses
     # unknown TOLBOOTH_* variables, and this is not a setting.
@@ -172,6 +183,9 @@ def parser() -> argparse.ArgumentParser:
     invite.set_defaults(run=cmd_invite_staff)
     sub.add_parser("purge", help="delete expired drafts, contact details and draft files "
                    "(the server also does this hourly)").set_defaults(run=cmd_purge)
+    sub.add_parser("rotate-kiosk-key", help="make a new key for kiosks to seal to (the old "
+                   "ones still open for TOLBOOTH_KIOSK_KEY_GRACE_DAYS)"
+                   ).set_defaults(run=cmd_rotate_kiosk_key)
     restore = sub.add_parser("restore", help="restore the database from its replica")
     restore.add_argument("--force", action="store_true", help="overwrite an existing database")
     restore.set_defaults(run=cmd_restore)

@@ -28,6 +28,7 @@ from server.handlers.kiosk import enrol as kiosk_enrol
 from server.handlers.kiosk import help as kiosk_help
 from server.handlers.kiosk import idle as kiosk_idle
 from server.handlers.kiosk import manage as kiosk_manage
+from server.handlers.kiosk import receipts as kiosk_receipts
 from server.handlers.kiosk import start as kiosk_start
 from server.handlers.public import (
     app_shell,
@@ -50,7 +51,9 @@ from server.handlers.public import (
     updates,
 )
 from server.handlers.staff import assignment as staff_assignment
+from server.handlers.staff import conflicts as staff_conflicts
 from server.handlers.staff import dashboard as staff_dashboard
+from server.handlers.staff import devices as staff_devices
 from server.handlers.staff import duplicates as staff_duplicates
 from server.handlers.staff import files as staff_files
 from server.handlers.staff import hub as staff_hub
@@ -64,8 +67,8 @@ POST = ["POST"]
 
 
 def routes(assets: StaticAssets) -> list[BaseRoute]:
-    return [*public(), *account(), *kiosk(), *staff(), *admin(), *field(), *sync(),
-            *app(assets)]
+    return [*public(), *account(), *kiosk(), *kiosk_outbox(), *staff(), *admin(), *field(),
+            *sync(), *app(assets)]
 
 
 def public() -> list[BaseRoute]:
@@ -234,6 +237,18 @@ def staff() -> list[BaseRoute]:
               name="staff_dashboard_figures"),
         Route("/staff/dashboard/requests.csv",
               require(MANAGERS, staff_dashboard.requests_csv), name="staff_dashboard_requests"),
+        # Issue 14: conflicts from the field, for managers of the service and admins.
+        Route("/staff/conflicts", require(MANAGERS, staff_conflicts.conflicts_page),
+              name="staff_conflicts"),
+        Route("/staff/requests/{request_id}/conflicts/{conflict_id}",
+              require(MANAGERS, staff_conflicts.resolve), methods=POST,
+              name="staff_resolve_conflict"),
+        # Issue 14: a manager's service's field devices, revoked when lost.
+        Route("/staff/devices", require(MANAGERS, staff_devices.devices_page),
+              name="staff_devices"),
+        Route("/staff/devices/{client_id}/revoke",
+              require(MANAGERS, staff_devices.revoke_device), methods=POST,
+              name="staff_revoke_device"),
         Route("/staff/teams/{team_id}/members", require(MANAGERS, staff_queue.team_member),
               methods=POST, name="staff_team_member"),
         Route("/staff/requests/{request_id}", require(OFFICERS, staff_requests.request_page),
@@ -363,6 +378,16 @@ def sync() -> list[BaseRoute]:
               name="sync_upload_offset"),
         Route("/sync/v1/uploads/{upload_id}", uploads.tus_patch, methods=["PATCH"],
               name="sync_upload_patch"),
+    ]
+
+
+def kiosk_outbox() -> list[BaseRoute]:
+    # Kiosks' encrypted outbox and receipts (issue 13): pages that hold nothing of a
+    # person, the same for everyone, so the service worker keeps clean copies of them.
+    return [
+        Route("/kiosk/seal-key.json", kiosk_receipts.seal_key, name="kiosk_seal_key"),
+        Route("/kiosk/receipt", kiosk_receipts.receipt_page, name="kiosk_receipt"),
+        Route("/kiosk/outbox", kiosk_receipts.outbox_page, name="kiosk_outbox"),
     ]
 
 

@@ -60,6 +60,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TOLBOOTH_SECRET_KEY", None,
             "Key that signs sessions, links and tokens (at least 32 characters). When unset, "
             "one is made on first start and kept in DATA_DIR/secret_key (mode 600)."),
+    Setting("TOLBOOTH_KIOSK_KEY_GRACE_DAYS", "30",
+            "Days a retired kiosk sealing key still opens what kiosks sealed to it before "
+            "`tolbooth rotate-kiosk-key` (an offline kiosk may hold items that long). After "
+            "that its private half is dropped and such an item is refused as key_retired, "
+            "kept for hub staff. The key pairs live in DATA_DIR/kiosk_keys.json (mode 600)."),
     Setting("TOLBOOTH_REPLICA_URL", None,
             "Litestream replica for the database: a directory path or file:// URL, or an "
             "s3:// (or other Litestream) URL. When set, `tolbooth serve` runs under "
@@ -186,6 +191,7 @@ class Settings:
     demo: bool = False
     staff_session_hours: int = 12
     resident_session_days: int = 30
+    kiosk_key_grace_days: int = 30
 
     @property
     def db_path(self) -> Path:
@@ -272,6 +278,7 @@ class Settings:
             staff_session_hours=_parse(need, "TOLBOOTH_STAFF_SESSION_HOURS", _positive_int),
             resident_session_days=_parse(need, "TOLBOOTH_RESIDENT_SESSION_DAYS",
                                          _positive_int),
+            kiosk_key_grace_days=_parse(need, "TOLBOOTH_KIOSK_KEY_GRACE_DAYS", _positive_int),
         )
 
 

@@ -142,6 +142,10 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("GET", "/manifest.webmanifest"): ("/manifest.webmanifest", None, everyone(200)),
     ("GET", "/sw.js"): ("/sw.js", None, everyone(200)),
     ("GET", "/offline"): ("/offline", None, everyone(200)),
+    # A kiosk's public key, receipt and outbox pages: nothing personal, kept offline.
+    ("GET", "/kiosk/seal-key.json"): ("/kiosk/seal-key.json", None, everyone(200)),
+    ("GET", "/kiosk/receipt"): ("/kiosk/receipt?code=LOCAL-7K3P-Q9X2", None, everyone(200)),
+    ("GET", "/kiosk/outbox"): ("/kiosk/outbox", None, everyone(200)),
     ("GET", "/app/precache/{lang}.json"): ("/app/precache/en.json", None, everyone(200)),
     # The same clean copy for everyone, whoever asks: nothing personal in it.
     ("GET", "/app/copies/{lang}/{path:path}"): ("/app/copies/en/services/noise-complaint",
@@ -219,6 +223,15 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
                                               only(MANAGERS, 200, 303)),
     ("GET", "/staff/dashboard/requests.csv"): ("/staff/dashboard/requests.csv", None,
                                                only(MANAGERS, 200, 303)),
+    # Issue 14: conflicts from the field, for managers and admins; none on this request.
+    ("GET", "/staff/conflicts"): ("/staff/conflicts", None, only(MANAGERS, 200, 303)),
+    ("POST", "/staff/requests/{request_id}/conflicts/{conflict_id}"): (
+        "/staff/requests/{request}/conflicts/nothing", {"choice": "server"},
+        only({roles.PLANNING_MANAGER, roles.ADMIN}, 404, 403)),
+    # Issue 14: a manager's service's field devices; an unknown one is not theirs (404).
+    ("GET", "/staff/devices"): ("/staff/devices", None, only(MANAGERS, 200, 303)),
+    ("POST", "/staff/devices/{client_id}/revoke"): ("/staff/devices/nothing/revoke", {},
+                                                    only(MANAGERS, 404, 403)),
     # Team members: managers (of the team's service) and admins; a team of nobody's: 400.
     ("POST", "/staff/teams/{team_id}/members"): (
         "/staff/teams/no-such-team/members", {"staff": "nobody"},
@@ -333,6 +346,10 @@ SOCIAL_WORK: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         only(SOCIAL, 404, 303)),
     ("POST", "/staff/requests/{request_id}/tasks/{task_id}/done"): (
         "/staff/requests/{social}/tasks/999/done", {}, only(SOCIAL, 404, 403)),
+    # Issue 14: choosing a conflict's value is the social work manager's alone.
+    ("POST", "/staff/requests/{request_id}/conflicts/{conflict_id}"): (
+        "/staff/requests/{social}/conflicts/nothing", {"choice": "server"},
+        only({roles.SOCIAL_WORK_MANAGER}, 404, 403)),
     ("POST", "/staff/requests/{request_id}/tracking-links/stop"): (
         "/staff/requests/{social}/tracking-links/stop", {}, only(SOCIAL, 303, 403)),
     ("POST", "/staff/requests/{request_id}/take"): ("/staff/requests/{social}/take", {},

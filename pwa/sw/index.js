@@ -53,7 +53,8 @@ function route(event, always) {
         return serveStatic(request);
     }
     if (request.method === 'GET' && (url.pathname.startsWith('/forms/') ||
-                                     url.pathname === '/manifest.webmanifest')) {
+                                     url.pathname === '/manifest.webmanifest' ||
+                                     url.pathname === '/kiosk/seal-key.json')) {
         return networkFirstData(request);
     }
     // Anything else (htmx fragments, /sync/, /app/, posts) goes to the network untouched.

@@ -39,6 +39,9 @@ SERVICE_OF_ROLE: dict[str, str | None] = {
 # Special category (social work) records: only these roles may read them. Not admins
 # (issue 10): running the service is not a reason to read a safeguarding record.
 SPECIAL_CATEGORY_READERS = (roles.SOCIAL_WORK_OFFICER, roles.SOCIAL_WORK_MANAGER)
+# The services whose requests a field worker may be assigned (issue 14): they visit homes
+# and premises. Social work is not one: its records are for social work roles only.
+FIELD_SERVICES = ("environmental-health", "planning")
 # Who may move a request from one officer to another (anyone may take an unassigned one).
 REASSIGNERS = (*roles.MANAGERS, roles.ADMIN)
 

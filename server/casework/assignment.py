@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
-from server.auth.access import SERVICE_OF_ROLE, may_reassign
+from server.auth.access import FIELD_SERVICES, SERVICE_OF_ROLE, may_reassign
 from server.auth.roles import FIELD_WORKER, LABELS
 from server.casework import actions
 from server.casework.status import OPEN_STATUSES, STATUS
@@ -47,14 +47,10 @@ def roles_of_service(service: str) -> list[str]:
     return [role for role, own in SERVICE_OF_ROLE.items() if own == service]
 
 
-# Field workers visit homes and premises for these services (issue 14): a request of
-# one may be assigned to them, and they may be in its teams, as its officers may.
-FIELD_SERVICES = ("environmental-health", "planning")
-
-
 def assignable_roles(service: str) -> list[str]:
-    """Who may hold a request of the service: its officers and managers, and field
-    workers where the service has field work. Never field workers for social work."""
+    """Who may hold a request of this service: its officers and managers, and field
+    workers where the service sends people out (issue 14); never social work for
+    anyone outside its roles (special category)."""
     extra = [FIELD_WORKER] if service in FIELD_SERVICES else []
     return [*roles_of_service(service), *extra]
 

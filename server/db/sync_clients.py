@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -65,6 +66,8 @@ class Device:
     last_seen: str
     app_version: str
     revoked_at: str | None
+    # Whose it is (issue 14): a field device pulls the cases of the person who set it up.
+    owner_role: str | None = None
 
 
 STAFF_BOUND = ("kiosk", "field")
@@ -75,13 +78,41 @@ def staff_bound(db: sqlite_utils.Database, limit: int = 500) -> list[Device]:
     residents' own phones are not listed (they hold no one else's data)."""
     rows = db.execute(
         "SELECT c.id, c.kind, c.registered_by, s.name, c.created_at, c.last_seen,"
-        " c.app_version, c.revoked_at FROM sync_clients c LEFT JOIN staff s"
+        " c.app_version, c.revoked_at, s.role FROM sync_clients c LEFT JOIN staff s"
         " ON c.registered_by = 'staff:' || s.id"
         f" WHERE c.kind IN ({', '.join('?' * len(STAFF_BOUND))})"
         " OR c.registered_by IS NOT NULL"
         " ORDER BY c.revoked_at IS NOT NULL, c.created_at DESC LIMIT ?",
         [*STAFF_BOUND, limit]).fetchall()
     return [Device(*row) for row in rows]
+
+
+def field_devices(db: sqlite_utils.Database, owner_roles: Collection[str] | None,
+                  limit: int = 500) -> list[Device]:
+    """Field devices whose person holds one of `owner_roles` (a manager's service's
+    people); every field device when None (admins). Live ones first, newest first."""
+    where, params = "c.kind = 'field'", []
+    if owner_roles is not None:
+        if not owner_roles:
+            return []
+        where += f" AND s.role IN ({', '.join('?' * len(owner_roles))})"
+        params = list(owner_roles)
+    rows = db.execute(
+        "SELECT c.id, c.kind, c.registered_by, s.name, c.created_at, c.last_seen,"
+        " c.app_version, c.revoked_at, s.role FROM sync_clients c JOIN staff s"
+        f" ON c.registered_by = 'staff:' || s.id WHERE {where}"
+        " ORDER BY c.revoked_at IS NOT NULL, c.created_at DESC LIMIT ?",
+        [*params, limit]).fetchall()
+    return [Device(*row) for row in rows]
+
+
+def field_device_owner_role(db: sqlite_utils.Database, client_id: str) -> str | None:
+    """The role of the person a field device belongs to; None when it is not a field
+    device of a member of staff."""
+    row = db.execute(
+        "SELECT s.role FROM sync_clients c JOIN staff s ON c.registered_by = 'staff:' || s.id"
+        " WHERE c.id = ? AND c.kind = 'field'", [client_id]).fetchone()
+    return row[0] if row else None
 
 
 def revoke_device(db: sqlite_utils.Database, client_id: str, actor: str) -> bool | None:

@@ -23,8 +23,8 @@ UNKNOWN_JOURNEY = _("This service is not available any more. Contact us to make 
 UNKNOWN_VERSION = _("This form is not available any more. Fill it in again.")
 
 
-def check_submission(forms: FormRegistry, mutation: Mutation, max_upload_bytes: int
-                     ) -> NewRequest | Rejection:
+def check_submission(forms: FormRegistry, mutation: Mutation, max_upload_bytes: int,
+                     channel: str = "offline") -> NewRequest | Rejection:
     payload = mutation.payload
     if payload.journey not in forms:
         return _refuse("unknown_journey", "journey", _translate(payload, UNKNOWN_JOURNEY))
@@ -47,7 +47,7 @@ def check_submission(forms: FormRegistry, mutation: Mutation, max_upload_bytes: 
         text = i18n.Gettext(payload.locale)
         return Rejection("invalid_answers", tuple(
             {"field": key, "message": error.text(text.gettext)} for key, error in found))
-    return build_request(journey, answers, contact, request_id=mutation.id, channel="offline",
+    return build_request(journey, answers, contact, request_id=mutation.id, channel=channel,
                          locale=payload.locale, client_created_at=payload.client_created_at)
 
 

@@ -42,9 +42,10 @@ MARKER = "data-tb-offline-copy"
 MAIN_TAG = b'<main id="main-content"'
 # Pages that are the same for everyone, copied by calling their own handler. /outbox is
 # the outbox page (its list is filled in by the browser from IndexedDB), /field the field
-# app (likewise, from its encrypted store); each is copied only once a route answers it.
+# app (likewise, from its encrypted store), /kiosk/receipt and /kiosk/outbox a kiosk's
+# (issue 13, filled in by its script); each is copied only once a route answers it.
 PUBLIC_PAGES = ("/", "/services", "/help", "/privacy", "/accessibility", "/offline", "/outbox",
-                "/field")
+                "/field", "/kiosk/receipt", "/kiosk/outbox")
 # A kiosk's worker also keeps its start pages (pwa/sw/kiosk.js): the same for everyone at
 # that hub, and where Finish lands offline.
 KIOSK_PAGES = ("/kiosk", "/kiosk/services")
@@ -85,6 +86,7 @@ def precache_list(app: Any, lang: str) -> dict[str, Any]:
     data = [f"/forms/{j.journey}/v{j.version}.{lang}.json" for j in forms.journeys()]
     data += [f"/forms/{f.id}/v{f.version}.{lang}.json" for f in (CONTACT, CONTACT_ANONYMOUS)]
     data.append(f"/manifest.webmanifest?lang={lang}")
+    data.append("/kiosk/seal-key.json")  # a kiosk seals to it offline
     return {"lang": lang, "revision": _revision(tuple(shell), tuple(
                 (j.journey, j.version) for j in forms.journeys())), "shell": shell,
             "pages": [{"url": p, "copy": copy_url(lang, p)} for p in paths], "data": data}

@@ -38,6 +38,7 @@ HEADER = (
     Link("staff_inbox", _("Inbox")),
     Link("staff_dashboard", _("Dashboard")),
     Link("staff_hub", _("Library hub"), only_for=(roles.HUB_STAFF,)),
+    Link("staff_conflicts", _("Conflicts")),
     Link("admin_home", _("Administration")),
     Link("account", _("Your account")),
     Link("sign_in", _("Sign in"), signed_out_only=True),

@@ -9,6 +9,8 @@ import { contactDefinition, deleteDraft, loadDefinition, loadDraft } from './dra
 import { CONTACT_PAGE, copyPrefix, stepUrl } from './flow.js';
 import { fill, readText } from './page_view.js';
 import { getItem, listSent, queueSubmission, resendFixed } from './store.js';
+import { onKiosk } from '../kiosk/detect.js';
+import { queueSealed } from '../kiosk/sealed_store.js';
 
 function row(id, label, lines, changeUrl, text) {
     const item = document.createElement('li');
@@ -148,6 +150,20 @@ export async function updateReceipt(text) {
     document.title = `${text.sent_title} – ${document.title.split(' – ').pop()}`;
 }
 
+// On a kiosk the submission is sealed before it is stored (kiosk/sealed_store.js): the
+// plain outbox never holds it, and the receipt is the kiosk's printable page (which
+// sends it when online: kiosk/pages.js).
+async function queueOnKiosk(ready, lang) {
+    const { draft, cleaned } = ready;
+    const item = await queueSealed({
+        id: draft.submission_id, journey: draft.journey, form_version: draft.version,
+        answers: cleaned, contact: draft.contact, locale: lang,
+    });
+    await deleteDraft(draft.journey);
+    location.assign(`/kiosk/receipt?code=${encodeURIComponent(item.receipt_code)}`);
+    return { ...item, kiosk: true };
+}
+
 export async function sendFromCheck(form, lang) {
     const journey = form.dataset.tbJourney;
     const ready = await prepare(journey, lang);
@@ -155,6 +171,7 @@ export async function sendFromCheck(form, lang) {
         location.assign(ready.gap);
         return null;
     }
+    if (await onKiosk()) return queueOnKiosk(ready, lang);
     const item = await queue(ready, lang);
     await deleteDraft(journey);
     history.replaceState(null, '', `${location.pathname}?receipt=${encodeURIComponent(item.id)}`);

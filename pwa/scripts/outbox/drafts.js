@@ -2,16 +2,22 @@
 // pages validate with: the same JSON the server exports, cached by the service worker.
 import { request, transact } from './idb.js';
 import { newId } from './store.js';
+import { onKiosk } from '../kiosk/detect.js';
+import { deleteKioskDraft, loadKioskDraft, saveKioskDraft } from '../kiosk/drafts.js';
 
-export function loadDraft(journey) {
+// On a kiosk, drafts stay out of IndexedDB (kiosk/drafts.js says where they go).
+export async function loadDraft(journey) {
+    if (await onKiosk()) return loadKioskDraft(journey);
     return transact(['drafts'], 'readonly', ({ drafts }) => request(drafts.get(journey)));
 }
 
-export function saveDraft(draft) {
+export async function saveDraft(draft) {
+    if (await onKiosk()) return saveKioskDraft(draft);
     return transact(['drafts'], 'readwrite', ({ drafts }) => request(drafts.put(draft)));
 }
 
-export function deleteDraft(journey) {
+export async function deleteDraft(journey) {
+    if (await onKiosk()) return deleteKioskDraft(journey);
     return transact(['drafts'], 'readwrite', ({ drafts }) => request(drafts.delete(journey)));
 }
 

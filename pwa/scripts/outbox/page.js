@@ -52,7 +52,7 @@ async function preparePage() {
 export async function handleSubmit(form) {
     if (form.dataset.tbPage !== 'check') return submitOffline(form);
     const item = await sendFromCheck(form, lang());
-    if (item) {
+    if (item && !item.kiosk) {
         await registerBackgroundSync();
         await refreshStatus();
         sendNow();

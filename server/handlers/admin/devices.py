@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from server import i18n
+from server.auth.roles import LABELS
 from server.auth.session import current_person
 from server.db import sync_clients
 from server.errors import NotFound
@@ -21,7 +22,8 @@ async def devices_page(request: Request) -> Response:
     text = i18n.Gettext(locale_of(request))
     return renderer(request).render(request, "admin/devices.html", {
         "devices": devices, "revoked": request.query_params.get("revoked") == "1",
-        "kind_label": lambda kind: text.gettext(KIND_LABELS.get(kind, kind))})
+        "kind_label": lambda kind: text.gettext(KIND_LABELS.get(kind, kind)),
+        "role_label": lambda role: text.gettext(LABELS.get(role, role)) if role else ""})
 
 
 async def revoke_device(request: Request) -> Response:

@@ -19,8 +19,9 @@ from server.auth.signed_links import (
 )
 from server.casework import actions as casework
 from server.casework.request_view import request_view
+from server.db import kiosk_sealed, tracking_links
 from server.db import requests as requests_db
-from server.db import tracking_links
+from server.db.kiosk_sealed import normalise_receipt
 from server.errors import NotFound, TrackingLinkStopped
 from server.forms.formats import email_address
 from server.forms.one_page import parse_one_page_form
@@ -52,7 +53,9 @@ def _form(request: Request, fields: dict[str, str], errors: dict[str, Any],
 
 
 async def track_form(request: Request) -> Response:
-    return _form(request, {}, {})
+    # A receipt's QR code opens this page with its code filled in (pwa/templates/kiosk).
+    typed = request.query_params.get("reference", "")[:20]
+    return _form(request, {"reference": typed} if typed else {}, {})
 
 
 def _contact(value: str) -> tuple[str | None, str | None]:
@@ -77,7 +80,14 @@ async def track_submit(request: Request) -> Response:
             errors[q.id] = {"field": q.id, "message": text.gettext(required)}
     prefix = request.app.state.settings.council_prefix
     reference = normalise_reference(fields["reference"], prefix) if fields["reference"] else None
-    if "reference" not in errors and reference is None:
+    receipt = None if reference else normalise_receipt(fields["reference"])
+    if receipt is not None and not errors:  # a kiosk's or app's local receipt code, once delivered
+        reference = await request.app.state.store.read(kiosk_sealed.reference_for_receipt,
+                                                        receipt)
+        if reference is None:
+            return _form(request, fields, {"reference": {"field": "reference",
+                                                         "message": text.gettext(NOT_FOUND)}})
+    if "reference" not in errors and reference is None and receipt is None:
         errors["reference"] = {"field": "reference", "message": text.gettext(BAD_REFERENCE)}
     if errors:
         return _form(request, fields, errors)

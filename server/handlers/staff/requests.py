@@ -11,10 +11,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from server import i18n
-from server.auth.access import SERVICE_OF_ROLE, may_read, reads_special_category
+from server.auth.access import MANAGERS, SERVICE_OF_ROLE, may_read, reads_special_category
 from server.auth.session import current_person
 from server.casework import actions as casework
-from server.casework import assignment, queue, sla
+from server.casework import assignment, field_conflicts, field_timeline, queue, sla
 from server.casework.replies import replies_for
 from server.casework.request_view import request_view
 from server.casework.status import OFFICER_OUTCOMES, STATUS, outcome_label, status_label
@@ -166,8 +166,14 @@ async def request_page(request: Request, errors: dict | None = None,
     # Possible duplicates (issue 12): the links at either end, and the request's tags.
     links = await request.app.state.store.read(duplicates_db.links_of, found.id)
     tags = await request.app.state.store.read(rules_db.tags_of, found.id)
+    # Field work (issue 14): visits and notes on the timeline, conflicts to resolve.
+    field = await request.app.state.store.read(field_conflicts.field_work, found.id, code)
     return renderer(request).render(request, "staff/request.html", {
         **view, **who, "duplicate_links": links, "tags": tags,
+        "events": field_timeline.merged(view["events"], field["field_events"]),
+        "conflicts": field["conflicts"], "case_version": field["case_version"],
+        "may_resolve": person.role in MANAGERS,
+        "resolved": request.query_params.get("resolved") == "1",
         "stale": stale is not None, "changed": changed,
         "last_event": view["events"][-1]["id"] if view["events"] else 0,
         "priority_label": lambda p: text.gettext(assignment.PRIORITIES.get(p, p)),
