@@ -34,7 +34,9 @@ READ_DEVICE = """() => new Promise((resolve, reject) => {
   };
   req.onerror = () => reject(req.error);
 })"""
+# Targets a person can see (the idle warning's buttons wait hidden in a closed dialog).
 SMALL_TARGETS = """(selector) => [...document.querySelectorAll(selector)]
+  .filter((el) => el.checkVisibility())
   .map((el) => { const r = el.getBoundingClientRect();
                  return {text: el.textContent.trim(), w: r.width, h: r.height}; })
   .filter((box) => box.w < 44 || box.h < 44)"""
