@@ -222,8 +222,17 @@ def test_back_office_work_reaches_the_device_in_one_pull(field):
     cases = {c["id"]: c for c in page["changes"] if c["kind"] == "case"}
     assert set(cases) == {MORAG_CASE, SOUTH_CASE}
     assert cases[MORAG_CASE]["data"]["status"] == "waiting_resident"
-    texts = {c["data"]["text"] for c in page["changes"] if c["kind"] == "event"}
-    assert {"Asked", "Called the tenant"} <= texts
+    events = {c["data"]["type"]: c["data"] for c in page["changes"] if c["kind"] == "event"}
+    assert events["status_changed"]["text"] == "Asked"
+    assert events["status_changed"]["title"].startswith("Status changed to")
+    assert events["note"]["text"] == "Called the tenant"
+    assert events["assigned"]["text"] == ""  # its stored message is data, not words
+    # In the language the device asks in.
+    polish = field.http.get(f"/sync/v1/pull?protocol=2&cursor={cursor}",
+                                headers={**field.auth("a"), "Accept-Language": "pl"}).json()
+    titles = {c["data"]["type"]: c["data"]["title"] for c in polish["changes"]
+              if c["kind"] == "event"}
+    assert titles["status_changed"] != events["status_changed"]["title"]
     assert field.pulled("a", page["cursor"])["changes"] == []
 
 

@@ -1,7 +1,8 @@
 """Every protocol 1 example in sync/examples/*.json, as documented in sync/PROTOCOL.md:
 through the real app over HTTP, and (pushes and sign-ups) through the pure logic in
 sync/. The field families of protocol 2 (pull-*, push-v2-*) run through the pure logic
-in tests/test_field_examples.py; over HTTP once the server speaks protocol 2.
+in tests/test_field_examples.py, and over HTTP with their `world` built in the real
+SQLite in tests/test_field_sync_examples.py.
 
 Strings starting with `$` are placeholders: `$client_id` and `$client_token` are the
 device's (signed up before the first step), `$any` matches anything, and any other
@@ -23,7 +24,7 @@ from sync.apply import MemoryLedger, Rejection, apply_push
 from sync.messages import ProtocolError, parse_json, parse_push, parse_registration
 from tests.sync_support import EXAMPLES, Device, fill, load, match
 
-# Protocol 2 (field devices) is pure logic for now: the server side comes later. Kiosks'
+# Protocol 2 (field devices) needs its `world`: tests/test_field_sync_examples.py. Kiosks'
 # sealed pushes (sealed-*) need a kiosk and the example's key: test_kiosk_sealed_examples.
 FIELD_FAMILIES = ("pull-", "push-v2-", "sealed-")
 V1_EXAMPLES = [p for p in EXAMPLES if not p.name.startswith(FIELD_FAMILIES)]

@@ -191,3 +191,13 @@ def timeline(history: History, code: str, for_staff: bool = False) -> list[dict[
 def sent_files(history: History) -> dict[str, Attachment]:
     """The files sent with the request (not those added later), by id."""
     return {f.id: f for f in history.files if f.event_id is None}
+
+
+def field_entry(data: dict[str, Any], code: str) -> dict[str, Any]:
+    """A timeline entry as a field device gets it (sync/PROTOCOL.md `event`): its title
+    in the person's language, as the staff timeline says it, and the words it carries
+    (none for entries whose stored message is data, an assignment's say)."""
+    event = Event(0, str(data.get("at", "")), str(data.get("type", "")), data.get("status"),
+                  bool(data.get("public")), data.get("text") or None, "staff:", None)
+    text = i18n.Gettext(code)
+    return {**data, "title": _title(event, text, True), "text": _message(event, text) or ""}

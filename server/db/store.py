@@ -62,6 +62,11 @@ class _Txn:
     def renew(self) -> None:
         self.token = uuid.uuid4().hex
 
+    def end(self) -> None:
+        """After COMMIT or ROLLBACK: a transaction begun some other way never inherits
+        this one's token (and so never its position, which devices may have pulled)."""
+        self.token = ""
+
 
 def register_feed_functions(conn: sqlite3.Connection) -> _Txn:
     txn = _Txn(conn)
@@ -70,10 +75,12 @@ def register_feed_functions(conn: sqlite3.Connection) -> _Txn:
     return txn
 
 
-def new_transaction(db: sqlite_utils.Database) -> None:
+def new_transaction(db: sqlite_utils.Database, begin: bool = True) -> None:
     txn = getattr(db, "feed_txn", None)
-    if txn is not None:
+    if txn is not None and begin:
         txn.renew()
+    elif txn is not None:
+        txn.end()
 
 
 def make_private(path: Path) -> None:
@@ -98,6 +105,8 @@ def transaction(db: sqlite_utils.Database, fn: Callable[..., T], *args: Any) -> 
         if db.conn.in_transaction:
             db.execute("ROLLBACK")
         raise
+    finally:
+        new_transaction(db, begin=False)
     db.execute("COMMIT")
     return result
 

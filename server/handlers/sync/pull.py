@@ -10,8 +10,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from server.auth.sync_clients import authenticate
+from server.casework.timeline import field_entry
 from server.db import field_devices, field_feed
 from server.errors import KindNotAllowed, SyncRefused
+from server.rendering import locale_of
 from server.web.sync_io import json_response
 from sync.cursors import Cursors
 from sync.field_messages import PullQuery, parse_pull_query
@@ -51,6 +53,11 @@ async def pull(request: Request) -> Response:
             field_feed.in_snapshot, _page, holder.person_id, cursors, client.id, query)
     except ProtocolError as error:
         raise SyncRefused(code=error.reason) from None
+    code = locale_of(request)
+    for change in body["changes"]:  # the back office's timeline, in the person's words
+        if change["kind"] == "event" and change["data"] is not None \
+                and change["id"].startswith("event-"):
+            change["data"] = field_entry(change["data"], code)
     if special:  # every read of a social work record is audited
         await state.store.write(field_devices.audit_pull, holder.person_id, client.id, special)
     response = json_response(body)
