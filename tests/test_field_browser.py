@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from server.db import sync_clients
 from tests.axe import assert_accessible
@@ -307,3 +307,12 @@ def test_another_member_of_staff_does_not_see_the_devices_cases(site, browser: B
         expect(page.get_by_role("button", name="Download my cases")).to_be_hidden()
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_signed_out_the_field_app_offers_sign_in_accessibly(page: Page, base_url, lang):
+    page.context.add_cookies([{"name": "tolbooth_lang", "value": lang, "url": base_url}])
+    page.goto(f"{base_url}/field")
+    expect(page.locator('[data-tb-field-view="signin"]')).to_be_visible()
+    assert page.get_attribute("html", "dir") == ("rtl" if lang == "ar" else "ltr")
+    assert_accessible(page)
