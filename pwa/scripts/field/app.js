@@ -213,7 +213,8 @@ function start() {
     });
     q('[data-tb-field-download]').addEventListener('click', () => sync({ announceProgress: true }));
     q('[data-tb-field-sync]').addEventListener('click', () => sync());
-    q('[data-tb-field-send-now]').addEventListener('click', () => sync());
+    const sendNow = q('[data-tb-field-send-now]'); // only on the live page, signed in
+    if (sendNow) sendNow.addEventListener('click', () => sync());
     q('[data-tb-field-order]').addEventListener('change', (event) => { state.order = event.target.value; refreshCases(); });
     q('[data-tb-field-back]').addEventListener('click', (event) => { event.preventDefault(); location.hash = ''; });
     root.addEventListener('click', async (event) => {
