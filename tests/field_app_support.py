@@ -87,12 +87,16 @@ def signed_in_page(browser: Any, url: str, store: Any, person_id: str,
                    lang: str = "en") -> Any:
     """A new context (its own IndexedDB and service worker) signed in as the person with a
     passkey over HTTP, the session cookie handed to the browser."""
+    context = browser.new_context(locale="en-GB")
+    sign_in_as(context, url, store, person_id, lang)
+    return context.new_page()
+
+
+def sign_in_as(context: Any, url: str, store: Any, person_id: str, lang: str = "en") -> None:
     with httpx.Client(base_url=url) as http:
         sign_in_with_new_passkey(http, store, url, "staff", person_id)
         cookies = [{"name": c.name, "value": c.value, "url": url} for c in http.cookies.jar]
-    context = browser.new_context(locale="en-GB")
     context.add_cookies(cookies + [{"name": COOKIE, "value": lang, "url": url}])
-    return context.new_page()
 
 
 def jpeg(colour: tuple[int, int, int] = (200, 40, 40)) -> bytes:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from server.db import sync_clients
 from tests.axe import assert_accessible
@@ -22,6 +22,7 @@ from tests.field_app_support import (
     add_field_worker,
     jpeg,
     set_up_and_download,
+    sign_in_as,
     signed_in_page,
 )
 from tests.pwa_worker import cache_contents, wait_for_control, wait_until
@@ -289,3 +290,29 @@ def test_a_broken_item_is_quarantined_and_does_not_block_the_others(site, browse
         expect(waiting).to_be_visible()
     finally:
         page.context.close()
+
+
+def test_another_member_of_staff_does_not_see_the_devices_cases(site, browser: Browser):
+    url = site["url"]
+    owner = worker(site, "ddd", CASES[:1])
+    page = signed_in_page(browser, url, site["built"].store, owner)
+    try:
+        set_up_and_download(page, url, 1)
+        other = worker(site, "eee", [])
+        sign_in_as(page.context, url, site["built"].store, other)
+        page.reload()
+        expect(page.get_by_text("This device is set up for Rhona Ddd. They must sign out")
+               ).to_be_visible()
+        expect(page.get_by_role("link", name="MLC-FLD-A001DD")).to_have_count(0)
+        expect(page.get_by_role("button", name="Download my cases")).to_be_hidden()
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_signed_out_the_field_app_offers_sign_in_accessibly(page: Page, base_url, lang):
+    page.context.add_cookies([{"name": "tolbooth_lang", "value": lang, "url": base_url}])
+    page.goto(f"{base_url}/field")
+    expect(page.locator('[data-tb-field-view="signin"]')).to_be_visible()
+    assert page.get_attribute("html", "dir") == ("rtl" if lang == "ar" else "ltr")
+    assert_accessible(page)

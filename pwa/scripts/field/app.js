@@ -54,7 +54,7 @@ async function refreshCases() {
     renderCaseList(q('[data-tb-field-cases]'), cases, state.order, context());
 }
 
-function showCase(caseId) {
+function showCase(caseId, moved) {
     const found = (state.cases || []).find((c) => c.id === caseId);
     if (!found) { location.hash = ''; show('home'); return; }
     state.caseId = caseId;
@@ -69,20 +69,31 @@ function showCase(caseId) {
         edit.elements[name].value = found.data[name] === null || found.data[name] === undefined ? '' : found.data[name];
     }
     edit.elements.follow_up_needed.checked = Boolean(found.data.follow_up_needed);
-    title.focus();
+    // Focus moves only when the worker opened the case, never when a sync redraws it.
+    if (moved) title.focus();
 }
 
-async function route() {
+async function route(moved = false) {
     const match = /^#case=(.+)$/.exec(location.hash);
     state.client = await getMeta('client');
+    state.someoneElse = false;
     state.showOutbox = Boolean(state.client) || (await counts()).waiting + (await counts()).quarantined > 0;
     if (!state.client) {
         show(root.dataset.tbFieldCsrf ? 'setup' : (root.hasAttribute('data-tb-field-other') ? 'other' : 'signin'));
         return;
     }
+    const signedIn = root.dataset.tbFieldPersonId;
+    if (signedIn && state.client.person_id && signedIn !== state.client.person_id) {
+        // Another member of staff on this device: its cases are not theirs to see.
+        say('[data-tb-field-someone-else]', fill(words.someone_else, { name: state.client.person || '' }));
+        state.showOutbox = false;
+        state.someoneElse = true;
+        show('someone_else');
+        return;
+    }
     say('[data-tb-field-device]', fill(words.set_up_done, { name: state.client.person || '' }));
     q('[data-tb-field-sync]').hidden = false;
-    if (match) showCase(decodeURIComponent(match[1]));
+    if (match) showCase(decodeURIComponent(match[1]), moved);
     else show('home');
 }
 
@@ -171,6 +182,7 @@ async function submitted(event) {
 }
 
 async function signingOut(event) {
+    if (state.someoneElse) return; // not their device's work: nothing of theirs to keep
     event.preventDefault();
     const form = event.target;
     const { waiting, quarantined } = await counts();
@@ -193,14 +205,16 @@ function start() {
         form.hidden = false;
     });
     q('[data-tb-field-setup]').addEventListener('click', async () => {
-        const result = await setUpDevice(location.origin, root.dataset.tbFieldCsrf, root.dataset.tbFieldPerson);
+        const result = await setUpDevice(location.origin, root.dataset.tbFieldCsrf,
+            { name: root.dataset.tbFieldPerson, id: root.dataset.tbFieldPersonId });
         say('[data-tb-field-alert]', result.ok ? '' : (result.message || words.set_up_failed));
         await route();
         if (result.ok) q('[data-tb-field-download]').focus();
     });
     q('[data-tb-field-download]').addEventListener('click', () => sync({ announceProgress: true }));
     q('[data-tb-field-sync]').addEventListener('click', () => sync());
-    q('[data-tb-field-send-now]').addEventListener('click', () => sync());
+    const sendNow = q('[data-tb-field-send-now]'); // only on the live page, signed in
+    if (sendNow) sendNow.addEventListener('click', () => sync());
     q('[data-tb-field-order]').addEventListener('change', (event) => { state.order = event.target.value; refreshCases(); });
     q('[data-tb-field-back]').addEventListener('click', (event) => { event.preventDefault(); location.hash = ''; });
     root.addEventListener('click', async (event) => {
@@ -211,7 +225,7 @@ function start() {
         await refreshStatus();
         if (navigator.onLine) sync();
     });
-    window.addEventListener('hashchange', () => route());
+    window.addEventListener('hashchange', () => route(true));
     window.addEventListener('online', () => sync());
     if (typeof BroadcastChannel !== 'undefined') {
         // The worker (Background Sync) or another tab synced: show what it found.
@@ -223,7 +237,7 @@ function start() {
             await route();
         };
     }
-    return refreshCases().then(refreshStatus).then(route).then(() => (navigator.onLine && state.client ? sync() : null));
+    return refreshCases().then(refreshStatus).then(() => route(true)).then(() => (navigator.onLine && state.client ? sync() : null));
 }
 
 export const ready = start();

@@ -41,7 +41,7 @@ async function call(url, options) {
 
 /** Sets the device up: a `field` client, signed up by the signed-in member of staff
  *  (their cookie, so the page's CSRF token and Origin go with it). */
-export async function setUpDevice(origin, csrfToken, person) {
+export async function setUpDevice(origin, csrfToken, person) { // person: {name, id}
     const replaces = await getMeta('replaces');
     const body = { protocol: 1, kind: 'field', app_version: APP_VERSION };
     if (replaces) body.replaces = replaces;
@@ -60,7 +60,8 @@ export async function setUpDevice(origin, csrfToken, person) {
         return { ok: false, status: response.status, message: answer && answer.message };
     }
     await transact(['meta'], 'readwrite', (s) => {
-        s.meta.put({ key: 'client', value: { client_id: answer.client_id, client_token: answer.client_token, person } });
+        s.meta.put({ key: 'client', value: { client_id: answer.client_id, client_token: answer.client_token,
+            person: person.name, person_id: person.id } });
         s.meta.put({ key: 'last_mutation_id', value: answer.last_mutation_id || 0 });
         s.meta.delete('replaces');
         s.meta.delete('cursor');
