@@ -69,11 +69,12 @@ def test_each_role_sees_the_links_its_routes_allow(world: dict[str, Any]):
     assert seen[roles.PLANNING_OFFICER] == {"/services", "/track", "/staff/inbox", "/account"}
     # Issue 13: hub staff have their hub's view (admins reach it from the admin page).
     assert seen[roles.HUB_STAFF] == {"/services", "/track", "/staff/hub", "/account"}
+    # Issue 14: conflicts from the field for supervisors (managers and admins).
     assert seen[roles.ADMIN] == {"/services", "/track", "/staff/inbox", "/staff/dashboard",
-                                 "/admin", "/account"}
+                                 "/staff/conflicts", "/admin", "/account"}
     # Issue 12: the dashboard is for managers (their service) and admins.
     assert seen[roles.PLANNING_MANAGER] == {"/services", "/track", "/staff/inbox",
-                                            "/staff/dashboard", "/account"}
+                                            "/staff/dashboard", "/staff/conflicts", "/account"}
 
 
 def test_every_link_names_a_route_in_the_table(world: dict[str, Any]):

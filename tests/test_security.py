@@ -44,7 +44,8 @@ INLINE = [
     (re.compile(r"<style\b", re.I), "<style> element"),
     (re.compile(r"\sstyle\s*=", re.I), "style attribute"),
     (re.compile(r"\son[a-z]+\s*=", re.I), "inline event handler"),
-    (re.compile(r"javascript:", re.I), "javascript: URL"),
+    # A javascript: URL in any attribute (the words "needs JavaScript:" in text are fine).
+    (re.compile(r"=\s*[\"']?\s*javascript:", re.I), "javascript: URL"),
     (re.compile(r"\s(data-)?hx-on", re.I), "hx-on (evaluated handler)"),
 ]
 
