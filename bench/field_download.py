@@ -14,7 +14,6 @@ The seeding and the browser steps here are shared with tests/test_field_e2e_brow
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 import itertools
@@ -41,16 +40,28 @@ FIELD_WORKER = "field.worker@midlothian.example"
 DOWNLOAD_TIMEOUT_MS = 180_000
 
 
-def thumbnail(seed: int) -> bytes:
-    """A 160 x 120 JPEG with a photo's grain (about 4.4 KB, 5.8 KB as base64): what the
-    server's thumbnails of visit photos weigh."""
-    from PIL import Image, ImageFilter
-    noise = Image.effect_noise((160, 120), 60 + seed % 7).convert("RGB")
-    base = Image.radial_gradient("L").resize((160, 120)).convert("RGB")
-    image = Image.blend(base, noise, 0.4).filter(ImageFilter.GaussianBlur(0.6))
+def photo(seed: int) -> bytes:
+    """A 640 x 480 JPEG with a photo's detail at every scale (its thumbnail weighs what a
+    real photo's does, about 4.5 KB as base64), as a phone's camera sends one."""
+    from PIL import Image
+    size = (640, 480)
+    coarse = Image.effect_noise((80, 60), 70 + seed % 7).convert("RGB").resize(
+        size, Image.Resampling.BICUBIC)
+    fine = Image.effect_noise(size, 30).convert("RGB")
+    base = Image.radial_gradient("L").resize(size).convert("RGB")
+    image = Image.blend(Image.blend(base, coarse, 0.4), fine, 0.15)
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=75, optimize=True)
+    image.save(out, "JPEG", quality=85)
     return out.getvalue()
+
+
+def thumbnails(count: int) -> list[Any]:
+    """The server's own thumbnails (journeys/field_photos.py, as an upload finishing
+    makes them) of `count` different photos: none repeats, so gzip finds no repeats
+    between them that real photos would not have."""
+    from server.journeys.field_photos import make_thumbnail, measure
+    return [(measure(make_thumbnail(data)), hashlib.sha256(data).hexdigest())
+            for data in (photo(n) for n in range(count))]
 
 
 STREETS = ("High Street", "Eskbank Road", "Newbattle Road", "Bonnyrigg Road", "Mayfield Place")
@@ -66,6 +77,7 @@ def seed_cases(db: Any, person_id: str, count: int = CASES, prefix: str = "FLD")
 
     counter = itertools.count()
     ids = []
+    shots = thumbnails(count)
     for n in range(count):
         case_id = str(uuid.uuid4())
         answers = {"details": f"Loud music every night from number {n + 1}.",
@@ -81,15 +93,14 @@ def seed_cases(db: Any, person_id: str, count: int = CASES, prefix: str = "FLD")
             "risk_level": ("low", "medium", "high")[n % 3],
             "next_visit_on": f"2027-01-{n % 28 + 1:02d}",
             "access_notes": "Side gate; dog in the garden."}, case_fields.OFFICE)
-        visit_id, photo_id, jpeg = str(uuid.uuid4()), str(uuid.uuid4()), thumbnail(n)
+        visit_id, photo_id = str(uuid.uuid4()), str(uuid.uuid4())
+        small, sha256 = shots[n]
         case_fields.add_item(db, "visit", visit_id, case_id, {
             "started_at": "2026-11-20T13:30:00.000Z", "ended_at": "2026-11-20T14:00:00.000Z",
             "outcome": "completed", "summary": "Spoke to the neighbours; music audible.",
             "at": now_iso(), "by": "Callum Field", "late": False, "photos": [photo_id]})
-        case_fields.add_item(db, "photo", photo_id, case_id, {
-            "parent": {"kind": "visit", "id": visit_id}, "media_type": "image/jpeg",
-            "width": 160, "height": 120, "sha256": hashlib.sha256(jpeg).hexdigest(),
-            "thumbnail": base64.b64encode(jpeg).decode()})
+        case_fields.add_item(db, "photo", photo_id, case_id,
+                             small.as_item("visit", visit_id, sha256))
         ids.append(case_id)
     return ids
 
@@ -161,18 +172,19 @@ def download(page: Any, cases: int, timeout_ms: int = DOWNLOAD_TIMEOUT_MS) -> fl
     return time.perf_counter() - started
 
 
-def cases_on_device(page: Any) -> int:
-    """Cases held in the app's IndexedDB (its rows store, keyed "case/<id>")."""
-    return int(page.evaluate("""() => new Promise((resolve, reject) => {
+def cases_on_device(page: Any, kind: str = "case") -> int:
+    """Cases (or photos, notes...) held in the app's IndexedDB: its rows store, keyed
+    "<kind>/<id>"."""
+    return int(page.evaluate("""(kind) => new Promise((resolve, reject) => {
         const open = indexedDB.open('tolbooth-field');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
             const req = open.result.transaction('rows').objectStore('rows')
-                .count(IDBKeyRange.bound('case/', 'case/\\uffff'));
+                .count(IDBKeyRange.bound(kind + '/', kind + '/\\uffff'));
             req.onsuccess = () => { open.result.close(); resolve(req.result); };
             req.onerror = () => reject(req.error);
         };
-    })"""))
+    })""", kind))
 
 
 def sync_now(page: Any, timeout_ms: int = 30_000) -> None:

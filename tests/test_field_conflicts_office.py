@@ -19,6 +19,7 @@ from server.db import audit, case_fields
 from server.db.clock import now_iso
 from tests.passkey_authenticator import make_request, staff_id
 from tests.test_field_back_office import EH_MANAGER, EH_OFFICER, signed_in
+from tests.test_field_sync import MORAG_CASE, field  # noqa: F401  (the fixture)
 
 PLANNING_MANAGER = "planning.manager@midlothian.example"
 SW_MANAGER = "sw.manager@midlothian.example"
@@ -211,3 +212,52 @@ def test_visits_and_notes_from_the_field_are_on_the_timeline_late_ones_marked(
     # The photo is sent as every file is (web/downloads.py), to those who may read it.
     got = officer.client.get(f"/staff/requests/{case}/files/{photo_id}/download")
     assert got.status_code == 200 and got.content[:2] == b"\xff\xd8"
+
+
+# Through the real push (protocol 2), as a field device sends them.
+
+
+def test_a_note_pushed_after_reassignment_shows_late_in_the_office(field, settings):  # noqa: F811
+    store = field.app.store
+    officer = staff_id(store, EH_OFFICER)
+    store.write_sync(lambda db: db.execute("UPDATE requests SET assignee = ?, team_id = NULL"
+                                           " WHERE id = ?", [officer, MORAG_CASE]))
+    note = field.mutation("a", "note", MORAG_CASE, {"text": "Left a card; no answer."})
+    result = field.push("a", note).json()["results"][0]
+    assert result["status"] == "applied" and result["late"] is True
+    manager = signed_in(field.app.app, store, field.app.settings, EH_MANAGER)
+    html = manager.client.get(f"/staff/requests/{MORAG_CASE}").text
+    entry = html[html.index("Note from the field"):]
+    entry = entry[:entry.index("</li>")]
+    assert "Left a card; no answer." in entry and "data-tb-late" in entry
+    assert "By: Morag Fraser" in entry
+
+
+def test_a_pushed_conflict_is_resolved_in_the_office_and_the_device_hears(field):  # noqa: F811
+    store = field.app.store
+    first = field.pulled("a")
+    base = next(c["version"] for c in first["changes"]
+                if c["kind"] == "case" and c["id"] == MORAG_CASE)
+    store.write_sync(case_fields.set_fields, MORAG_CASE, {"hazards": "Dog"},
+                     case_fields.OFFICE)
+    update = field.mutation("a", "case", MORAG_CASE, {"fields": {"hazards": "Needles"}},
+                            base_version=base)
+    result = field.push("a", update).json()["results"][0]
+    assert result["status"] == "conflict"
+    [conflict] = result["conflicts"]
+    manager = signed_in(field.app.app, store, field.app.settings, EH_MANAGER)
+    page = f"/staff/requests/{MORAG_CASE}"
+    html = manager.client.get(page).text
+    assert re.search(r'data-tb-value="office">Dog<', html)
+    assert re.search(r'data-tb-value="worker">Needles<', html)
+    assert re.search(r'data-tb-value="base">Not set<', html)
+    done = manager.post_form(f"{page}/conflicts/{conflict['conflict_id']}", {
+        "choice": "client", "case_version": str(case_version(store, MORAG_CASE)),
+        "confirm": "yes"}, page=page)
+    assert done.status_code == 303
+    later = field.pulled("a", first["cursor"])["changes"]
+    resolved = next(c for c in later if c["kind"] == "conflict")
+    assert (resolved["data"]["status"], resolved["data"]["resolution"]) == ("resolved",
+                                                                           "Needles")
+    case = next(c for c in later if c["kind"] == "case")
+    assert case["data"]["hazards"] == "Needles"

@@ -112,10 +112,11 @@ def test_200_cases_with_thumbnails_download_on_slow_3g_in_under_60_s(browser: Br
     _cdp, traffic = slow_3g(page)
     seconds = download(page, CASES, timeout_ms=90_000)
     assert seconds < 60, f"{seconds:.1f} s"
-    assert len(traffic.pulls()) >= 1 and traffic.pull_bytes() > CASES * 4000  # thumbnails
+    assert len(traffic.pulls()) >= 1
     in_scope = count(site, "SELECT count(*) FROM field_scope WHERE person_id = ?",
                      person_id(site, email))
     assert cases_on_device(page) == in_scope == CASES
+    assert cases_on_device(page, "photo") == CASES  # every thumbnail came too
     expect(page.locator("[data-tb-field-cases] > li")).to_have_count(CASES)
     page.context.close()
 
