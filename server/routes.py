@@ -26,6 +26,7 @@ from server.handlers.admin import staff as staff_admin
 from server.handlers.field import app as field_app
 from server.handlers.kiosk import enrol as kiosk_enrol
 from server.handlers.kiosk import help as kiosk_help
+from server.handlers.kiosk import idle as kiosk_idle
 from server.handlers.kiosk import manage as kiosk_manage
 from server.handlers.kiosk import receipts as kiosk_receipts
 from server.handlers.kiosk import start as kiosk_start
@@ -56,6 +57,7 @@ from server.handlers.staff import devices as staff_devices
 from server.handlers.staff import duplicates as staff_duplicates
 from server.handlers.staff import files as staff_files
 from server.handlers.staff import hub as staff_hub
+from server.handlers.staff import hub_held as staff_hub_held
 from server.handlers.staff import queue as staff_queue
 from server.handlers.staff import requests as staff_requests
 from server.handlers.staff import tracking_links as staff_tracking_links
@@ -192,6 +194,8 @@ def kiosk() -> list[BaseRoute]:
         Route("/kiosk", kiosk_start.start_page, name="kiosk"),
         Route("/kiosk/services", kiosk_start.services_page, name="kiosk_services"),
         Route("/kiosk/finish", kiosk_start.finish, methods=POST, name="kiosk_finish"),
+        # The time-out warning, open (hub staff's preview; the audit's way to it).
+        Route("/kiosk/time-out", kiosk_idle.idle_preview, name="kiosk_idle_preview"),
         # "Ask for help" and assisted mode: on a kiosk only (404 elsewhere).
         Route("/kiosk/help", kiosk_help.help_page, name="kiosk_help"),
         Route("/kiosk/help", kiosk_help.ask_help, methods=POST, name="kiosk_help_ask"),
@@ -385,6 +389,13 @@ def kiosk_outbox() -> list[BaseRoute]:
         Route("/kiosk/seal-key.json", kiosk_receipts.seal_key, name="kiosk_seal_key"),
         Route("/kiosk/receipt", kiosk_receipts.receipt_page, name="kiosk_receipt"),
         Route("/kiosk/outbox", kiosk_receipts.outbox_page, name="kiosk_outbox"),
+        # What the hub's kiosks sent that needs its staff: hub staff their own hub's,
+        # admins every hub's (handlers/kiosk/scope.py).
+        Route("/staff/hub/held", require(HUB, staff_hub_held.held_list), name="staff_hub_held"),
+        Route("/staff/hub/held/{item_id}", require(HUB, staff_hub_held.held_page),
+              name="staff_hub_held_item"),
+        Route("/staff/hub/held/{item_id}", require(HUB, staff_hub_held.held_send),
+              methods=POST, name="staff_hub_held_send"),
     ]
 
 

@@ -118,6 +118,7 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("GET", "/kiosk"): ("/kiosk", None, everyone(200)),
     ("GET", "/kiosk/services"): ("/kiosk/services", None, everyone(303)),
     ("POST", "/kiosk/finish"): ("/kiosk/finish", {}, everyone(303)),
+    ("GET", "/kiosk/time-out"): ("/kiosk/time-out", None, everyone(200)),
     ("GET", "/kiosk/help"): ("/kiosk/help", None, everyone(303)),
     ("POST", "/kiosk/help"): ("/kiosk/help", {}, everyone(404)),
     ("GET", "/kiosk/assist"): ("/kiosk/assist", None, everyone(404)),
@@ -145,6 +146,13 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("GET", "/kiosk/seal-key.json"): ("/kiosk/seal-key.json", None, everyone(200)),
     ("GET", "/kiosk/receipt"): ("/kiosk/receipt?code=LOCAL-7K3P-Q9X2", None, everyone(200)),
     ("GET", "/kiosk/outbox"): ("/kiosk/outbox", None, everyone(200)),
+    # What a hub's kiosks sent that needs its staff: hub staff and admins only.
+    ("GET", "/staff/hub/held"): ("/staff/hub/held", None,
+                                 only({roles.HUB_STAFF, roles.ADMIN}, 200, 303)),
+    ("GET", "/staff/hub/held/{item_id}"): ("/staff/hub/held/999999", None,
+                                           only({roles.HUB_STAFF, roles.ADMIN}, 404, 303)),
+    ("POST", "/staff/hub/held/{item_id}"): ("/staff/hub/held/999999", {},
+                                            only({roles.HUB_STAFF, roles.ADMIN}, 404, 403)),
     ("GET", "/app/precache/{lang}.json"): ("/app/precache/en.json", None, everyone(200)),
     # The same clean copy for everyone, whoever asks: nothing personal in it.
     ("GET", "/app/copies/{lang}/{path:path}"): ("/app/copies/en/services/noise-complaint",

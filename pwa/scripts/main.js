@@ -31,6 +31,8 @@ import { initPasskeys } from './passkeys.js';
 import { initPrint } from './print.js';
 import { initReplyTemplates } from './reply_templates.js';
 import { initTimeout } from './timeout.js';
+import { initFinish } from './kiosk/finish.js';
+import { initIdle } from './kiosk/idle.js';
 import './sw_register.js';
 import { keepLanguageLinksCurrent } from './language_switcher.js';
 
@@ -265,6 +267,8 @@ export function initAll(scope) {
     initPrint(root);
     initReplyTemplates(root);
     initTimeout();
+    initFinish();
+    initIdle();
     syncReveals(root);
     focusErrorSummary(root);
 }
