@@ -53,6 +53,14 @@ class CsrfFailed(Forbidden):
     message = _("Go back, reload the page and send the form again. Nothing has been changed.")
 
 
+class NoHub(Forbidden):
+    """Hub staff not yet assigned to a library hub (issue 13: kiosks and help are a
+    hub's)."""
+    code = "no_hub"
+    title = _("You are not assigned to a library hub yet")
+    message = _("Ask an administrator to assign you to your library hub, then try again.")
+
+
 class PasskeyRefused(Forbidden):
     code = "passkey_refused"
     title = _("We could not sign you in with that passkey")

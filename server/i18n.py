@@ -169,6 +169,12 @@ def format_datetime(value: datetime, code: str, format: str = "medium") -> str:
                                  tzinfo=dates.get_timezone(COUNCIL_TIME_ZONE))
 
 
+def format_time(value: datetime, code: str) -> str:
+    """The time of day a moment is where the council is (hub staff read "asked at")."""
+    return dates.format_time(value, format="short", locale=_format_locale(code),
+                             tzinfo=dates.get_timezone(COUNCIL_TIME_ZONE))
+
+
 @cache
 def date_formats(code: str) -> dict[str, Any]:
     """What the browser needs to write dates as format_date (long) and format_datetime

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from server import htmx, i18n
+from server.db.clock import parse_iso
 from server.kiosk.device import current_kiosk
 from server.web import navigation
 from server.web.csrf import csrf_token
@@ -85,6 +86,8 @@ class Renderer:
             "csrf_token": lambda: csrf_token(request),
             "static_url": self.assets.url,
             "format_date": lambda value, fmt="long": i18n.format_date(value, code, fmt),
+            # A stored moment (UTC text) as the time of day at the council.
+            "format_time": lambda text: i18n.format_time(parse_iso(text), code),
             "date_formats": i18n.date_formats(code),
             # With the query, so a language change keeps search results and the like.
             "current_path": request.url.path + (f"?{request.url.query}" if request.url.query

@@ -174,3 +174,12 @@ def test_status_reports_need_a_kiosk_token_and_a_well_formed_body(client, app, s
     assert report(client, settings, kid, 3, "2026-12-03T08:00:00.000Z").status_code == 200
     shown = staff(app, store, settings, HUB).client.get("/staff/hub").text
     assert re.search(r"<td>3 <span class=\"ds_hint-text\">oldest from 2026-12-03 08:00", shown)
+
+
+def test_hub_staff_without_a_hub_are_told_to_ask_for_one(app, store, settings):
+    store.write_sync(lambda db: db.execute(
+        "UPDATE staff SET hub_id = NULL WHERE email = ?", [HUB]))
+    morag = staff(app, store, settings, HUB)
+    for path in ("/staff/hub", "/staff/kiosks", "/kiosk/enrol"):
+        page = morag.client.get(path)
+        assert page.status_code == 403 and "not assigned to a library hub" in page.text, path

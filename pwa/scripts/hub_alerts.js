@@ -49,8 +49,18 @@ function check() {
     known = ids;
 }
 
+// Someone using the keyboard (or a screen reader) inside the live part would lose their
+// place when it is replaced: skip that round while focus is there.
+function holdWhileFocused(event) {
+    const live = document.getElementById('tb-hub-live');
+    if (live && event.target === live && live.contains(document.activeElement)) {
+        event.preventDefault();
+    }
+}
+
 export function initHubAlerts() {
     if (!document.getElementById('tb-hub-alert')) return;
+    document.addEventListener('htmx:beforeRequest', holdWhileFocused);
     const box = document.getElementById('tb-hub-chime');
     const wrap = box && box.closest('[hidden]');
     if (wrap) wrap.removeAttribute('hidden');

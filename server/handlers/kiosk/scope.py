@@ -9,7 +9,7 @@ from server.auth import roles
 from server.auth.session import current_person
 from server.db import staff
 from server.db.people import Person
-from server.errors import Forbidden
+from server.errors import Forbidden, NoHub
 
 
 async def hub_scope(request: Request) -> tuple[Person, str | None]:
@@ -22,5 +22,5 @@ async def hub_scope(request: Request) -> tuple[Person, str | None]:
         return person, None
     member = await request.app.state.store.read(staff.by_id, person.id)
     if member is None or member.hub_id is None:
-        raise Forbidden(code="no_hub")
+        raise NoHub()
     return person, member.hub_id
