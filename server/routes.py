@@ -26,6 +26,7 @@ from server.handlers.admin import staff as staff_admin
 from server.handlers.field import app as field_app
 from server.handlers.kiosk import enrol as kiosk_enrol
 from server.handlers.kiosk import help as kiosk_help
+from server.handlers.kiosk import idle as kiosk_idle
 from server.handlers.kiosk import manage as kiosk_manage
 from server.handlers.kiosk import receipts as kiosk_receipts
 from server.handlers.kiosk import start as kiosk_start
@@ -193,6 +194,8 @@ def kiosk() -> list[BaseRoute]:
         Route("/kiosk", kiosk_start.start_page, name="kiosk"),
         Route("/kiosk/services", kiosk_start.services_page, name="kiosk_services"),
         Route("/kiosk/finish", kiosk_start.finish, methods=POST, name="kiosk_finish"),
+        # The time-out warning, open (hub staff's preview; the audit's way to it).
+        Route("/kiosk/time-out", kiosk_idle.idle_preview, name="kiosk_idle_preview"),
         # "Ask for help" and assisted mode: on a kiosk only (404 elsewhere).
         Route("/kiosk/help", kiosk_help.help_page, name="kiosk_help"),
         Route("/kiosk/help", kiosk_help.ask_help, methods=POST, name="kiosk_help_ask"),

@@ -118,6 +118,7 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("GET", "/kiosk"): ("/kiosk", None, everyone(200)),
     ("GET", "/kiosk/services"): ("/kiosk/services", None, everyone(303)),
     ("POST", "/kiosk/finish"): ("/kiosk/finish", {}, everyone(303)),
+    ("GET", "/kiosk/time-out"): ("/kiosk/time-out", None, everyone(200)),
     ("GET", "/kiosk/help"): ("/kiosk/help", None, everyone(303)),
     ("POST", "/kiosk/help"): ("/kiosk/help", {}, everyone(404)),
     ("GET", "/kiosk/assist"): ("/kiosk/assist", None, everyone(404)),

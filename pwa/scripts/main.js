@@ -20,6 +20,7 @@ import HidePage from '@scottish-government/design-system/src/components/hide-thi
 import NotificationBanner from '@scottish-government/design-system/src/components/notification-banner/notification-banner';
 import SiteNavigation from '@scottish-government/design-system/src/components/site-navigation/site-navigation';
 import skipLinks from '@scottish-government/design-system/src/components/skip-links/skip-links';
+import { initHubAlerts } from './hub_alerts.js';
 import { keepEnrolment } from './kiosk/enrol.js';
 import { startHeartbeat } from './kiosk/heartbeat.js';
 import { initField } from './field/loader.js';
@@ -30,6 +31,8 @@ import { initPasskeys } from './passkeys.js';
 import { initPrint } from './print.js';
 import { initReplyTemplates } from './reply_templates.js';
 import { initTimeout } from './timeout.js';
+import { initFinish } from './kiosk/finish.js';
+import { initIdle } from './kiosk/idle.js';
 import './sw_register.js';
 import { keepLanguageLinksCurrent } from './language_switcher.js';
 
@@ -264,6 +267,8 @@ export function initAll(scope) {
     initPrint(root);
     initReplyTemplates(root);
     initTimeout();
+    initFinish();
+    initIdle();
     syncReveals(root);
     focusErrorSummary(root);
 }
@@ -289,6 +294,7 @@ function start() {
     initAll(document);
     keepEnrolment(document);
     startHeartbeat();
+    initHubAlerts();
     initOutbox();
     initField();
     document.addEventListener('htmx:afterSettle', focusNewContent);

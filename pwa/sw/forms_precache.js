@@ -10,6 +10,7 @@
 // list and fetches them again only if the revision changed (a deploy can change a
 // template or a translation without changing the worker).
 import { fetchAll, fetchList, languageOrDefault } from './precache.js';
+import { KIOSK_PAGES, kioskHere } from './kiosk.js';
 import { OUR_CACHES, PAGES_CACHE } from './version.js';
 
 export const PRECACHE_MESSAGE = 'tolbooth-precache-pages';
@@ -57,12 +58,17 @@ export async function rememberedLanguage() {
  */
 export async function precachePages(lang, list) {
     const wanted = list || await fetchList(lang);
-    const pages = await fetchAll(wanted.pages.map((page) => page.copy));
+    // A kiosk's copies carry its layout (its cookie names the hub, nothing personal) and
+    // include its start pages, where Finish lands offline.
+    const kiosk = await kioskHere();
+    const wantedPages = kiosk ? [...wanted.pages, ...KIOSK_PAGES.map((url) => (
+        { url, copy: `/app/copies/${wanted.lang}${url}` }))] : wanted.pages;
+    const pages = await fetchAll(wantedPages.map((page) => page.copy), kiosk ? 'same-origin' : 'omit');
     const data = await fetchAll(wanted.data);
     const cache = await caches.open(PAGES_CACHE);
     const keep = new Set();
     await Promise.all(pages.map(([, response], index) => {
-        const url = new URL(wanted.pages[index].url, self.location.origin).href;
+        const url = new URL(wantedPages[index].url, self.location.origin).href;
         keep.add(url);
         return cache.put(url, response);
     }));
@@ -73,7 +79,7 @@ export async function precachePages(lang, list) {
     const stale = (await cache.keys()).filter((request) => !keep.has(request.url) &&
         new URL(request.url).pathname !== META);
     await Promise.all(stale.map((request) => cache.delete(request)));
-    await writeMeta(cache, { lang: wanted.lang, revision: wanted.revision, checked: Date.now() });
+    await writeMeta(cache, { lang: wanted.lang, revision: wanted.revision, kiosk, checked: Date.now() });
     return { lang: wanted.lang, pages: pages.length, data: data.length };
 }
 
@@ -88,11 +94,12 @@ export async function ensurePages(lang) {
         }
         const cache = await caches.open(PAGES_CACHE);
         const meta = await readMeta(cache);
-        if (meta && meta.lang === wanted && Date.now() - meta.checked < RECHECK_MS) {
+        const same = meta && meta.lang === wanted && Boolean(meta.kiosk) === await kioskHere();
+        if (same && Date.now() - meta.checked < RECHECK_MS) {
             return { lang: wanted, pages: 0, data: 0, already: true };
         }
         const list = await fetchList(wanted);
-        if (meta && meta.lang === wanted && meta.revision === list.revision) {
+        if (same && meta.revision === list.revision) {
             await writeMeta(cache, { ...meta, checked: Date.now() });
             return { lang: wanted, pages: 0, data: 0, already: true };
         }

@@ -10,6 +10,7 @@ import { handlePagesMessage, precachePages, rememberedLanguage } from './forms_p
 import { handleMessage as handleOutboxMessage, handleSync } from './outbox.js';
 import { networkFirstData, networkFirstPage } from './pages.js';
 import { fetchList, precacheShell, serveStatic } from './precache.js';
+import { flushFinish, handleKioskMessage, mustWaitForFinish } from './kiosk.js';
 import { handleUpdateMessage } from './update.js';
 
 async function install() {
@@ -41,33 +42,49 @@ self.addEventListener('activate', (event) => {
     event.waitUntil(activate());
 });
 
-self.addEventListener('fetch', (event) => {
+/** The answer for `event`, or null to leave it to the network (`always`: fetch it). */
+function route(event, always) {
     const request = event.request;
-    if (request.method !== 'GET') {
-        return;
-    }
     const url = new URL(request.url);
-    if (url.origin !== self.location.origin) {
+    if (request.method === 'GET' && request.mode === 'navigate') {
+        return networkFirstPage(event);
+    }
+    if (request.method === 'GET' && url.pathname.startsWith('/static/')) {
+        return serveStatic(request);
+    }
+    if (request.method === 'GET' && (url.pathname.startsWith('/forms/') ||
+                                     url.pathname === '/manifest.webmanifest' ||
+                                     url.pathname === '/kiosk/seal-key.json')) {
+        return networkFirstData(request);
+    }
+    // Anything else (htmx fragments, /sync/, /app/, posts) goes to the network untouched.
+    return always ? fetch(request) : null;
+}
+
+self.addEventListener('fetch', (event) => {
+    if (new URL(event.request.url).origin !== self.location.origin) {
         return;
     }
-    if (request.mode === 'navigate') {
-        event.respondWith(networkFirstPage(event));
-    } else if (url.pathname.startsWith('/static/')) {
-        event.respondWith(serveStatic(request));
-    } else if (url.pathname.startsWith('/forms/') || url.pathname === '/manifest.webmanifest'
-        || url.pathname === '/kiosk/seal-key.json') {
-        event.respondWith(networkFirstData(request));
+    if (mustWaitForFinish()) {
+        // A kiosk's pending Finish reaches the server before this request does.
+        event.respondWith(flushFinish().catch(() => null).then(() => route(event, true)));
+        return;
     }
-    // Anything else (htmx fragments, /sync/, /app/) goes to the network untouched.
+    const answer = route(event, false);
+    if (answer) {
+        event.respondWith(answer);
+    }
 });
 
 self.addEventListener('message', (event) => {
-    if (handleUpdateMessage(event) || handlePagesMessage(event) || handleFieldMessage(event)) {
+    if (handleUpdateMessage(event) || handlePagesMessage(event) || handleFieldMessage(event) ||
+        handleKioskMessage(event)) {
         return;
     }
     handleOutboxMessage(event);
 });
 
 self.addEventListener('sync', (event) => {
-    if (!handleFieldSync(event)) handleSync(event);
+    // The outbox's tag: a kiosk's pending Finish goes first (outbox.js awaits it).
+    if (!handleFieldSync(event)) handleSync(event, flushFinish);
 });

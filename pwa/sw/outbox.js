@@ -13,12 +13,13 @@ export { OUTBOX_SYNC_TAG };
  * reject when something is still waiting, so the browser retries the tag later with its
  * own back-off.
  */
-export function handleSync(event) {
+export function handleSync(event, before = () => Promise.resolve()) {
     if (event.tag !== OUTBOX_SYNC_TAG) {
         return false;
     }
     event.waitUntil(
-        drainOutbox({ origin: self.location.origin }).then((summary) => {
+        before().catch(() => null).then(() => drainOutbox({ origin: self.location.origin }))
+            .then((summary) => {
             if (summary.retry) {
                 throw new Error('outbox: items still waiting, retry later');
             }

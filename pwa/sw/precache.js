@@ -21,16 +21,16 @@ export async function fetchList(lang) {
 
 /**
  * Fetch every URL, at most CONCURRENCY at once, with no cookies (what we keep must be what
- * anybody would get) and past the HTTP cache. Resolves to [url, response] pairs; rejects
+ * anybody would get; a kiosk sends its own, sw/kiosk.js) and past the HTTP cache. Resolves to [url, response] pairs; rejects
  * if any answer is not a 200, so callers store all of them or none.
  */
-export async function fetchAll(urls) {
+export async function fetchAll(urls, credentials = 'omit') {
     const results = new Array(urls.length);
     let next = 0;
     async function worker() {
         while (next < urls.length) {
             const index = next++;
-            const response = await fetch(urls[index], { credentials: 'omit', cache: 'no-cache' });
+            const response = await fetch(urls[index], { credentials, cache: 'no-cache' });
             if (!response.ok) {
                 throw new Error(`precache: ${urls[index]} answered ${response.status}`);
             }

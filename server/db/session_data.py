@@ -56,3 +56,14 @@ def purge_expired(db: sqlite_utils.Database) -> int:
 
 def _cutoff() -> str:
     return iso_in(-LIFETIME)
+
+
+def forget(db: sqlite_utils.Database, sid: str) -> int:
+    """Everything kept for one browser session (drafts, contact details to offer again,
+    sent references, draft files), now: a kiosk's next person must reach none of it
+    (issue 13). A "continue later" link the person asked for keeps its own copy."""
+    files = db.execute(
+        "DELETE FROM attachments WHERE request_id IS NULL AND sid = ? AND sid NOT IN"
+        " (SELECT sid FROM continue_links)", [sid]).rowcount
+    rows = db.execute("DELETE FROM session_data WHERE sid = ?", [sid]).rowcount
+    return int(files) + int(rows)

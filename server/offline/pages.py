@@ -33,6 +33,7 @@ from server.journeys.contact import PAGE_ID as CONTACT_PAGE
 from server.journeys.drafts import Draft
 from server.journeys.question_page import render_question
 from server.journeys.steps import CHECK_PAGE, flow, page_by_id
+from server.kiosk.device import current_kiosk
 from server.rendering import TEMPLATES_DIR, renderer
 from server.web.static import StaticAssets
 
@@ -45,6 +46,9 @@ MAIN_TAG = b'<main id="main-content"'
 # (issue 13, filled in by its script); each is copied only once a route answers it.
 PUBLIC_PAGES = ("/", "/services", "/help", "/privacy", "/accessibility", "/offline", "/outbox",
                 "/field", "/kiosk/receipt", "/kiosk/outbox")
+# A kiosk's worker also keeps its start pages (pwa/sw/kiosk.js): the same for everyone at
+# that hub, and where Finish lands offline.
+KIOSK_PAGES = ("/kiosk", "/kiosk/services")
 # What the worker keeps from /static: everything the pages load, not the worker itself.
 SHELL_DIRS = ("build/", "vendor/", "icons/")
 NOT_SHELL = ("build/manifest.json", "build/sw.js")
@@ -102,7 +106,8 @@ async def render_copy(request: Request, lang: str, path: str) -> Response:
             raise NotFound() from None
         response = await _journey_page(clean, journey, parts[2] if len(parts) == 3 else None)
     else:
-        route = _public_route(request.app, path) if path in PUBLIC_PAGES else None
+        allowed = PUBLIC_PAGES + (KIOSK_PAGES if current_kiosk(request) else ())
+        route = _public_route(request.app, path) if path in allowed else None
         if route is None:
             raise NotFound()
         response = await route.endpoint(clean)
@@ -131,9 +136,16 @@ def clean_request(request: Request, lang: str, path: str) -> Request:
         **{k: v for k, v in request.scope.items() if k not in ("session", "auth", "user")},
         "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
         "headers": [(k, v) for k, v in request.scope["headers"] if k in keep],
-        "state": {"locale": lang, "person": None},
+        # A kiosk's copies keep its layout (the kiosk is the device, not a person).
+        "state": {"locale": lang, "person": None, **kiosk_state(request)},
     }
     return Request(scope)
+
+
+def kiosk_state(request: Request) -> dict[str, Any]:
+    """The kiosk the copy is for, as KioskMiddleware leaves it in the request's state."""
+    kiosk = current_kiosk(request)
+    return {"kiosk": kiosk} if kiosk is not None else {}
 
 
 def _public_route(app: Any, path: str) -> Route | None:

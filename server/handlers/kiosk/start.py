@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from server.auth.session import sign_out
 from server.journeys.catalogue import SERVICE_TEXT
 from server.kiosk.device import kiosk_of
+from server.kiosk.finish import finish_visit
 from server.rendering import renderer
-from server.web.visitor_session import session_id
 
 
 async def start_page(request: Request) -> Response:
@@ -36,10 +35,12 @@ async def services_page(request: Request) -> Response:
 
 async def finish(request: Request) -> Response:
     """The person is done: their server-side session ends and the cookie gets a new id
-    (kf's kiosk/finish.js wipes the browser's side, online or not). Elsewhere it does
-    nothing: only a kiosk is shared like this."""
+    (kiosk/finish.js wipes the browser's side, online or not; its service worker sends
+    this first when the network returns). Elsewhere it does nothing: only a kiosk is
+    shared like this. finish.js asks for JSON and navigates itself."""
     if await kiosk_of(request) is None:
         return RedirectResponse("/kiosk", 303)
-    await sign_out(request, "kiosk_finish")  # clears the session, ending any sign-in
-    session_id(request)  # a fresh id: nothing of the last person's session is reachable
-    return RedirectResponse("/kiosk", 303)
+    await finish_visit(request)
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({"finished": True}, headers={"Cache-Control": "no-store"})
+    return RedirectResponse("/kiosk", 303, headers={"Cache-Control": "no-store"})
