@@ -388,6 +388,8 @@ def kiosk_outbox() -> list[BaseRoute]:
     return [
         Route("/kiosk/seal-key.json", kiosk_receipts.seal_key, name="kiosk_seal_key"),
         Route("/kiosk/receipt", kiosk_receipts.receipt_page, name="kiosk_receipt"),
+        Route("/kiosk/receipt", kiosk_receipts.send_receipt, methods=POST,
+              name="kiosk_receipt_send"),
         Route("/kiosk/outbox", kiosk_receipts.outbox_page, name="kiosk_outbox"),
         # What the hub's kiosks sent that needs its staff: hub staff their own hub's,
         # admins every hub's (handlers/kiosk/scope.py).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from unittest import mock
 
 import segno
@@ -56,3 +57,45 @@ def test_the_receipt_and_outbox_pages_and_the_key_are_kept_offline(client):
     copy = client.get("/app/copies/en/kiosk/receipt")
     assert copy.status_code == 200 and "data-tb-offline-copy" in copy.text
     assert "kiosk_outbox" in copy.text
+
+
+def test_a_kiosk_emails_or_texts_the_receipt_through_the_notification_outbox(
+        client, store, settings):
+    from server.db import sync_clients
+    from server.kiosk.device import KIOSK_COOKIE, kiosk_cookie_value
+    from tests.support import csrf
+    made = store.write_sync(sync_clients.register, "kiosk", "test", None, None, "dalkeith")
+    reference = new_reference(settings.council_prefix)
+    outside = client.post("/kiosk/receipt", data={
+        "code": reference, "to": "ann@example.com",
+        "csrf_token": csrf(client.get("/track").text)})
+    assert outside.status_code == 404  # only a kiosk sends receipts
+    client.cookies.set(KIOSK_COOKIE, kiosk_cookie_value(settings, made.id))
+    page = client.get(f"/kiosk/receipt?code={reference}")
+    token = csrf(page.text)
+    wrong = client.post("/kiosk/receipt", data={"code": reference, "to": "0131 270 7500",
+                                                "csrf_token": token})
+    assert wrong.status_code == 400 and 'class="ds_error-summary"' in wrong.text
+    for to in ("ann@example.com", "07912 345678"):
+        sent = client.post("/kiosk/receipt", data={"code": reference, "to": to,
+                                                   "csrf_token": token})
+        assert sent.status_code == 200 and 'id="receipt-sent"' in sent.text
+        assert to not in sent.text  # not shown to whoever comes next
+    queued = store.read_sync(lambda db: db.execute(
+        "SELECT channel, recipient, template FROM notifications ORDER BY rowid").fetchall())
+    assert queued == [("email", "ann@example.com", "receipt"),
+                      ("sms", "+447912345678", "receipt")]
+
+
+def test_the_receipt_message_carries_the_code_and_the_tracking_link(settings):
+    from dataclasses import replace
+
+    from server.forms.registry import FormRegistry
+    from server.notify.compose import compose
+    from tests.test_notify_catalogue import notice
+    link = f"{settings.origin}/track?reference=LOCAL-7K3P-Q9X2"
+    claimed = replace(notice("receipt", "gd", datetime.now(UTC), None),
+                      params={"code": "LOCAL-7K3P-Q9X2", "link": link})
+    words = compose(settings, FormRegistry(), claimed)
+    assert "LOCAL-7K3P-Q9X2" in words.sms and link in words.sms
+    assert any(b.text == link for b in words.blocks)

@@ -146,6 +146,9 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("GET", "/kiosk/seal-key.json"): ("/kiosk/seal-key.json", None, everyone(200)),
     ("GET", "/kiosk/receipt"): ("/kiosk/receipt?code=LOCAL-7K3P-Q9X2", None, everyone(200)),
     ("GET", "/kiosk/outbox"): ("/kiosk/outbox", None, everyone(200)),
+    # Emailing a receipt is a kiosk's (its cookie), never a person's: 404 elsewhere.
+    ("POST", "/kiosk/receipt"): ("/kiosk/receipt", {"code": "LOCAL-7K3P-Q9X2",
+                                                    "to": "a@example.com"}, everyone(404)),
     # What a hub's kiosks sent that needs its staff: hub staff and admins only.
     ("GET", "/staff/hub/held"): ("/staff/hub/held", None,
                                  only({roles.HUB_STAFF, roles.ADMIN}, 200, 303)),

@@ -6,9 +6,11 @@ from __future__ import annotations
 import io
 from urllib.parse import urlencode
 
+import phonenumbers
 import segno
 
 from server.db.kiosk_sealed import normalise_receipt
+from server.forms.formats import email_address, normalise_uk_phone
 from server.forms.references import normalise_reference
 
 
@@ -30,3 +32,17 @@ def qr_svg(payload: str) -> str:
                                           svgclass="tb-receipt__qr", lineclass=None,
                                           title=None)
     return out.getvalue().decode("utf-8")
+
+
+def recipient(typed: str) -> tuple[str, str] | None:
+    """("email", address) or ("sms", a UK mobile in E.164) for what the person typed."""
+    if "@" in typed:
+        address = email_address(typed)
+        return ("email", address) if address else None
+    number = normalise_uk_phone(typed)
+    if number is None:
+        return None
+    kind = phonenumbers.number_type(phonenumbers.parse(number, None))
+    mobile = (phonenumbers.PhoneNumberType.MOBILE,
+              phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    return ("sms", number) if kind in mobile else None

@@ -289,6 +289,19 @@ def continue_link(c: Context) -> Words:
     return Words(subject, subject, _paragraphs(body, params["link"]), sms)
 
 
+def receipt(c: Context) -> Words:
+    """A kiosk's receipt (issue 13), asked for by the person at the kiosk."""
+    params = c.notice.params
+    body = c._("Your receipt code for your request to %(council)s is %(code)s. Use it with "
+               "the email address or phone number you gave to track your request:"
+               "\n\n%(link)s", council=c.settings.council_name, code=params["code"],
+               link=params["link"])
+    sms = c._("%(council)s: your receipt code is %(code)s. Track your request: %(link)s",
+              council=c.settings.council_name, code=params["code"], link=params["link"])
+    subject = c._("Your receipt")
+    return Words(subject, subject, _paragraphs(body, params["link"]), sms)
+
+
 def prepared_text(c: Context) -> Words:
     """A text written before this outbox existed (moved over by migration 0010)."""
     body = str(c.notice.params.get("body", ""))
@@ -313,6 +326,7 @@ TEMPLATES: dict[str, Template] = {
     "staff_invite": Template(staff_invite, update=False),
     "continue_link": Template(continue_link, update=False),
     "prepared_text": Template(prepared_text, update=False),
+    "receipt": Template(receipt, update=False),
 }
 
 

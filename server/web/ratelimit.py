@@ -86,6 +86,9 @@ def limits_for(settings: Settings) -> dict[str, Limit]:
         "kiosk_code_new": Limit(20, 900),
         "assist_code_staff": Limit(10, 900),
         "assist_code_hub": Limit(30, 900),
+        # A receipt emailed or texted from a kiosk: per recipient, and per kiosk.
+        "receipt_recipient": Limit(3, 3600),
+        "receipt_kiosk": Limit(30, 3600),
         "sync_client": Limit(settings.sync_rate_per_client, 60),
         "sync_address": Limit(settings.sync_rate_per_address, 60),
         # A script that signs up a client per push and floods the staff inbox (issue 10):

@@ -49,8 +49,14 @@ async function sendHeld(origin) {
             if (await settle(result)) summary.sent += 1;
         }
         const stop = answer.body.stopped;
+        const last = answer.body.last_mutation_id || 0;
+        const behind = (await listSealed()).some((i) => i.state === WAITING && i.mutation_id <= last);
         if (stop && stop.reason === 'out_of_order') {
             await renumberFrom(stop.expected);
+        } else if (behind) {
+            // Numbers the server has used already (its answers were another item's, as
+            // after the device's counter was lost): go on after the server's last.
+            await renumberFrom(last + 1);
         } else if (!(answer.body.results || []).length) {
             break;
         }
