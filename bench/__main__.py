@@ -18,6 +18,7 @@ from types import ModuleType
 
 from . import (
     field_download,
+    field_pull,
     first_visit,
     home_render,
     notify_drain,
@@ -29,7 +30,7 @@ from . import (
 from .report import Result, format_table
 
 BENCHMARKS: list[ModuleType] = [home_render, first_visit, sync_ingest, outbox_drain,
-                                notify_latency, notify_drain, field_download]
+                                notify_latency, notify_drain, field_download, field_pull]
 # Run only when named (`python -m bench queue_dashboard`): seeding 100,000 requests takes
 # minutes, longer than all the others together.
 ON_REQUEST: list[ModuleType] = [queue_dashboard]

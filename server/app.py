@@ -68,7 +68,8 @@ def create_app(settings: Settings, store: Store | None = None,
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         sender.start()
-        purging = asyncio.create_task(purge_periodically(store), name="purge-expired")
+        purging = asyncio.create_task(purge_periodically(
+            store, feed_keep_days=settings.field_feed_keep_days), name="purge-expired")
         yield
         purging.cancel()
         with contextlib.suppress(asyncio.CancelledError):

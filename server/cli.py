@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from server import litestream
 from server.auth.roles import STAFF_ROLES
-from server.db import Store, session_data
+from server.db import Store, feed_compaction, session_data
 from server.db import seed as seeding
 from server.db.schema import migrate
 from server.db.staff import create_invite
@@ -85,6 +85,16 @@ def cmd_invite_staff(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
     deleted = _write(settings, session_data.purge_expired)
     print(f"Deleted {deleted} expired drafts, contact details and draft files.")
+    return 0
+
+
+def cmd_compact_feed(settings: Settings, args: argparse.Namespace) -> int:
+    if args.keep_days < 1:
+        print("tolbooth: --keep-days must be at least 1", file=sys.stderr)
+        return 2
+    oldest, deleted = _write(settings, feed_compaction.compact_older_than, args.keep_days)
+    print(f"Deleted {deleted} change feed rows older than {args.keep_days} days; "
+          f"the oldest position kept is {oldest}.")
     return 0
 
 
@@ -183,6 +193,10 @@ def parser() -> argparse.ArgumentParser:
     invite.set_defaults(run=cmd_invite_staff)
     sub.add_parser("purge", help="delete expired drafts, contact details and draft files "
                    "(the server also does this hourly)").set_defaults(run=cmd_purge)
+    compact = sub.add_parser("compact-feed", help="delete the field devices' change feed "
+                             "older than --keep-days (their devices then restore their cases)")
+    compact.add_argument("--keep-days", type=int, default=30)
+    compact.set_defaults(run=cmd_compact_feed)
     sub.add_parser("rotate-kiosk-key", help="make a new key for kiosks to seal to (the old "
                    "ones still open for TOLBOOTH_KIOSK_KEY_GRACE_DAYS)"
                    ).set_defaults(run=cmd_rotate_kiosk_key)

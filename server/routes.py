@@ -57,6 +57,7 @@ from server.handlers.staff import devices as staff_devices
 from server.handlers.staff import duplicates as staff_duplicates
 from server.handlers.staff import files as staff_files
 from server.handlers.staff import hub as staff_hub
+from server.handlers.staff import hub_held as staff_hub_held
 from server.handlers.staff import queue as staff_queue
 from server.handlers.staff import requests as staff_requests
 from server.handlers.staff import tracking_links as staff_tracking_links
@@ -388,6 +389,13 @@ def kiosk_outbox() -> list[BaseRoute]:
         Route("/kiosk/seal-key.json", kiosk_receipts.seal_key, name="kiosk_seal_key"),
         Route("/kiosk/receipt", kiosk_receipts.receipt_page, name="kiosk_receipt"),
         Route("/kiosk/outbox", kiosk_receipts.outbox_page, name="kiosk_outbox"),
+        # What the hub's kiosks sent that needs its staff: hub staff their own hub's,
+        # admins every hub's (handlers/kiosk/scope.py).
+        Route("/staff/hub/held", require(HUB, staff_hub_held.held_list), name="staff_hub_held"),
+        Route("/staff/hub/held/{item_id}", require(HUB, staff_hub_held.held_page),
+              name="staff_hub_held_item"),
+        Route("/staff/hub/held/{item_id}", require(HUB, staff_hub_held.held_send),
+              methods=POST, name="staff_hub_held_send"),
     ]
 
 

@@ -120,6 +120,10 @@ SETTINGS: tuple[Setting, ...] = (
             "X-Forwarded-For (the rightmost hop that is not one of them); otherwise it is "
             "the socket's peer. Rate limits and the access log use that address. Unset: "
             "X-Forwarded-For is ignored."),
+    Setting("TOLBOOTH_FIELD_FEED_KEEP_DAYS", "30",
+            "Days the field devices' change feed is kept (compacted hourly, and by "
+            "`tolbooth compact-feed`); a device whose last pull is older downloads its cases "
+            "again."),
     Setting("TOLBOOTH_SYNC_CREATES_PER_CLIENT_HOUR", "60",
             "New requests one installed app may send per hour (at least the apps' batch of "
             "50); a push over it gets 429 rate_limited_creates and nothing in it is applied."),
@@ -168,6 +172,7 @@ class Settings:
     sync_rate_per_client: int = 120
     sync_rate_per_address: int = 1200
     sync_creates_per_client_hour: int = 60
+    field_feed_keep_days: int = 30
     sync_registrations_per_address_hour: int = 20
     sync_max_upload_bytes: int = 20 * 1024 * 1024
     notify_api_key: str | None = None
@@ -259,6 +264,7 @@ class Settings:
             sync_rate_per_address=_parse(need, "TOLBOOTH_SYNC_RATE_PER_ADDRESS", _positive_int),
             sync_creates_per_client_hour=_parse(need, "TOLBOOTH_SYNC_CREATES_PER_CLIENT_HOUR",
                                                 _positive_int),
+            field_feed_keep_days=_parse(need, "TOLBOOTH_FIELD_FEED_KEEP_DAYS", _positive_int),
             sync_registrations_per_address_hour=_parse(
                 need, "TOLBOOTH_SYNC_REGISTRATIONS_PER_ADDRESS_HOUR", _positive_int),
             sync_max_upload_bytes=_parse(need, "TOLBOOTH_SYNC_MAX_UPLOAD_BYTES",

@@ -255,3 +255,18 @@ def test_social_work_records_stay_with_social_work_roles_and_their_pulls_are_aud
     entries = [e for e in field.app.store.read_sync(audit.entries)
                if e.action == "field_pull_special_category"]
     assert len(entries) == 1 and entries[0].detail == {"cases": [SOUTH_CASE]}
+
+
+def test_a_device_whose_person_left_field_work_may_not_pull_or_push(field):
+    olga = field.world.people["Olga Nowak"]
+    field.app.store.write_sync(lambda db: db.execute(
+        "UPDATE staff SET role = 'hub_staff' WHERE id = ?", [olga]))
+    response = field.pull("b")
+    assert response.status_code == 403 and response.json()["error"] == "kind_not_allowed"
+    note = field.mutation("b", "note", SOUTH_CASE, {"text": "Still here"})
+    assert field.push("b", note).status_code == 403
+    field.app.store.write_sync(lambda db: db.execute(
+        "UPDATE staff SET role = 'field_worker', disabled_at = '2026-12-01T00:00:00.000Z'"
+        " WHERE id = ?", [olga]))
+    assert field.pull("b").status_code == 403
+    assert field.pulled("a")  # Morag's device goes on

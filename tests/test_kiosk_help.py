@@ -169,3 +169,19 @@ def test_only_hub_staff_and_admins_open_the_hub_view(app, store, settings, email
     else:
         anonymous = TestClient(app, base_url=settings.origin)
         assert anonymous.get("/staff/hub", follow_redirects=False).status_code == 303
+
+
+def test_finish_ends_the_visits_assisted_session(app, store, settings):
+    kiosk = kiosk_browser(app, store, settings)
+    code = code_on(kiosk)
+    morag = staff(app, store, settings, HUB)
+    assert morag.post_form("/staff/hub/join", {"code": code}, "/staff/hub").status_code == 303
+    assert "is helping you" in kiosk.get("/kiosk/assist").text
+    assert post(kiosk, "/kiosk/finish").headers["location"] == "/kiosk"
+    # The next person gets a new code, and what they send records nobody's help.
+    assert "is helping you" not in kiosk.get("/kiosk/assist").text
+    _done, request_id = walk(kiosk, app, "noise-complaint")
+    assert store.read_sync(kiosk_help.assistance, request_id) is None
+    assert store.read_sync(lambda db: db.execute(
+        "SELECT COUNT(*) FROM kiosk_assisted_sessions WHERE code = ? AND ended_at IS NOT NULL",
+        [code]).fetchone()[0]) == 1

@@ -146,6 +146,13 @@ TABLE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("GET", "/kiosk/seal-key.json"): ("/kiosk/seal-key.json", None, everyone(200)),
     ("GET", "/kiosk/receipt"): ("/kiosk/receipt?code=LOCAL-7K3P-Q9X2", None, everyone(200)),
     ("GET", "/kiosk/outbox"): ("/kiosk/outbox", None, everyone(200)),
+    # What a hub's kiosks sent that needs its staff: hub staff and admins only.
+    ("GET", "/staff/hub/held"): ("/staff/hub/held", None,
+                                 only({roles.HUB_STAFF, roles.ADMIN}, 200, 303)),
+    ("GET", "/staff/hub/held/{item_id}"): ("/staff/hub/held/999999", None,
+                                           only({roles.HUB_STAFF, roles.ADMIN}, 404, 303)),
+    ("POST", "/staff/hub/held/{item_id}"): ("/staff/hub/held/999999", {},
+                                            only({roles.HUB_STAFF, roles.ADMIN}, 404, 403)),
     ("GET", "/app/precache/{lang}.json"): ("/app/precache/en.json", None, everyone(200)),
     # The same clean copy for everyone, whoever asks: nothing personal in it.
     ("GET", "/app/copies/{lang}/{path:path}"): ("/app/copies/en/services/noise-complaint",

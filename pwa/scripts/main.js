@@ -20,6 +20,7 @@ import HidePage from '@scottish-government/design-system/src/components/hide-thi
 import NotificationBanner from '@scottish-government/design-system/src/components/notification-banner/notification-banner';
 import SiteNavigation from '@scottish-government/design-system/src/components/site-navigation/site-navigation';
 import skipLinks from '@scottish-government/design-system/src/components/skip-links/skip-links';
+import { initHubAlerts } from './hub_alerts.js';
 import { keepEnrolment } from './kiosk/enrol.js';
 import { startHeartbeat } from './kiosk/heartbeat.js';
 import { initField } from './field/loader.js';
@@ -293,6 +294,7 @@ function start() {
     initAll(document);
     keepEnrolment(document);
     startHeartbeat();
+    initHubAlerts();
     initOutbox();
     initField();
     document.addEventListener('htmx:afterSettle', focusNewContent);

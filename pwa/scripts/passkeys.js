@@ -179,7 +179,9 @@ function initContainer(container) {
             button.disabled = false;
         }
     });
-    if (signingIn) {
+    // Signing in again to confirm it is you (data-tb-redirect) takes a deliberate press:
+    // no autofill offer that would sign in in the background.
+    if (signingIn && !container.dataset.tbRedirect) {
         startConditional(container);
     }
 }

@@ -147,22 +147,25 @@ async function submitted(event) {
     event.preventDefault();
     const held = currentCase();
     const kind = form.dataset.tbFieldForm;
-    const label = `${held.data.reference || ''}`;
+    // What the outbox lists show of it (sealed with the rest): the case and a snippet.
+    const snippet = (text) => (text.length > 60 ? `${text.slice(0, 60)}…` : text);
+    const label = (text) => [held.data.reference || '', snippet(String(text || '').trim())].filter(Boolean).join(' – ');
     const data = Object.fromEntries(new FormData(form));
     if (kind === 'visit') {
         const made = visitFromForm(visitForm, data, { locale: lang, now: now(), words });
         if (made.errors) { showErrors(form, made.errors, words); return; }
-        await queued(form, { entity: 'visit', op: 'create', caseId: held.id, payload: made.payload, label, formVersion: visitForm.version });
+        await queued(form, { entity: 'visit', op: 'create', caseId: held.id, payload: made.payload, label: label(data.findings), formVersion: visitForm.version });
     } else if (kind === 'note') {
         const made = noteFromText(data.text || '', { locale: lang, now: now(), words });
         if (made.errors) { showErrors(form, made.errors, words); return; }
-        await queued(form, { entity: 'note', op: 'create', caseId: held.id, payload: made.payload, label });
+        await queued(form, { entity: 'note', op: 'create', caseId: held.id, payload: made.payload, label: label(data.text) });
     } else if (kind === 'edit') {
         const made = caseEdits(held.data, data, { words });
         if (made.errors) { showErrors(form, made.errors, words); return; }
         if (!Object.keys(made.fields).length) { showErrors(form, [{ field: 'risk_level', message: words.no_changes }], words); return; }
         await queued(form, { entity: 'case', op: 'update', caseId: held.id, baseVersion: held.version,
-            payload: { fields: made.fields, locale: lang, client_created_at: now() }, label });
+            payload: { fields: made.fields, locale: lang, client_created_at: now() },
+            label: label(Object.keys(made.fields).map((name) => labels[name] || name).join(', ')) });
         showCase(held.id);
     }
 }
@@ -185,7 +188,10 @@ async function signingOut(event) {
 function start() {
     q('[data-tb-field-visit-questions]').replaceChildren(...visitQuestions(visitForm, el));
     root.addEventListener('submit', submitted);
-    document.querySelectorAll('form[action="/sign-out"]').forEach((form) => form.addEventListener('submit', signingOut));
+    document.querySelectorAll('form[action="/sign-out"]').forEach((form) => {
+        form.addEventListener('submit', signingOut);
+        form.hidden = false;
+    });
     q('[data-tb-field-setup]').addEventListener('click', async () => {
         const result = await setUpDevice(location.origin, root.dataset.tbFieldCsrf, root.dataset.tbFieldPerson);
         say('[data-tb-field-alert]', result.ok ? '' : (result.message || words.set_up_failed));
@@ -208,8 +214,13 @@ function start() {
     window.addEventListener('hashchange', () => route());
     window.addEventListener('online', () => sync());
     if (typeof BroadcastChannel !== 'undefined') {
+        // The worker (Background Sync) or another tab synced: show what it found.
         new BroadcastChannel(CHANNEL_NAME).onmessage = async (event) => {
-            if (event.data && event.data.type === 'synced' && !state.syncing) { await refreshCases(); await refreshStatus(); }
+            if (!event.data || event.data.type !== 'synced' || state.syncing) return;
+            if (event.data.summary && event.data.summary.revoked) say('[data-tb-field-alert]', words.revoked);
+            await refreshCases();
+            await refreshStatus();
+            await route();
         };
     }
     return refreshCases().then(refreshStatus).then(route).then(() => (navigator.onLine && state.client ? sync() : null));

@@ -65,7 +65,7 @@ export function renderFacts(dl, data, context) {
 export function renderConflicts(holder, rows, caseId, { clientId, labels, words }) {
     const views = caseConflicts(rows, caseId, { clientId, labels, words });
     holder.replaceChildren(...views.map((v) => el('div', { class: 'ds_inset-text tb-field__conflict', 'data-tb-field-conflict': v.field },
-        el('h4', { text: v.label }),
+        el('h3', { text: v.label }),
         el('p', { text: v.message }),
         el('dl', {}, v.rows.flatMap((row) => [el('dt', { text: row.label }), el('dd', { dir: 'auto', text: row.value })])))));
 }

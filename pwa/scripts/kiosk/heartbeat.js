@@ -2,16 +2,16 @@
 // sync/PROTOCOL.md "Kiosks"), so hub staff see it on /staff/hub. Called on every kiosk
 // page, when the network comes back, and by the encrypted outbox after each change.
 //
-// Waiting: records in the `sealed` store without `acknowledged_at` (the outbox sets it
-// when the server acknowledges an item); the oldest by `queued_at`.
-import { idbRequest, kioskTransact, readDevice } from './db.js';
+// Waiting: sealed items in state "waiting" (sealed_store.js); the oldest by created_at.
+// Items the server refused and kept for hub staff are not waiting to send.
+import { readDevice } from './db.js';
+import { listSealed, onSealedChange, WAITING } from './sealed_store.js';
 
 export const STATUS_URL = '/sync/v1/kiosk/status';
 
 export async function countWaiting() {
-    const records = await kioskTransact(['sealed'], 'readonly', (s) => idbRequest(s.sealed.getAll()));
-    const waiting = records.filter((record) => !record.acknowledged_at);
-    const times = waiting.map((record) => record.queued_at).filter(Boolean).sort();
+    const waiting = (await listSealed()).filter((item) => item.state === WAITING);
+    const times = waiting.map((item) => item.created_at).filter(Boolean).sort();
     return { waiting: waiting.length, oldest_at: times.length ? times[0] : null };
 }
 
@@ -44,12 +44,14 @@ export async function reportWaiting() {
 
 let listening = false;
 
-/** On a kiosk page: report now, and each time the network comes back. */
+/** On a kiosk page: report now, each time the network comes back and after each
+ * change to the sealed outbox. */
 export function startHeartbeat() {
     if (!document.body || document.body.dataset.kiosk !== 'true') return;
     reportWaiting();
     if (!listening) {
         window.addEventListener('online', () => { reportWaiting(); });
+        onSealedChange(() => { reportWaiting(); });
         listening = true;
     }
 }

@@ -1,0 +1,291 @@
+"""The field app in real Chromium against a real server (issue 14): a field worker sets
+up the device, downloads their cases (stored encrypted: no plaintext in IndexedDB),
+works offline (visit, note with a photo, a case change; reloads offline), and a revoked
+device loses its cases but keeps its unsent work."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from server.db import sync_clients
+from tests.axe import assert_accessible
+from tests.field_app_support import (
+    BREAK_ITEM,
+    DEVICE_TEXT,
+    add_cases,
+    add_field_worker,
+    jpeg,
+    set_up_and_download,
+    signed_in_page,
+)
+from tests.pwa_worker import cache_contents, wait_for_control, wait_until
+from tests.support import live_app
+
+pytestmark = pytest.mark.browser
+
+THUMBNAIL = base64.b64encode(jpeg()).decode()
+CASES = [
+    {"id": "ca5e0000-0000-4000-8000-00000000000a", "fields": {
+        "reference": "MLC-FLD-A001", "address": "4 Eskbank Road, Dalkeith EH22 3BX",
+        "summary": "Rats under the decking", "risk_level": "low", "next_visit_on": "2026-12-20",
+        "access_notes": None, "hazards": None, "contact_phone": None,
+        "follow_up_needed": False},
+     "items": [{"kind": "event", "id": "e0000000-0000-4000-8000-0000000000e1",
+                "data": {"at": "2026-11-30T09:00:00Z", "type": "created",
+                         "text": "Request received"}},
+               {"kind": "note", "id": "a0000000-0000-4000-8000-0000000000a1",
+                "data": {"text": "Bins overflowing at the back", "at": "2026-12-01T10:00:00Z",
+                         "by": "Morag Fraser", "late": False,
+                         "photos": ["b0000000-0000-4000-8000-0000000000b1"]}},
+               {"kind": "photo", "id": "b0000000-0000-4000-8000-0000000000b1",
+                "data": {"parent": {"kind": "note", "id": "a0000000-0000-4000-8000-0000000000a1"},
+                         "media_type": "image/jpeg", "width": 64, "height": 48,
+                         "sha256": "0" * 64, "thumbnail": THUMBNAIL}},
+               {"kind": "conflict", "id": "c0000000-0000-4000-8000-0000000000c1",
+                "data": {"field": "hazards", "base": None, "server": "Dog in the garden",
+                         "client": "Broken glass", "base_version": 1, "by": "Morag Fraser",
+                         "client_id": "elsewhere", "late": False, "status": "open",
+                         "resolution": None}}]},
+    {"id": "ca5e0000-0000-4000-8000-00000000000b", "fields": {
+        "reference": "MLC-FLD-B002", "address": "12 Main Street, Penicuik EH26 8AB",
+        "summary": "Damp and mould in the bedroom", "risk_level": "medium",
+        "next_visit_on": "2026-12-05", "access_notes": None, "hazards": None,
+        "contact_phone": None, "follow_up_needed": False}},
+    {"id": "ca5e0000-0000-4000-8000-00000000000c", "fields": {
+        "reference": "MLC-FLD-C003", "address": "7 Polton Road, Bonnyrigg EH19 2BB",
+        "summary": "Noise from the workshop at night", "risk_level": "high",
+        "next_visit_on": None, "access_notes": None, "hazards": None,
+        "contact_phone": None, "follow_up_needed": False}},
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    with live_app(tmp_path_factory.mktemp("field") / "data",
+                  TOLBOOTH_SYNC_REGISTRATIONS_PER_ADDRESS_HOUR="1000") as (built, server):
+        yield {"url": server.url, "built": built}
+
+
+def worker(site: dict[str, Any], key: str, cases: list[dict[str, Any]]) -> str:
+    """A field worker of their own with copies of `cases` (new ids) assigned to them."""
+    name = f"Rhona {key.title()}"
+    store = site["built"].store
+    person = store.write_sync(add_field_worker, f"{key}@field.test", name)
+    # Ids of their own (`key` is hex, so they stay UUIDs), references to them included.
+    mine = []
+    for case in cases:
+        text = json.dumps(case)
+        for old in [case["id"], *(i["id"] for i in case.get("items", []))]:
+            text = text.replace(old, key + old[3:])
+        text = text.replace(case["fields"]["reference"],
+                            case["fields"]["reference"] + key[:2].upper())
+        mine.append(json.loads(text))
+    store.write_sync(add_cases, name, person, mine)
+    return person
+
+
+def arrived(site: dict[str, Any], case_id: str) -> dict[str, Any]:
+    """What the server holds of the device's work on the case."""
+    def read(db: Any) -> dict[str, Any]:
+        kinds = dict(db.execute("SELECT kind, count(*) FROM case_items WHERE case_id = ?"
+                                " GROUP BY kind", [case_id]).fetchall())
+        risk = db.execute("SELECT value FROM case_fields WHERE case_id = ? AND name ="
+                          " 'risk_level'", [case_id]).fetchone()[0]
+        photos = db.execute("SELECT count(*) FROM attachments WHERE request_id = ?",
+                            [case_id]).fetchone()[0]
+        return {"visit": kinds.get("visit", 0), "note": kinds.get("note", 0),
+                "risk_level": json.loads(risk), "photos": photos}
+    return dict(site["built"].store.read_sync(read))
+
+
+def test_a_field_device_downloads_encrypted_and_works_offline(site, browser: Browser):
+    url = site["url"]
+    person = worker(site, "aaa", CASES)
+    page = signed_in_page(browser, url, site["built"].store, person)
+    try:
+        set_up_and_download(page, url, 3)
+        expect(page.get_by_text("This device is set up for Rhona Aaa.")).to_be_visible()
+        # Sorted by next visit (none planned last), then by area (postcode district).
+        refs = page.locator("[data-tb-field-cases] .tb-field__ref")
+        expect(refs).to_have_text(["MLC-FLD-B002AA", "MLC-FLD-A001AA", "MLC-FLD-C003AA"])
+        page.get_by_label("Sort cases by").select_option("area")
+        expect(refs).to_have_text(["MLC-FLD-C003AA", "MLC-FLD-A001AA", "MLC-FLD-B002AA"])
+
+        held = page.evaluate(DEVICE_TEXT)
+        assert len(held["rows"]) == 7  # three cases; an event, note, photo, conflict on one
+        everything = " ".join(" ".join(rows) for rows in held.values())
+        for case in CASES:
+            assert case["fields"]["address"] not in everything
+            assert case["fields"]["summary"] not in everything
+        assert "Request received" not in everything and "Dog in the garden" not in everything
+        assert "CryptoKey(false)" in everything  # the key cannot be exported
+
+        # The worker keeps the app: it opens with the network off.
+        wait_for_control(page)
+        wait_until(lambda: any(u == f"{url}/field" for urls in cache_contents(page).values()
+                               for u in urls), "the field app to be kept")
+        page.context.set_offline(True)
+        page.reload()
+        page.get_by_role("link", name="MLC-FLD-A001AA").click()
+        expect(page.get_by_role("heading", name="MLC-FLD-A001AA")).to_be_focused()
+        expect(page.locator("[data-tb-field-timeline]")).to_contain_text("Request received")
+        timeline = page.locator("[data-tb-field-timeline]")
+        expect(timeline.get_by_role("img", name="Photo")).to_have_count(1)
+        conflict = page.locator('[data-tb-field-conflict="hazards"]')
+        expect(conflict).to_contain_text("changed on another device and in the office")
+        expect(conflict).to_contain_text("Broken glass")  # theirs, the office's, the base
+        expect(conflict).to_contain_text("Dog in the garden")
+        assert_accessible(page)
+
+        visit = page.locator('form[data-tb-field-form="visit"]')
+        visit.get_by_role("button", name="Save the visit").click()
+        expect(visit.get_by_role("alert")).to_contain_text("Enter what you found")
+        visit.get_by_label("Date and time of the visit").fill("2026-12-03T09:30")
+        visit.get_by_label("Who was seen").fill("The tenant")
+        visit.get_by_label("Findings").fill("Droppings by the back door; bait laid")
+        visit.get_by_text("Follow-up visit needed").click()
+        visit.get_by_label("Photos (optional)").set_input_files(
+            [{"name": "door.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}])
+        visit.get_by_role("button", name="Save the visit").click()
+        status = page.locator("[data-tb-field-status]")
+        expect(status).to_contain_text("Waiting to send: 1")
+
+        note = page.locator('form[data-tb-field-form="note"]')
+        note.get_by_label("Note", exact=True).fill("Neighbour says the rats come from the burn")
+        note.get_by_role("button", name="Save the note").click()
+        expect(status).to_contain_text("Waiting to send: 2")
+
+        edit = page.locator('form[data-tb-field-form="edit"]')
+        edit.get_by_label("Risk level").select_option("high")
+        edit.get_by_role("button", name="Save the changes").click()
+        expect(status).to_contain_text("Waiting to send: 3")
+
+        page.set_viewport_size({"width": 320, "height": 640})
+        page.reload()
+        expect(status).to_contain_text("Waiting to send: 3")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        assert_accessible(page)
+        expect(page.locator("[data-tb-field-waiting] li")).to_have_count(3)
+        everything = " ".join(" ".join(rows) for rows in page.evaluate(DEVICE_TEXT).values())
+        assert "bait laid" not in everything and "the burn" not in everything
+
+        # Back online, but nothing gets through yet: signing out is refused.
+        page.context.route("**/sync/v1/push", lambda route: route.abort())
+        page.context.set_offline(False)
+        page.reload()  # the live page: signed in, with its sign-out form
+        page.get_by_role("button", name="Sign out of this device").click()
+        refusal = page.get_by_role("alert").filter(has_text="You cannot sign out yet")
+        expect(refusal).to_contain_text("3 pieces of work have not been sent")
+        send_now = page.get_by_role("button", name="Send now")
+        expect(send_now).to_be_focused()
+        assert page.url.startswith(f"{url}/field")
+        page.context.unroute("**/sync/v1/push")
+        send_now.click()
+        expect(status).to_contain_text("Waiting to send: 0 · Needs attention: 0")
+        case_id = "aaa" + CASES[0]["id"][3:]
+        # One visit, one note besides the one pulled, the change, the visit's photo.
+        assert arrived(site, case_id) == {"visit": 1, "note": 2, "risk_level": "high",
+                                          "photos": 1}
+        page.get_by_role("button", name="Sync now").click()
+        expect(status).not_to_contain_text("Syncing")
+        assert arrived(site, case_id)["visit"] == 1  # once, however often it syncs
+
+        # With nothing waiting, signing out goes ahead and takes the cases with it.
+        page.get_by_role("button", name="Sign out of this device").click()
+        page.wait_for_url(lambda u: "/field" not in u)
+        held = page.evaluate(DEVICE_TEXT)
+        assert held["rows"] == [] and held["outbox"] == []
+
+    finally:
+        page.context.close()
+
+
+def test_a_revoked_device_loses_its_cases_and_keeps_unsent_work(site, browser: Browser):
+    url = site["url"]
+    person = worker(site, "bbb", CASES[:2])
+    page = signed_in_page(browser, url, site["built"].store, person)
+    try:
+        set_up_and_download(page, url, 2)
+        # Unsent work, kept from the server (the push never arrives) while it is revoked.
+        page.context.route("**/sync/v1/push", lambda route: route.abort())
+        page.get_by_role("link", name="MLC-FLD-A001BB").click()
+        note = page.locator('form[data-tb-field-form="note"]')
+        note.get_by_label("Note", exact=True).fill("Gate padlocked, left a card")
+        note.get_by_role("button", name="Save the note").click()
+        expect(page.locator("[data-tb-field-status]")).to_contain_text("Waiting to send: 1")
+
+        store = site["built"].store
+        client_id = store.read_sync(lambda db: db.execute(
+            "SELECT id FROM sync_clients WHERE kind = 'field' AND registered_by = ?",
+            [f"staff:{person}"]).fetchone()[0])
+        assert store.write_sync(sync_clients.revoke, client_id)
+        page.context.unroute("**/sync/v1/push")
+        page.get_by_role("button", name="Sync now").click()
+        expect(page.locator("[data-tb-field-alert]")).to_contain_text(
+            "This device was removed from the service")
+        held = page.evaluate(DEVICE_TEXT)
+        assert held["rows"] == [] and len(held["outbox"]) == 1
+        expect(page.locator("[data-tb-field-quarantined] li")).to_contain_text(
+            "The device was removed from the service")
+        # Set up again (a new client replacing the revoked one), the work goes back in
+        # the queue and arrives, once.
+        page.get_by_role("button", name="Set up this device").click()
+        page.get_by_role("button", name="Put back in the queue").click()
+        status = page.locator("[data-tb-field-status]")
+        expect(status).to_contain_text("Waiting to send: 0 · Needs attention: 0")
+        notes = store.read_sync(lambda db: db.execute(
+            "SELECT count(*) FROM case_items WHERE kind = 'note' AND case_id = ?",
+            ["bbb" + CASES[0]["id"][3:]]).fetchone()[0])
+        assert notes == 2  # the one pulled and the worker's
+    finally:
+        page.context.close()
+
+
+def test_a_broken_item_is_quarantined_and_does_not_block_the_others(site, browser: Browser):
+    url = site["url"]
+    person = worker(site, "ccc", CASES[:1])
+    page = signed_in_page(browser, url, site["built"].store, person)
+    try:
+        set_up_and_download(page, url, 1)
+        page.context.set_offline(True)
+        page.get_by_role("link", name="MLC-FLD-A001CC").click()
+        note = page.locator('form[data-tb-field-form="note"]')
+        for text in ("First note, damaged on the device", "Second note, fine"):
+            note.get_by_label("Note", exact=True).fill(text)
+            note.get_by_role("button", name="Save the note").click()
+        # A third whose photo the server will refuse (not an image), after the note.
+        note.get_by_label("Note", exact=True).fill("Third note, with a bad photo")
+        note.get_by_label("Photos (optional)").set_input_files(
+            [{"name": "fake.jpg", "mimeType": "image/jpeg", "buffer": b"not an image at all"}])
+        note.get_by_role("button", name="Save the note").click()
+        status = page.locator("[data-tb-field-status]")
+        expect(status).to_contain_text("Waiting to send: 3")
+        broken = page.evaluate(BREAK_ITEM)
+
+        page.context.set_offline(False)
+        page.get_by_role("button", name="Sync now").click()
+        expect(status).to_contain_text("Waiting to send: 0 · Needs attention: 2")
+        held = page.locator("[data-tb-field-quarantined] li")
+        expect(held.filter(has_text="It could not be read on this device")).to_have_count(1)
+        expect(held.filter(has_text="A photo could not be uploaded")).to_have_count(1)
+        texts = site["built"].store.read_sync(lambda db: [
+            json.loads(r[0])["text"] for r in db.execute(
+                "SELECT data FROM case_items WHERE kind = 'note' AND case_id = ?",
+                ["ccc" + CASES[0]["id"][3:]]).fetchall()])
+        assert sorted(texts) == ["Bins overflowing at the back",  # pulled, not the device's
+                                 "Second note, fine", "Third note, with a bad photo"]
+
+        # Put back in the queue (offline, so it waits there): never deleted.
+        page.context.set_offline(True)
+        page.locator(f'[data-tb-field-requeue="{broken}"]').click()
+        expect(status).to_contain_text("Waiting to send: 1 · Needs attention: 1")
+        waiting = page.locator(f'[data-tb-field-waiting] [data-tb-field-item="{broken}"]')
+        expect(waiting).to_be_visible()
+    finally:
+        page.context.close()
