@@ -11,6 +11,9 @@ export const FINISH_MESSAGE = 'tolbooth-kiosk-finish';
 const FINISHED_MESSAGE = 'tolbooth-kiosk-finishing';
 const WIPE_BUDGET_MS = 1200;
 const WORKER_WAIT_MS = 400;
+// The session's CSRF token, from the last page the server rendered: a page the worker
+// served offline has none (a clean copy), yet the finish it leaves pending needs one.
+const TOKEN_KEY = 'tolbooth-kiosk-csrf';
 
 function within(ms, promise) {
     return Promise.race([promise.catch(() => null), new Promise((resolve) => setTimeout(resolve, ms))]);
@@ -31,13 +34,15 @@ export function finishVisit() {
     if (finishing) return finishing;
     finishing = (async () => {
         const button = document.getElementById('tb-kiosk-finish');
-        const token = button && button.form ? button.form.querySelector('[name="csrf_token"]') : null;
+        const field = button && button.form ? button.form.querySelector('[name="csrf_token"]') : null;
+        let token = field ? field.value : '';
+        try { token = token || localStorage.getItem(TOKEN_KEY) || ''; } catch (error) { /* off */ }
         wipeWebStorage();
         // Nothing of the person stays in this document, even if the browser keeps it
         // for Back (back/forward cache).
         const main = document.getElementById('main-content');
         if (main) main.replaceChildren();
-        await within(400, rememberFinish(token ? token.value : ''));
+        await within(400, rememberFinish(token));
         const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
         const told = worker ? await tellWorker(worker) : false;
         await within(WIPE_BUDGET_MS, Promise.all([
@@ -54,6 +59,10 @@ export function initFinish() {
     const button = document.getElementById('tb-kiosk-finish');
     if (!button || !button.form || button.form.hasAttribute('data-tb-finish-ready')) return;
     button.form.setAttribute('data-tb-finish-ready', '');
+    const field = button.form.querySelector('[name="csrf_token"]');
+    if (field && field.value) {
+        try { localStorage.setItem(TOKEN_KEY, field.value); } catch (error) { /* off */ }
+    }
     button.form.addEventListener('submit', (event) => {
         event.preventDefault();
         finishVisit();

@@ -33,20 +33,33 @@ async function forget(record) {
     });
 }
 
+async function post(fetcher, csrf) {
+    return fetcher('/kiosk/finish', {
+        method: 'POST', credentials: 'same-origin', cache: 'no-store',
+        headers: { Accept: 'application/json', 'X-CSRF-Token': csrf || '' },
+    });
+}
+
+/** The session's token as the server renders it now (the finish form of /kiosk). */
+async function freshToken(fetcher) {
+    const page = await fetcher('/kiosk', { credentials: 'same-origin', cache: 'no-store' });
+    const found = /name="csrf_token" value="([^"]+)"/.exec(await page.text());
+    return found ? found[1] : '';
+}
+
 /**
  * Sends the pending finish, if any. Resolves true when none is left, false when the
- * network is still down (or the server failed): it stays pending. A 403 means the
- * session's token no longer matches: the finished session is gone already.
+ * network is still down (or the server failed): it stays pending. Refused for its token
+ * (none was known, or it was not this session's), it asks the server for the session's
+ * token once and sends again.
  */
 export async function sendPendingFinish(fetcher = fetch) {
     const record = await pendingFinish();
     if (!record) return true;
     let response;
     try {
-        response = await fetcher('/kiosk/finish', {
-            method: 'POST', credentials: 'same-origin', cache: 'no-store',
-            headers: { Accept: 'application/json', 'X-CSRF-Token': record.csrf || '' },
-        });
+        response = await post(fetcher, record.csrf);
+        if (response.status === 403) response = await post(fetcher, await freshToken(fetcher));
     } catch (error) {
         return false;
     }
