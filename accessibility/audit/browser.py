@@ -412,13 +412,22 @@ class Auditor:
     def audit_redirect(self, visit: Visit, result: VisitResult) -> None:
         slot = self.slot(visit)
         r = slot.context.request.get(self.base + visit.url, max_redirects=0)
-        target = parse_qs(urlsplit(visit.url).query).get("next", ["/"])[0]
+        moves_to = visit.entry.moves_to
+        target = moves_to or parse_qs(urlsplit(visit.url).query).get("next", ["/"])[0]
         problems = []
         location = r.headers.get("location", "")
         if r.status not in (302, 303, 307):
             problems.append(f"status {r.status}, expected a redirect")
         if urlsplit(location).path != target:
             problems.append(f"redirects to {location!r}, expected {target!r}")
+        if moves_to:  # a plain redirect: no language to set; its target is audited itself
+            result.final_url = urlsplit(location).path
+            result.checks[0] = verdict(0, problems, f"{r.status} to {location}",
+                                       "does not redirect as listed")
+            for point in rules.POINTS:
+                result.checks.setdefault(point, not_applicable(
+                    point, f"a redirect; the page it leads to ({target}) is audited on its own"))
+            return
         cookie = r.headers.get("set-cookie", "")
         if f"{i18n.COOKIE}={visit.lang}" not in cookie:
             problems.append(f"does not set {i18n.COOKIE}={visit.lang}")
@@ -490,8 +499,9 @@ class Auditor:
         result.html = "<!DOCTYPE html>\n" + page.evaluate(
             "document.documentElement.outerHTML")
         facts = page.evaluate("window.__tbAudit.facts()")
-        result.footer = rules.footer_signature(facts["footer"]["links"]) \
-            if facts["footer"] else ()
+        # Kiosk pages are a set of their own (no leaving links): not compared with the rest.
+        result.footer = None if facts.get("kiosk") else (
+            rules.footer_signature(facts["footer"]["links"]) if facts["footer"] else ())
         full = result.full
         light = LIGHT_REASON.format(full=", ".join(sorted(self.full_langs)))
         t = result.timed("facts", t)
@@ -648,6 +658,14 @@ class Auditor:
             return failed(12, "no footer", [])
         problems = []
         links = footer["links"]
+        if facts.get("kiosk"):
+            # On a kiosk, help is the hub's staff: "Ask for help" on every page, no links out.
+            if not facts.get("kioskHelp"):
+                problems.append("kiosk page without the 'Ask for help' button")
+            if not footer["afterMain"] or not footer["last"]:
+                problems.append("footer is not the last landmark after <main>")
+            return verdict(12, problems, "kiosk: 'Ask for help' on the page",
+                           "help not where it should be")
         if not links or links[0]["href"] != "/help":
             problems.append(f"first footer link is {links[0] if links else None}, not /help")
         elif links[0]["text"] != texts.help:

@@ -40,6 +40,8 @@ class Entry:
     signed_in: str | None = None
     content_type: str = ""
     test_only: bool = False
+    # kind = "redirect" that is not the language switcher: where it must send people.
+    moves_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ def parse(data: dict[str, Any]) -> Plan:
         where = f"[[page]] #{i + 1} ({raw.get('url', '?')})"
         unknown = set(raw) - {"route", "url", "states", "label", "status", "kind", "fill",
                               "prepare", "send", "token", "signed_in", "content_type",
-                              "test_only"}
+                              "test_only", "moves_to"}
         if unknown:
             raise PlanError(f"{where}: unknown keys {sorted(unknown)}")
         for key in ("route", "url", "states"):
@@ -146,7 +148,7 @@ def parse(data: dict[str, Any]) -> Plan:
             prepare=tuple(raw.get("prepare", ())), send=raw.get("send"),
             token=raw.get("token"), signed_in=raw.get("signed_in"),
             content_type=raw.get("content_type", ""),
-            test_only=bool(raw.get("test_only", False))))
+            test_only=bool(raw.get("test_only", False)), moves_to=raw.get("moves_to")))
     return Plan(entries, dict(pending))
 
 

@@ -89,6 +89,11 @@
     if (!el.matches(FOCUSABLE) || el.closest('[inert]')) {
       return false;
     }
+    // An open modal dialog makes the rest of the page inert (showModal): Tab stays in it.
+    const modal = document.querySelector('dialog:modal');
+    if (modal && !modal.contains(el)) {
+      return false;
+    }
     if (el.matches('input[type="hidden"]') || el.disabled) {
       return false;
     }
@@ -646,6 +651,10 @@
   const PHONE = /(?:\+44[\s-]?(?:\(0\)[\s-]?)?|(?<![\w+])0)\d(?:[\s-]?\d){8,9}(?!\d)|(?<![\w.,-])999(?![\w-])/g;
   A.phoneText = () => {
     const found = [];
+    // A kiosk cannot dial: it shows the number as text on purpose (issue 13).
+    if (document.body.dataset.kiosk === 'true') {
+      return found;
+    }
     for (const root of document.querySelectorAll('main, footer')) {
       for (const node of textNodes(root)) {
         // A <pre> shows a message verbatim as it was sent (the development outbox):
@@ -683,6 +692,9 @@
       activeInSummary: !!(summary && active && summary.contains(active)),
       activeIsH1: !!(active && active.closest('h1')),
       htmx: typeof window.htmx !== 'undefined',
+      // A kiosk (issue 13): help is a person at the hub ("Ask for help" in the kiosk bar).
+      kiosk: document.body.dataset.kiosk === 'true',
+      kioskHelp: !!document.querySelector('.tb-kiosk-bar form[action="/kiosk/help"] button'),
       jsEnabledClass: html.classList.contains('js-enabled'),
       mainId: main ? main.id : null,
       summary: null,
