@@ -227,9 +227,12 @@ def test_a_revoked_device_loses_its_cases_and_keeps_unsent_work(site, browser: B
             [f"staff:{person}"]).fetchone()[0])
         assert store.write_sync(sync_clients.revoke, client_id)
         page.context.unroute("**/sync/v1/push")
+        # A sync still running (the one saving the note started) would take the click
+        # as nothing to do: wait for it, then ask.
+        expect(page.locator("[data-tb-field-status]")).not_to_contain_text("Syncing")
         page.get_by_role("button", name="Sync now").click()
         expect(page.locator("[data-tb-field-alert]")).to_contain_text(
-            "This device was removed from the service")
+            "This device was removed from the service", timeout=15_000)
         held = page.evaluate(DEVICE_TEXT)
         assert held["rows"] == [] and len(held["outbox"]) == 1
         expect(page.locator("[data-tb-field-quarantined] li")).to_contain_text(
@@ -270,8 +273,10 @@ def test_a_broken_item_is_quarantined_and_does_not_block_the_others(site, browse
         broken = page.evaluate(BREAK_ITEM)
 
         page.context.set_offline(False)
+        expect(status).not_to_contain_text("Syncing")  # a running sync ignores the click
         page.get_by_role("button", name="Sync now").click()
-        expect(status).to_contain_text("Waiting to send: 0 · Needs attention: 2")
+        expect(status).to_contain_text("Waiting to send: 0 · Needs attention: 2",
+                                       timeout=15_000)
         held = page.locator("[data-tb-field-quarantined] li")
         expect(held.filter(has_text="It could not be read on this device")).to_have_count(1)
         expect(held.filter(has_text="A photo could not be uploaded")).to_have_count(1)

@@ -1,6 +1,7 @@
 // The field page (/field): which view shows, the forms, and when to sync. Everything it
 // shows it reads from the device (case_store.js, outbox.js); the server page only brings
 // the words, the visit form, and (signed in) the CSRF token to set the device up.
+import { nowIso } from '../time/clock.js';
 import { caseCount, readRows, wipeCases } from './case_store.js';
 import { getMeta, transact } from './db.js';
 import { allItems, counts, openItem, queueWork, requeue } from './outbox.js';
@@ -150,7 +151,7 @@ function currentCase() {
     return state.cases.find((c) => c.id === state.caseId);
 }
 
-const now = () => new Date().toISOString();
+const now = () => nowIso();
 
 async function submitted(event) {
     const form = event.target.closest('[data-tb-field-form]');

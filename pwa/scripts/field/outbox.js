@@ -2,6 +2,7 @@
 // server has them. The app never deletes unsent work: an item leaves only once
 // acknowledged (and its photos uploaded). A broken item is quarantined with its reason,
 // shown, and can be put back in the queue; the others carry on past it.
+import { nowIso } from '../time/clock.js';
 import { payloadSha256 } from '../outbox/canonical.js';
 import { request, transact } from './db.js';
 import { openBytes, seal, sealBytes, unseal } from './vault.js';
@@ -36,7 +37,7 @@ export async function queueWork({ entity, op, caseId, baseVersion = null, payloa
         base_version: baseVersion, form_version: formVersion };
     const item = { id, seq: Date.now() * 1000 + Math.floor(Math.random() * 1000), state: PENDING,
         entity, op, case_id: caseId, sealed: await seal(body), pending_photos: [], reason: null, errors: [],
-        queued_at: new Date().toISOString() };
+        queued_at: nowIso() };
     await transact(['outbox', 'photos'], 'readwrite', (s) => {
         s.outbox.put(item);
         sealedPhotos.forEach((photo) => s.photos.put({ ...photo, item_id: id }));

@@ -2,6 +2,7 @@
 // (Web Locks): push the outbox in queue order, upload the photos of acknowledged work
 // (tus, request_id = the case id), then pull pages until `more` is false. Run on page
 // open, on `online`, by "Sync now", and by Background Sync in the worker.
+import { nowIso } from '../time/clock.js';
 import { afterRefusal, nextRequest } from './pull.js';
 import { getMeta, setMeta, transact } from './db.js';
 import { storePage, wipeCases } from './case_store.js';
@@ -177,7 +178,7 @@ async function pullAll(origin, client, summary, onProgress) {
         if (answer.status === 200 && answer.body) {
             let stored;
             try {
-                stored = await storePage(answer.body, client.client_id, answer.bytes, new Date().toISOString());
+                stored = await storePage(answer.body, client.client_id, answer.bytes, nowIso());
             } catch (error) {
                 // A malformed page is never stored; asked again later with the same cursor.
                 summary.retry = true;
@@ -210,7 +211,7 @@ async function syncHeld(origin, onProgress) {
         if (await pushAll(origin, client, summary)) {
             await uploadAll(origin, client, summary);
             if (await pullAll(origin, client, summary, onProgress) && !summary.retry) {
-                await setMeta('last_sync', new Date().toISOString());
+                await setMeta('last_sync', nowIso());
             }
         }
     } finally {

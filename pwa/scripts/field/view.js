@@ -3,6 +3,7 @@
 // never parsed as HTML); every word comes from the page (data-tb-field-words).
 import { caseConflicts } from './merge_view.js';
 import { areaOf, sortCases } from './work.js';
+import { formatDate, formatDateTime, pageFormats } from '../time/dates.js';
 
 export function fill(text, values) {
     return text.replace(/\{(\w+)\}/g, (match, name) => (name in values ? String(values[name]) : match));
@@ -18,13 +19,14 @@ export function el(tag, attrs = {}, ...children) {
     return node;
 }
 
-export function when(value, lang) {
+// Dates as the server writes them (pwa/scripts/time/dates.js: the page's Babel patterns,
+// the council's clock), never the browser's own Intl formats.
+export function when(value) {
     if (!value) return '';
-    const date = new Date(value);
-    if (Number.isNaN(date.getTime())) return String(value);
-    const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
-    return new Intl.DateTimeFormat(lang, dateOnly ? { dateStyle: 'medium', timeZone: 'UTC' }
-        : { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+    const formats = pageFormats();
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return formats ? formatDate(value, formats) : String(value);
+    if (Number.isNaN(new Date(value).getTime()) || !formats) return String(value);
+    return formatDateTime(value, formats);
 }
 
 export function renderCaseList(list, cases, order, { words, lang, labels }) {

@@ -3,6 +3,8 @@
 // as a case.update, and how a queue of work becomes a numbered push. Words come from the
 // page (translated on the server); nothing here is English.
 
+import { nowIso } from '../time/clock.js';
+
 const POSTCODE = /\b([A-Z]{1,2}[0-9][0-9A-Z]?)\s*[0-9][A-Z]{2}\b/i;
 export const MAX_TEXT = 4000;
 export const BATCH_SIZE = 50;
@@ -61,7 +63,7 @@ export function visitFromForm(definition, answers, { locale, now, words }) {
     if (errors.length) return { errors };
     return {
         payload: {
-            started_at: started.toISOString(), ended_at: now, outcome: answers.outcome,
+            started_at: nowIso(started), ended_at: now, outcome: answers.outcome,
             summary, locale, client_created_at: now,
         },
     };

@@ -22,8 +22,8 @@ from server.notify.compose import send_before
 from server.rendering import locale_of, renderer
 from server.web import ratelimit
 
-BAD_RECIPIENT = _("Enter an email address, like name@example.com, or a UK mobile number, "
-                  "like 07700 900 982")
+BAD_RECIPIENT = _("Enter an email address, like name@example.com, or a UK mobile number "
+                  "starting 07")
 
 
 async def seal_key(request: Request) -> Response:
