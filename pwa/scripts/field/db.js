@@ -2,6 +2,7 @@
 // tolbooth-outbox), shared by the field page and the service worker. Every write asks
 // for durability "strict": a page and its cursor, or a queued visit, must be on disk
 // when the transaction says it is done.
+import { opener } from '../outbox/idb.js';
 export const DB_NAME = 'tolbooth-field';
 const DB_VERSION = 1;
 
@@ -25,24 +26,7 @@ export function request(req) {
     });
 }
 
-let opening = null;
-
-export function openDatabase() {
-    if (!opening) {
-        opening = new Promise((resolve, reject) => {
-            const req = indexedDB.open(DB_NAME, DB_VERSION);
-            req.onupgradeneeded = () => upgrade(req.result);
-            req.onsuccess = () => {
-                const db = req.result;
-                db.onversionchange = () => { db.close(); opening = null; };
-                resolve(db);
-            };
-            req.onerror = () => { opening = null; reject(req.error); };
-            req.onblocked = () => { opening = null; reject(new Error('field database blocked')); };
-        });
-    }
-    return opening;
-}
+export const openDatabase = opener(DB_NAME, DB_VERSION, upgrade);
 
 /** Runs `work(stores)` in one transaction; resolves once it has committed. `work` may
  *  only issue IndexedDB requests (any other await closes the transaction under it). */

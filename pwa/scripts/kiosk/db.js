@@ -5,6 +5,7 @@
 // device: keyPath `key`; the record {key: "client", client_id, client_token, hub_id,
 //   hub_name} written at enrolment (pwa/templates/kiosk/enrolled.html).
 // sealed: keyPath `id`; sealed submissions waiting to be sent (the encrypted outbox).
+import { opener } from '../outbox/idb.js';
 export const KIOSK_DB_NAME = 'tolbooth-kiosk';
 const KIOSK_DB_VERSION = 1;
 const DEVICE_KEY = 'client';
@@ -21,24 +22,7 @@ function done(req) {
     });
 }
 
-let opening = null;
-
-export function openKioskDb() {
-    if (!opening) {
-        opening = new Promise((resolve, reject) => {
-            const req = indexedDB.open(KIOSK_DB_NAME, KIOSK_DB_VERSION);
-            req.onupgradeneeded = () => upgrade(req.result);
-            req.onsuccess = () => {
-                const db = req.result;
-                db.onversionchange = () => { db.close(); opening = null; };
-                resolve(db);
-            };
-            req.onerror = () => { opening = null; reject(req.error); };
-            req.onblocked = () => { opening = null; reject(new Error('kiosk database blocked')); };
-        });
-    }
-    return opening;
-}
+export const openKioskDb = opener(KIOSK_DB_NAME, KIOSK_DB_VERSION, upgrade);
 
 /**
  * One transaction over `names`; resolves with `work`'s result once it has committed.

@@ -22,25 +22,32 @@ export function request(req) {
     });
 }
 
-let opening = null;
-
-export function openDatabase() {
-    if (!opening) {
-        opening = new Promise((resolve, reject) => {
-            const req = indexedDB.open(DB_NAME, DB_VERSION);
-            req.onupgradeneeded = () => upgrade(req.result);
-            req.onsuccess = () => {
-                const db = req.result;
-                // Another tab or the worker upgrading: let it, and reopen next time.
-                db.onversionchange = () => { db.close(); opening = null; };
-                resolve(db);
-            };
-            req.onerror = () => { opening = null; reject(req.error); };
-            req.onblocked = () => { opening = null; reject(new Error('outbox database blocked')); };
-        });
-    }
-    return opening;
+/**
+ * A function that opens `name` at `version` once and hands out the same connection; the
+ * outbox's, the field app's and the kiosk's databases all open this way. Another tab or
+ * the worker upgrading: the connection closes, and the next call opens it again.
+ */
+export function opener(name, version, upgrade) {
+    let opening = null;
+    return function open() {
+        if (!opening) {
+            opening = new Promise((resolve, reject) => {
+                const req = indexedDB.open(name, version);
+                req.onupgradeneeded = () => upgrade(req.result);
+                req.onsuccess = () => {
+                    const db = req.result;
+                    db.onversionchange = () => { db.close(); opening = null; };
+                    resolve(db);
+                };
+                req.onerror = () => { opening = null; reject(req.error); };
+                req.onblocked = () => { opening = null; reject(new Error(`${name} database blocked`)); };
+            });
+        }
+        return opening;
+    };
 }
+
+export const openDatabase = opener(DB_NAME, DB_VERSION, upgrade);
 
 /**
  * Runs `work(stores)` in one transaction over `names` and resolves with its result once
