@@ -227,9 +227,8 @@ def test_a_revoked_device_loses_its_cases_and_keeps_unsent_work(site, browser: B
             [f"staff:{person}"]).fetchone()[0])
         assert store.write_sync(sync_clients.revoke, client_id)
         page.context.unroute("**/sync/v1/push")
-        # A sync still running (the one saving the note started) would take the click
-        # as nothing to do: wait for it, then ask.
-        expect(page.locator("[data-tb-field-status]")).not_to_contain_text("Syncing")
+        # Pressed at once: a sync still running (the page's or the worker's Background
+        # Sync, both started by saving the note) must not swallow the press.
         page.get_by_role("button", name="Sync now").click()
         expect(page.locator("[data-tb-field-alert]")).to_contain_text(
             "This device was removed from the service", timeout=15_000)
@@ -237,12 +236,19 @@ def test_a_revoked_device_loses_its_cases_and_keeps_unsent_work(site, browser: B
         assert held["rows"] == [] and len(held["outbox"]) == 1
         expect(page.locator("[data-tb-field-quarantined] li")).to_contain_text(
             "The device was removed from the service")
-        # Set up again (a new client replacing the revoked one), the work goes back in
-        # the queue and arrives, once.
-        page.get_by_role("button", name="Set up this device").click()
+        # Said for as long as it is true, whichever sync found out: after a reload too.
+        page.reload()
+        expect(page.locator("[data-tb-field-alert]")).to_contain_text(
+            "This device was removed from the service")
+        # Put back in the queue before the device is set up again (nothing to send it
+        # with yet), then set up (a new client replacing the revoked one): setting up
+        # sends what waits, and it arrives once.
         page.get_by_role("button", name="Put back in the queue").click()
         status = page.locator("[data-tb-field-status]")
-        expect(status).to_contain_text("Waiting to send: 0 · Needs attention: 0")
+        expect(status).to_contain_text("Waiting to send: 1 · Needs attention: 0")
+        page.get_by_role("button", name="Set up this device").click()
+        expect(status).to_contain_text("Waiting to send: 0 · Needs attention: 0",
+                                       timeout=15_000)  # a first download again, then the push
         notes = store.read_sync(lambda db: db.execute(
             "SELECT count(*) FROM case_items WHERE kind = 'note' AND case_id = ?",
             ["bbb" + CASES[0]["id"][3:]]).fetchone()[0])
@@ -273,7 +279,6 @@ def test_a_broken_item_is_quarantined_and_does_not_block_the_others(site, browse
         broken = page.evaluate(BREAK_ITEM)
 
         page.context.set_offline(False)
-        expect(status).not_to_contain_text("Syncing")  # a running sync ignores the click
         page.get_by_role("button", name="Sync now").click()
         expect(status).to_contain_text("Waiting to send: 0 · Needs attention: 2",
                                        timeout=15_000)
@@ -293,6 +298,108 @@ def test_a_broken_item_is_quarantined_and_does_not_block_the_others(site, browse
         expect(status).to_contain_text("Waiting to send: 1 · Needs attention: 1")
         waiting = page.locator(f'[data-tb-field-waiting] [data-tb-field-item="{broken}"]')
         expect(waiting).to_be_visible()
+    finally:
+        page.context.close()
+
+
+# Holds the field outbox store in a readwrite transaction (kept alive by a chain of
+# requests) until window.tbRelease() is called: a save has to wait for it.
+HOLD_OUTBOX = """() => new Promise((started) => {
+    const opening = indexedDB.open('tolbooth-field');
+    opening.onsuccess = () => {
+        const tx = opening.result.transaction(['outbox'], 'readwrite');
+        const store = tx.objectStore('outbox');
+        let held = true;
+        window.tbRelease = () => { held = false; };
+        const spin = () => { if (held) store.count().onsuccess = spin; };
+        spin();
+        started(true);
+    };
+})"""
+
+
+def test_what_is_typed_while_a_note_saves_is_kept(site, browser: Browser):
+    url = site["url"]
+    person = worker(site, "abc", CASES[:1])
+    page = signed_in_page(browser, url, site["built"].store, person)
+    try:
+        set_up_and_download(page, url, 1)
+        page.context.set_offline(True)
+        page.get_by_role("link", name="MLC-FLD-A001AB").click()
+        page.evaluate(HOLD_OUTBOX)
+        note = page.locator('form[data-tb-field-form="note"]')
+        text = note.get_by_label("Note", exact=True)
+        text.fill("First note, saving slowly")
+        note.get_by_role("button", name="Save the note").click()
+        text.fill("Second note, typed while the first saves")
+        page.evaluate("window.tbRelease()")
+        expect(page.locator("[data-tb-field-status]")).to_contain_text("Waiting to send: 1")
+        expect(text).to_have_value("Second note, typed while the first saves")
+    finally:
+        page.context.close()
+
+
+def test_a_note_the_device_cannot_save_stays_in_the_form_with_a_reason(site, browser: Browser):
+    url = site["url"]
+    person = worker(site, "bcd", CASES[:1])
+    page = signed_in_page(browser, url, site["built"].store, person)
+    try:
+        set_up_and_download(page, url, 1)
+        page.get_by_role("link", name="MLC-FLD-A001BC").click()
+        # The device's storage refuses the write (as a full disk would).
+        page.evaluate("""() => {
+            const put = IDBObjectStore.prototype.put;
+            IDBObjectStore.prototype.put = function (...args) {
+                if (this.name === 'outbox') throw new DOMException('full', 'QuotaExceededError');
+                return put.apply(this, args);
+            };
+        }""")
+        note = page.locator('form[data-tb-field-form="note"]')
+        note.get_by_label("Note", exact=True).fill("Meter cupboard locked")
+        note.get_by_role("button", name="Save the note").click()
+        summary = note.locator(".ds_error-summary")
+        expect(summary).to_contain_text("This could not be saved on the device")
+        expect(summary).to_be_focused()
+        expect(note.get_by_label("Note", exact=True)).to_have_value("Meter cupboard locked")
+        expect(page.locator("[data-tb-field-status]")).to_contain_text("Waiting to send: 0")
+    finally:
+        page.context.close()
+
+
+def test_sync_now_pressed_during_a_sync_runs_again_after_it(site, browser: Browser):
+    url = site["url"]
+    person = worker(site, "fff", CASES[:1])
+    page = signed_in_page(browser, url, site["built"].store, person)
+    try:
+        set_up_and_download(page, url, 1)
+        held: list[Any] = []
+
+        def hold_the_first(route: Any) -> None:  # the first pull is answered below, by hand
+            if held:
+                route.continue_()
+            else:
+                held.append(route)
+
+        page.context.route("**/sync/v1/pull*", hold_the_first)
+        page.get_by_role("button", name="Sync now").click()
+        for _ in range(150):
+            if held:
+                break
+            page.wait_for_timeout(100)
+        assert held, "the sync never asked for its pull"
+        store = site["built"].store
+        client_id = store.read_sync(lambda db: db.execute(
+            "SELECT id FROM sync_clients WHERE kind = 'field' AND registered_by = ?",
+            [f"staff:{person}"]).fetchone()[0])
+        assert store.write_sync(sync_clients.revoke, client_id)
+        # Pressed while the first sync waits: it cannot know of the revocation, so the
+        # press is kept and run after it.
+        page.get_by_role("button", name="Sync now").click()
+        held[0].fulfill(status=503, content_type="application/json",
+                        body='{"error": "busy", "message": "Try again later"}')
+        expect(page.locator("[data-tb-field-alert]")).to_contain_text(
+            "This device was removed from the service", timeout=15_000)
+        expect(page.locator("[data-tb-field-status]")).not_to_contain_text("Syncing")
     finally:
         page.context.close()
 

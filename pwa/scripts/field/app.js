@@ -17,7 +17,8 @@ const visitForm = JSON.parse(root.dataset.tbVisitForm);
 const lang = root.dataset.tbFieldLang;
 const q = (selector) => root.querySelector(selector);
 const context = () => ({ words, labels, lang, clientId: state.client && state.client.client_id });
-const state = { client: null, rows: [], order: 'next_visit', syncing: false };
+const state = { client: null, rows: [], order: 'next_visit', syncing: false, again: false };
+const LOCK_WAIT_MS = 60_000; // longer than that, the other sender is stuck: try later
 
 function show(view) {
     root.querySelectorAll('[data-tb-field-view]').forEach((section) => {
@@ -26,7 +27,8 @@ function show(view) {
 }
 
 function say(selector, text) {
-    q(selector).textContent = text;
+    // The same words again are not news: a live region repeats only what changed.
+    if (q(selector).textContent !== text) q(selector).textContent = text;
 }
 
 async function openedItems() {
@@ -80,6 +82,9 @@ async function route(moved = false) {
     state.someoneElse = false;
     state.showOutbox = Boolean(state.client) || (await counts()).waiting + (await counts()).quarantined > 0;
     if (!state.client) {
+        // Removed from the service (by this page's sync, the worker's or another tab's):
+        // said for as long as it is true, not only by whichever sync found out.
+        if (await getMeta('replaces')) say('[data-tb-field-alert]', words.revoked);
         show(root.dataset.tbFieldCsrf ? 'setup' : (root.hasAttribute('data-tb-field-other') ? 'other' : 'signin'));
         return;
     }
@@ -99,11 +104,15 @@ async function route(moved = false) {
 }
 
 async function sync({ announceProgress = false } = {}) {
-    if (state.syncing) return null;
+    // Asked while a sync runs (Sync now, online, new work): one more runs after it, as
+    // what it was asked for may have changed since it started. Never dropped.
+    if (state.syncing) { state.again = true; return null; }
     state.syncing = true;
+    state.again = false;
     await refreshStatus(words.syncing);
     try {
-        const summary = await syncDevice({ origin: location.origin, wait: false, onProgress: (p) => {
+        // The worker (Background Sync) or another tab may hold the lock: wait for it.
+        const summary = await syncDevice({ origin: location.origin, wait: LOCK_WAIT_MS, onProgress: (p) => {
             if (announceProgress) say('[data-tb-field-progress]', fill(words.progress, { cases: p.cases, size: size(p.bytes) }));
         } });
         if (summary && summary.revoked) say('[data-tb-field-alert]', words.revoked);
@@ -117,6 +126,7 @@ async function sync({ announceProgress = false } = {}) {
         await refreshCases();
         await refreshStatus();
         await route();
+        if (state.again) sync();
     }
 }
 
@@ -138,13 +148,36 @@ async function queued(form, work) {
         showErrors(form, [{ field: 'photos', message: words.not_a_photo }], words);
         return;
     }
-    await queueWork({ ...work, photos });
+    // The form is cleared before the (slow) sealing, so what is typed next is kept; if
+    // saving fails, what was entered goes back where it was still empty.
+    const entered = [...form.elements].filter((e) => e.name && e.type !== 'file')
+        .map((e) => [e, e.type === 'checkbox' || e.type === 'radio' ? e.checked : e.value]);
     form.reset();
     clearErrors(form);
+    try {
+        await queueWork({ ...work, photos });
+    } catch (error) {
+        restore(form, entered, photos);
+        showErrors(form, [{ field: null, message: words.save_failed }], words);
+        return;
+    }
     say('[data-tb-field-progress]', words.queued);
     await refreshStatus();
     askBackgroundSync();
     if (navigator.onLine) sync();
+}
+
+function restore(form, entered, photos) {
+    for (const [input, value] of entered) {
+        if (typeof value === 'boolean') { if (value) input.checked = true; }
+        else if (!input.value) input.value = value;
+    }
+    const chooser = form.elements.photos;
+    if (chooser && photos.length && !chooser.files.length) {
+        const files = new DataTransfer();
+        photos.forEach((file) => files.items.add(file));
+        chooser.files = files.files;
+    }
 }
 
 function currentCase() {
@@ -210,7 +243,10 @@ function start() {
             { name: root.dataset.tbFieldPerson, id: root.dataset.tbFieldPersonId });
         say('[data-tb-field-alert]', result.ok ? '' : (result.message || words.set_up_failed));
         await route();
-        if (result.ok) q('[data-tb-field-download]').focus();
+        if (!result.ok) return;
+        q('[data-tb-field-download]').focus();
+        // Work kept from before (a device set up again) goes now, not at the next press.
+        if ((await counts()).waiting && navigator.onLine) sync({ announceProgress: true });
     });
     q('[data-tb-field-download]').addEventListener('click', () => sync({ announceProgress: true }));
     q('[data-tb-field-sync]').addEventListener('click', () => sync());

@@ -220,12 +220,21 @@ async function syncHeld(origin, onProgress) {
     return summary;
 }
 
-/** One sync. `wait: false` (pages) gives up at once when another sender is busy. */
+/** One sync, after any other sender's. `wait`: true waits for the lock as long as it
+ *  takes, a number of milliseconds gives up after that ({busy: true, retry: true}),
+ *  false gives up at once when another sender is busy. */
 export async function syncDevice({ origin, wait = true, onProgress = () => {} } = {}) {
     const base = origin || self.location.origin;
     if (typeof navigator === 'undefined' || !navigator.locks) return syncHeld(base, onProgress);
-    return navigator.locks.request(LOCK_NAME, { ifAvailable: !wait }, (lock) => {
-        if (!lock) return { busy: true };
-        return syncHeld(base, onProgress);
-    });
+    const options = wait === false ? { ifAvailable: true } : {};
+    if (typeof wait === 'number') options.signal = AbortSignal.timeout(wait);
+    try {
+        return await navigator.locks.request(LOCK_NAME, options, (lock) => {
+            if (!lock) return { busy: true };
+            return syncHeld(base, onProgress);
+        });
+    } catch (error) {
+        if (error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return { busy: true, retry: true };
+        throw error;
+    }
 }
