@@ -4,7 +4,7 @@
 // "what went wrong"}}; the Python side asserts each is null.
 import { readFileSync } from 'node:fs';
 
-import { areaOf, caseEdits, lastAfter, noteFromText, numberBatch, sortCases, toMutation, visitFromForm } from '../pwa/scripts/field/work.js';
+import { areaOf, caseEdits, lastAfter, noteFromText, numberBatch, pendingEdits, sortCases, toMutation, visitFromForm } from '../pwa/scripts/field/work.js';
 
 const definition = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const words = { bad_date: 'W:bad_date', bad_choice: 'W:bad_choice', too_long: 'W:too_long', note_required: 'W:note_required' };
@@ -67,6 +67,20 @@ check('case_edits_send_only_changes', () => {
     const cleared = caseEdits(held, { ...form, risk_level: 'low', next_visit_on: '' }, { words });
     if (!same(cleared.fields, { next_visit_on: null })) return `cleared ${JSON.stringify(cleared.fields)}`;
     return null;
+});
+
+check('pending_edits_show_until_sent', () => {
+    const edit = (id, caseId, fields, state = 'pending') => ({ id, case_id: caseId, entity: 'case', op: 'update', state, payload: { fields } });
+    const items = [
+        edit('1', 'c', { risk_level: 'medium', hazards: 'Dog' }),
+        { id: '2', case_id: 'c', entity: 'note', op: 'create', state: 'pending', payload: { text: 'x' } },
+        edit('3', 'c', { risk_level: 'high' }),
+        edit('4', 'other', { hazards: 'Glass' }),
+        edit('5', 'c', { access_notes: 'Key safe' }, 'quarantined'),
+        { id: '6', case_id: 'c', entity: 'case', op: 'update', state: 'pending', label: '' }, // unreadable
+    ];
+    const got = pendingEdits(items, 'c');
+    return same(got, { risk_level: 'high', hazards: 'Dog' }) ? null : JSON.stringify(got);
 });
 
 check('case_edits_refuse_bad_values', () => {

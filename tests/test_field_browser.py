@@ -166,6 +166,13 @@ def test_a_field_device_downloads_encrypted_and_works_offline(site, browser: Bro
         edit.get_by_label("Risk level").select_option("high")
         edit.get_by_role("button", name="Save the changes").click()
         expect(status).to_contain_text("Waiting to send: 3")
+        # The change shows on the case, tagged, and the form starts from it, until sent.
+        facts = page.locator("[data-tb-field-facts]")
+        expect(facts.locator('[data-tb-field-pending="risk_level"]')).to_have_text(
+            "Waiting to send")
+        expect(facts.locator("dd").filter(has=page.locator('[data-tb-field-pending]'))
+               ).to_contain_text("High")
+        expect(edit.get_by_label("Risk level")).to_have_value("high")
 
         page.set_viewport_size({"width": 320, "height": 640})
         page.reload()
@@ -189,6 +196,7 @@ def test_a_field_device_downloads_encrypted_and_works_offline(site, browser: Bro
         page.context.unroute("**/sync/v1/push")
         send_now.click()
         expect(status).to_contain_text("Waiting to send: 0 · Needs attention: 0")
+        expect(page.locator("[data-tb-field-pending]")).to_have_count(0)  # sent: no tag
         case_id = "aaa" + CASES[0]["id"][3:]
         # One visit, one note besides the one pulled, the change, the visit's photo.
         assert arrived(site, case_id) == {"visit": 1, "note": 2, "risk_level": "high",
@@ -292,8 +300,10 @@ def test_a_broken_item_is_quarantined_and_does_not_block_the_others(site, browse
         assert sorted(texts) == ["Bins overflowing at the back",  # pulled, not the device's
                                  "Second note, fine", "Third note, with a bad photo"]
 
-        # Put back in the queue (offline, so it waits there): never deleted.
+        # Put back in the queue (offline, so it waits there): never deleted. A sync asked
+        # for while the last one ran (online, then Sync now) may still be going: let it end.
         page.context.set_offline(True)
+        expect(page.locator("[data-tb-field-syncing]")).to_have_count(0)
         page.locator(f'[data-tb-field-requeue="{broken}"]').click()
         expect(status).to_contain_text("Waiting to send: 1 · Needs attention: 1")
         waiting = page.locator(f'[data-tb-field-waiting] [data-tb-field-item="{broken}"]')
@@ -400,6 +410,53 @@ def test_sync_now_pressed_during_a_sync_runs_again_after_it(site, browser: Brows
         expect(page.locator("[data-tb-field-alert]")).to_contain_text(
             "This device was removed from the service", timeout=15_000)
         expect(page.locator("[data-tb-field-status]")).not_to_contain_text("Syncing")
+    finally:
+        page.context.close()
+
+
+def test_sign_out_on_another_page_goes_through_the_field_pages_check(site, browser: Browser):
+    url = site["url"]
+    person = worker(site, "dea", CASES[:1])
+    page = signed_in_page(browser, url, site["built"].store, person)
+    try:
+        set_up_and_download(page, url, 1)
+        page.context.route("**/sync/v1/push", lambda route: route.abort())
+        page.get_by_role("link", name="MLC-FLD-A001DE").click()
+        note = page.locator('form[data-tb-field-form="note"]')
+        note.get_by_label("Note", exact=True).fill("Back door rotten")
+        note.get_by_role("button", name="Save the note").click()
+        status = page.locator("[data-tb-field-status]")
+        expect(status).to_contain_text("Waiting to send: 1")
+
+        # The header's Sign out on another page: refused, with the reason and Send now.
+        page.goto(f"{url}/help")
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_url(f"{url}/field#sign-out")
+        expect(page.locator("[data-tb-field-signout-message]")).to_contain_text(
+            "You cannot sign out yet: 1 pieces of work have not been sent")
+        send_now = page.get_by_role("button", name="Send now")
+        expect(send_now).to_be_focused()
+        page.context.unroute("**/sync/v1/push")
+        send_now.press("Enter")
+        expect(status).to_contain_text("Waiting to send: 0 · Needs attention: 0",
+                                       timeout=15_000)
+        expect(page.locator("[data-tb-field-signout-message]")).to_have_text(
+            "Everything has been sent. You can sign out now.")
+        expect(page.get_by_role("button", name="Sign out of this device")).to_be_focused()
+        expect(send_now).to_be_hidden()
+
+        # Nothing waits: Sign out elsewhere brings the person to the field page's button,
+        # which deletes the cases and signs out.
+        page.goto(f"{url}/help")
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_url(f"{url}/field#sign-out")
+        sign_out = page.get_by_role("button", name="Sign out of this device")
+        expect(sign_out).to_be_focused()
+        with page.expect_navigation():
+            sign_out.press("Enter")
+        expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+        assert page.evaluate("localStorage.getItem('tolbooth-field-device')") is None
+        assert page.evaluate(DEVICE_TEXT)["rows"] == []
     finally:
         page.context.close()
 

@@ -24,6 +24,7 @@ import { initHubAlerts } from './hub_alerts.js';
 import { keepEnrolment } from './kiosk/enrol.js';
 import { startHeartbeat } from './kiosk/heartbeat.js';
 import { initField } from './field/loader.js';
+import { guardSignOut } from './field/sign_out_guard.js';
 import { initLocation } from './location.js';
 import { initOutbox } from './outbox/loader.js';
 import { forgetSentDraft, mirrorDraft } from './outbox/mirror.js';
@@ -297,6 +298,7 @@ function start() {
     initHubAlerts();
     initOutbox();
     initField();
+    guardSignOut();
     document.addEventListener('htmx:afterSettle', focusNewContent);
     keepLanguageLinksCurrent();
     // htmx fires htmx:load for every piece of content it swaps in.

@@ -6,8 +6,9 @@ import { caseCount, readRows, wipeCases } from './case_store.js';
 import { getMeta, transact } from './db.js';
 import { allItems, counts, openItem, queueWork, requeue } from './outbox.js';
 import { SYNC_TAG, setUpDevice, syncDevice, CHANNEL_NAME } from './sync.js';
+import { SIGN_OUT_HASH, markFieldDevice } from './sign_out_guard.js';
 import { showErrors, clearErrors, visitQuestions } from './forms.js';
-import { caseEdits, noteFromText, visitFromForm } from './work.js';
+import { caseEdits, noteFromText, pendingEdits, visitFromForm } from './work.js';
 import { el, fill, renderCaseList, renderConflicts, renderFacts, renderOutbox, renderTimeline, when } from './view.js';
 
 const root = document.querySelector('[data-tb-field]');
@@ -43,6 +44,7 @@ async function refreshStatus(extra) {
     if (extra) parts.unshift(extra);
     say('[data-tb-field-status]', parts.join(' · '));
     const items = await openedItems();
+    state.items = items;
     renderOutbox(q('[data-tb-field-waiting]'), q('[data-tb-field-quarantined]'), items, { words });
     return { waiting, quarantined };
 }
@@ -54,7 +56,9 @@ async function refreshCases() {
     }));
     state.cases = cases;
     q('[data-tb-field-empty]').hidden = cases.length > 0;
-    renderCaseList(q('[data-tb-field-cases]'), cases, state.order, context());
+    // Listed (and sorted) as the worker left them: their changes not yet sent included.
+    const shown = cases.map((c) => ({ ...c, data: { ...c.data, ...pendingEdits(state.items || [], c.id) } }));
+    renderCaseList(q('[data-tb-field-cases]'), shown, state.order, context());
 }
 
 function showCase(caseId, moved) {
@@ -64,14 +68,17 @@ function showCase(caseId, moved) {
     show('case');
     const title = q('[data-tb-field-case-title]');
     title.textContent = `${found.data.reference || ''} ${found.data.address || ''}`.trim();
-    renderFacts(q('[data-tb-field-facts]'), found.data, context());
+    // The worker's own changes not yet sent show (tagged) until the server has them.
+    const pending = pendingEdits(state.items || [], caseId);
+    const shown = { ...found.data, ...pending };
+    renderFacts(q('[data-tb-field-facts]'), found.data, context(), pending);
     renderConflicts(q('[data-tb-field-conflicts]'), state.rows, caseId, context());
     renderTimeline(q('[data-tb-field-timeline]'), state.rows, caseId, context());
     const edit = q('[data-tb-field-form="edit"]');
     for (const name of ['risk_level', 'next_visit_on', 'access_notes', 'hazards', 'contact_phone']) {
-        edit.elements[name].value = found.data[name] === null || found.data[name] === undefined ? '' : found.data[name];
+        edit.elements[name].value = shown[name] === null || shown[name] === undefined ? '' : shown[name];
     }
-    edit.elements.follow_up_needed.checked = Boolean(found.data.follow_up_needed);
+    edit.elements.follow_up_needed.checked = Boolean(shown.follow_up_needed);
     // Focus moves only when the worker opened the case, never when a sync redraws it.
     if (moved) title.focus();
 }
@@ -80,7 +87,12 @@ async function route(moved = false) {
     const match = /^#case=(.+)$/.exec(location.hash);
     state.client = await getMeta('client');
     state.someoneElse = false;
-    state.showOutbox = Boolean(state.client) || (await counts()).waiting + (await counts()).quarantined > 0;
+    const { waiting, quarantined } = await counts();
+    state.showOutbox = Boolean(state.client) || waiting + quarantined > 0;
+    // Sign out on other pages comes here first while the device holds cases or work.
+    const holder = (state.client && state.client.person_id) || root.dataset.tbFieldPersonId;
+    if (!state.showOutbox) markFieldDevice(null);
+    else if (holder) markFieldDevice(holder);
     if (!state.client) {
         // Removed from the service (by this page's sync, the worker's or another tab's):
         // said for as long as it is true, not only by whichever sync found out.
@@ -109,6 +121,7 @@ async function sync({ announceProgress = false } = {}) {
     if (state.syncing) { state.again = true; return null; }
     state.syncing = true;
     state.again = false;
+    root.setAttribute('data-tb-field-syncing', ''); // until this and any asked after it end
     await refreshStatus(words.syncing);
     try {
         // The worker (Background Sync) or another tab may hold the lock: wait for it.
@@ -123,10 +136,12 @@ async function sync({ announceProgress = false } = {}) {
         return summary;
     } finally {
         state.syncing = false;
+        const { waiting, quarantined } = await refreshStatus();
         await refreshCases();
-        await refreshStatus();
         await route();
+        signOutAnswered(waiting + quarantined);
         if (state.again) sync();
+        else root.removeAttribute('data-tb-field-syncing');
     }
 }
 
@@ -163,6 +178,7 @@ async function queued(form, work) {
     }
     say('[data-tb-field-progress]', words.queued);
     await refreshStatus();
+    await refreshCases();
     askBackgroundSync();
     if (navigator.onLine) sync();
 }
@@ -205,7 +221,7 @@ async function submitted(event) {
         if (made.errors) { showErrors(form, made.errors, words); return; }
         await queued(form, { entity: 'note', op: 'create', caseId: held.id, payload: made.payload, label: label(data.text) });
     } else if (kind === 'edit') {
-        const made = caseEdits(held.data, data, { words });
+        const made = caseEdits({ ...held.data, ...pendingEdits(state.items || [], held.id) }, data, { words });
         if (made.errors) { showErrors(form, made.errors, words); return; }
         if (!Object.keys(made.fields).length) { showErrors(form, [{ field: 'risk_level', message: words.no_changes }], words); return; }
         await queued(form, { entity: 'case', op: 'update', caseId: held.id, baseVersion: held.version,
@@ -219,16 +235,40 @@ async function signingOut(event) {
     if (state.someoneElse) return; // not their device's work: nothing of theirs to keep
     event.preventDefault();
     const form = event.target;
-    const { waiting, quarantined } = await counts();
-    if (waiting + quarantined > 0) {
-        say('[data-tb-field-signout-message]', fill(words.sign_out_refused, { count: waiting + quarantined }));
-        q('[data-tb-field-send-now]').hidden = false;
-        q('[data-tb-field-send-now]').focus();
-        return;
-    }
+    if (await refusedSignOut()) return;
     await wipeCases();
     await transact(['meta'], 'readwrite', (s) => s.meta.delete('client'));
+    markFieldDevice(null);
     form.submit();
+}
+
+/** Work waits: say so, offer "Send now" (focused). Returns whether it refused. */
+async function refusedSignOut() {
+    const { waiting, quarantined } = await counts();
+    const sendNow = q('[data-tb-field-send-now]');
+    if (waiting + quarantined === 0 || !sendNow) return false;
+    say('[data-tb-field-signout-message]', fill(words.sign_out_refused, { count: waiting + quarantined }));
+    sendNow.hidden = false;
+    sendNow.focus();
+    return true;
+}
+
+/** Sign out was refused and now nothing waits: say it can go ahead. */
+function signOutAnswered(left) {
+    const message = q('[data-tb-field-signout-message]');
+    if (!message || !message.textContent || left > 0) return;
+    say('[data-tb-field-signout-message]', words.sign_out_ready);
+    q('[data-tb-field-send-now]').hidden = true;
+    const button = q('[data-tb-field-signout] button');
+    if (button && document.activeElement === document.body) button.focus();
+}
+
+/** Arrived from "Sign out" on another page: the refusal, or this page's own button. */
+async function signOutHere() {
+    if (location.hash !== SIGN_OUT_HASH || state.someoneElse) return;
+    if (await refusedSignOut()) return;
+    const button = q('[data-tb-field-signout] button');
+    if (button) button.focus();
 }
 
 function start() {
@@ -260,21 +300,22 @@ function start() {
         await requeue(button.dataset.tbFieldRequeue);
         say('[data-tb-field-progress]', words.requeued);
         await refreshStatus();
+        await refreshCases(); // a case change put back shows on its case again
         if (navigator.onLine) sync();
     });
-    window.addEventListener('hashchange', () => route(true));
+    window.addEventListener('hashchange', () => route(true).then(signOutHere));
     window.addEventListener('online', () => sync());
     if (typeof BroadcastChannel !== 'undefined') {
         // The worker (Background Sync) or another tab synced: show what it found.
         new BroadcastChannel(CHANNEL_NAME).onmessage = async (event) => {
             if (!event.data || event.data.type !== 'synced' || state.syncing) return;
-            if (event.data.summary && event.data.summary.revoked) say('[data-tb-field-alert]', words.revoked);
-            await refreshCases();
             await refreshStatus();
-            await route();
+            await refreshCases();
+            await route(); // says so if the device was removed
         };
     }
-    return refreshCases().then(refreshStatus).then(() => route(true)).then(() => (navigator.onLine && state.client ? sync() : null));
+    return refreshStatus().then(refreshCases).then(() => route(true)).then(signOutHere)
+        .then(() => (navigator.onLine && state.client ? sync() : null));
 }
 
 export const ready = start();

@@ -57,10 +57,14 @@ function shownValue(name, value, { words, labels, lang }) {
 const FACTS = ['address', 'summary', 'service', 'status', 'risk_level', 'next_visit_on',
     'access_notes', 'hazards', 'contact_phone', 'follow_up_needed'];
 
-export function renderFacts(dl, data, context) {
+/** `pending`: the worker's changes not yet sent, shown as the value with a tag. */
+export function renderFacts(dl, data, context, pending = {}) {
     dl.replaceChildren(...FACTS.flatMap((name) => [
         el('dt', { text: context.labels[name] || name }),
-        el('dd', { dir: 'auto', text: shownValue(name, data[name], context) }),
+        name in pending
+            ? el('dd', {}, el('span', { dir: 'auto', text: shownValue(name, pending[name], context) }), ' ',
+                el('strong', { class: 'ds_tag ds_tag--grey', 'data-tb-field-pending': name, text: context.words.pending }))
+            : el('dd', { dir: 'auto', text: shownValue(name, data[name], context) }),
     ]));
 }
 

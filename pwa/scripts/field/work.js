@@ -100,6 +100,19 @@ export function caseEdits(held, form, { words }) {
     return errors.length ? { errors } : { fields };
 }
 
+/** The worker's changes to a case still on the device (opened outbox items, queue order;
+ *  a quarantined one is not in force): what the case shows and the edit form starts
+ *  from until the server has them and the next pull brings them back. */
+export function pendingEdits(items, caseId) {
+    const fields = {};
+    for (const item of items) {
+        if (item.case_id !== caseId || item.entity !== 'case' || item.op !== 'update') continue;
+        if (item.state === 'quarantined' || !item.payload || !item.payload.fields) continue;
+        Object.assign(fields, item.payload.fields);
+    }
+    return fields;
+}
+
 /** The next push: the first BATCH_SIZE items waiting, numbered after the server's last
  *  mutation id. An item keeps no number of its own: the result's `id` says which it is. */
 export function numberBatch(items, lastMutationId, size = BATCH_SIZE) {
