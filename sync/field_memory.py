@@ -228,7 +228,15 @@ class MemoryCaseLedger(MemoryLedger):
         return pending
 
     def update_case(self, mutation: CaseMutation, values: Mapping[str, Any]) -> int:
-        return self.cases.set_fields(mutation.case_id, values, self.client_id)
+        # A status is a change of its own (the server applies it as an officer's status
+        # update, which moves the case version), then the other fields, as the server.
+        fields = dict(values)
+        if "status" in fields:
+            version = self.cases.set_fields(mutation.case_id,
+                                            {"status": fields.pop("status")}, self.client_id)
+            if not fields:
+                return version
+        return self.cases.set_fields(mutation.case_id, fields, self.client_id)
 
     def add_conflicts(self, mutation: CaseMutation, overlaps: Sequence[Overlap],
                       late: bool) -> list[str]:

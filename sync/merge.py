@@ -42,12 +42,18 @@ class FieldRule:
     required: bool = False  # may not be set to null
 
 
+# The statuses a field worker may set on the device: the case is being dealt with, or
+# waits for the resident or another body. Received and triaged are the office's steps,
+# and closing needs an outcome and a message to the resident: both in the back office.
+FIELD_STATUSES = ("in_progress", "waiting_resident", "waiting_other")
+
 # The case fields of protocol 2, as the examples and the field app know them. The
 # server passes its own (per service) through CaseState.rules; these are its default.
 CASE_FIELDS: Mapping[str, FieldRule] = {
     "reference": FieldRule("text", editable=False),
     "service": FieldRule("text", editable=False),
-    "status": FieldRule("text", editable=False),  # statuses change in the back office
+    # Applied through the back office's status change (timeline, resident told).
+    "status": FieldRule("choice", choices=FIELD_STATUSES, required=True),
     "address": FieldRule("text", editable=False),
     "summary": FieldRule("text", editable=False),
     "risk_level": FieldRule("choice", choices=("low", "medium", "high"), required=True),

@@ -97,8 +97,11 @@ def act(db: sqlite_utils.Database, world: DbWorld, action: dict[str, Any]) -> No
     elif do == "office_update":
         fields = dict(action["fields"])
         if "status" in fields:  # statuses change in the back office (a status event)
+            before = db.execute("SELECT status FROM requests WHERE id = ?",
+                                [action["case"]]).fetchone()[0]
             db.execute("UPDATE requests SET status = ? WHERE id = ?",
                        [fields.pop("status"), action["case"]])
+            case_fields.status_changed(db, action["case"], before, case_fields.OFFICE)
         if fields:
             case_fields.set_fields(db, action["case"], fields, case_fields.OFFICE)
         for item in action.get("with", []):

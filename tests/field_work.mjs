@@ -83,6 +83,18 @@ check('pending_edits_show_until_sent', () => {
     return same(got, { risk_level: 'high', hazards: 'Dog' }) ? null : JSON.stringify(got);
 });
 
+check('case_edits_send_a_status_the_worker_may_set', () => {
+    const held = { status: 'in_progress', risk_level: 'low' };
+    const made = caseEdits(held, { status: 'waiting_resident', risk_level: 'low' }, { words });
+    if (!same(made.fields, { status: 'waiting_resident' })) return `changed ${JSON.stringify(made)}`;
+    // A status the worker cannot set is shown, not sent (its option is disabled).
+    const received = caseEdits({ status: 'received', risk_level: 'low' }, { risk_level: 'high' }, { words });
+    if (!same(received.fields, { risk_level: 'high' })) return `received ${JSON.stringify(received)}`;
+    const closing = caseEdits(held, { status: 'resolved' }, { words });
+    if (!closing.errors || closing.errors[0].field !== 'status') return `closing ${JSON.stringify(closing)}`;
+    return null;
+});
+
 check('case_edits_refuse_bad_values', () => {
     const made = caseEdits({ risk_level: 'low' }, { risk_level: 'extreme', next_visit_on: '12/12/2026', contact_phone: '1'.repeat(41) }, { words });
     const fields = (made.errors || []).map((e) => e.field).sort();

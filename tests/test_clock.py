@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from server.db import requests as requests_db
 from server.db import staff
-from server.db.clock import iso, iso_in, now_iso, parse_iso
+from server.db.clock import day_start, iso, iso_in, now_iso, parse_iso
 
 ROOT = Path(__file__).resolve().parent.parent
 STORED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\Z")
@@ -57,3 +58,11 @@ def test_the_web_and_sync_paths_draw_again_when_a_reference_is_taken(store):
     store.write_sync(requests_db.create_request, new(), drawn)  # takes AAAA
     assert store.write_sync(requests_db.free_references, drawn, 2) == ["MLC-BBBB-BBBB",
                                                                        "MLC-CCCC-CCCC"]
+
+
+def test_the_councils_day_starts_at_its_own_midnight_in_summer_and_winter():
+    london = ZoneInfo("Europe/London")
+    # 00:30 BST on 2 July is 23:30 UTC on 1 July: the hub's "today" is already 2 July.
+    assert day_start(london, datetime(2026, 7, 1, 23, 30, tzinfo=UTC)) == "2026-07-01T23:00:00.000Z"
+    assert day_start(london, datetime(2026, 7, 1, 22, 30, tzinfo=UTC)) == "2026-06-30T23:00:00.000Z"
+    assert day_start(london, datetime(2026, 12, 3, 0, 10, tzinfo=UTC)) == "2026-12-03T00:00:00.000Z"

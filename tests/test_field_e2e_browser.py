@@ -124,6 +124,10 @@ def test_200_cases_with_thumbnails_download_on_slow_3g_in_under_60_s(browser: Br
 def test_offline_visit_note_photo_and_edit_arrive_once(browser: Browser, site):
     email = field_worker(site, "Owen Offline")
     [case] = site["store"].write_sync(seed_cases, person_id(site, email), 1, "OFF")
+    # The resident asked for updates by email: a status change from the field tells them.
+    site["store"].write_sync(lambda db: db.execute(
+        "UPDATE requests SET contact_email = 'resident.off@example.com', updates = 'email',"
+        " status = 'in_progress' WHERE id = ?", [case]))
     page = device(browser, site, email)
     pull_all(page, 1)
     # The worker keeps the app (it must open with the network off).
@@ -147,10 +151,14 @@ def test_offline_visit_note_photo_and_edit_arrive_once(browser: Browser, site):
     note.get_by_role("button", name="Save the note").click()
     expect(page.locator("[data-tb-field-progress]")).to_contain_text("Saved on this device")
     edit_field(page, "Risk level", "high")
-    expect(page.locator("[data-tb-field-status]")).to_contain_text("Waiting to send: 3")
+    edit_field(page, "Status", "waiting_resident")  # a status change, offline
+    facts = page.locator("[data-tb-field-facts]")
+    expect(facts.locator("dd").filter(has=page.locator('[data-tb-field-pending="status"]'))
+           ).to_contain_text("Waiting for the resident")
+    expect(page.locator("[data-tb-field-status]")).to_contain_text("Waiting to send: 4")
     page.reload()  # offline: the service worker serves the app, the outbox is kept
-    expect(page.locator("[data-tb-field-status]")).to_contain_text("Waiting to send: 3")
-    expect(page.locator("[data-tb-field-waiting] li")).to_have_count(3)
+    expect(page.locator("[data-tb-field-status]")).to_contain_text("Waiting to send: 4")
+    expect(page.locator("[data-tb-field-waiting] li")).to_have_count(4)
     page.context.set_offline(False)
     page.get_by_role("button", name="Sync now").click()
     waiting_is_empty(page)
@@ -161,6 +169,17 @@ def test_offline_visit_note_photo_and_edit_arrive_once(browser: Browser, site):
     assert count(site, "SELECT count(*) FROM case_items WHERE case_id = ? AND kind = 'note'",
                  case) == before["note"] + 1
     assert field_value(site, case, "risk_level") == "high"
+    # The status changed once, as an officer's update by the worker; the resident is told.
+    changed = site["store"].read_sync(lambda db: db.execute(
+        "SELECT e.id, e.actor, r.status FROM request_events e JOIN requests r"
+        " ON r.id = e.request_id WHERE e.request_id = ? AND e.kind = 'status_changed'",
+        [case]).fetchall())
+    assert [(actor, status) for _, actor, status in changed] == [
+        (f"staff:{person_id(site, email)}", "waiting_resident")]
+    assert count(site, "SELECT count(*) FROM notifications WHERE request_id = ?"
+                       " AND event_id = ? AND channel = 'email'", case, changed[0][0]) == 1
+    expect(facts).to_contain_text("Waiting for the resident")
+    expect(page.locator("[data-tb-field-pending]")).to_have_count(0)
     assert count(site, "SELECT count(*) FROM attachments WHERE request_id = ?"
                        " AND filename = 'yard.jpg'", case) == 1
     # The office sees the visit and the note on the timeline, the photo as a file.
@@ -172,6 +191,8 @@ def test_offline_visit_note_photo_and_edit_arrive_once(browser: Browser, site):
     expect(visit_entry.locator(f'a[href^="/staff/requests/{case}/files/"]').first).to_be_visible()
     expect(office.locator(".tb-timeline__item", has_text="Note from the field")).to_contain_text(
         "Neighbour at number 3 confirms it.")
+    expect(office.locator(".tb-timeline__item", has_text="Waiting for the resident")
+           ).to_contain_text("Owen Offline")
     page.context.close()
     office.context.close()
 

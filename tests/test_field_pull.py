@@ -213,11 +213,13 @@ def test_merge_on_a_reassigned_case_applies_nothing():
 
 
 def test_merge_refuses_unknown_read_only_and_wrong_values():
-    merged = merge(state(1), 1, {"colour": "red", "status": "closed", "next_visit_on": "soon",
-                                 "risk_level": None, "hazards": "x" * 2001}, "me", str)
+    merged = merge(state(1), 1, {"colour": "red", "address": "1 New Street", "status": "resolved",
+                                 "next_visit_on": "soon", "risk_level": None,
+                                 "hazards": "x" * 2001}, "me", str)
     assert {(p.field, p.code) for p in merged.problems} == {
-        ("colour", "unknown_field"), ("status", "read_only"), ("next_visit_on", "invalid_value"),
-        ("risk_level", "invalid_value"), ("hazards", "invalid_value")}
+        ("colour", "unknown_field"), ("address", "read_only"), ("status", "invalid_value"),
+        ("next_visit_on", "invalid_value"), ("risk_level", "invalid_value"),
+        ("hazards", "invalid_value")}
     assert merged.apply == {}
 
 

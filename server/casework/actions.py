@@ -17,6 +17,7 @@ from server.casework.status import (
     closing_outcome,
 )
 from server.db import attachments, audit
+from server.db.case_fields import OFFICE
 from server.db.requests import StoredRequest, add_event, by_id, set_officer_flag
 from server.i18n import lazy as _
 from server.journeys.files import CleanFile
@@ -84,10 +85,12 @@ def status_change_problem(current: str, status: str, outcome: str,
 
 
 def change_status(db: sqlite_utils.Database, request_id: str, status: str, message: str,
-                  actor: str, notices: Notices, outcome: str | None = None) -> None:
+                  actor: str, notices: Notices, outcome: str | None = None,
+                  writer: str = OFFICE) -> None:
     """An officer's update (checked by status_change_problem): a new status, with its
     outcome when it closes the request, or a message with the status kept; told to the
-    resident the ways they chose, in the same transaction."""
+    resident the ways they chose, in the same transaction. `writer`: a field device's
+    client id when the change came from one (the merge's own history)."""
     current = by_id(db, request_id)
     assert current is not None
     if current.status == status and message:
@@ -97,7 +100,7 @@ def change_status(db: sqlite_utils.Database, request_id: str, status: str, messa
         return
     outcome = closing_outcome(status, outcome or "")
     event_id = add_event(db, request_id, "status_changed", status, True, message or None,
-                         actor, outcome)
+                         actor, outcome, writer)
     audit.record(db, actor, "status_changed", f"request:{request_id}",
                  {"status": status} | ({"outcome": outcome} if outcome else {}))
     if status != current.status:

@@ -14,15 +14,19 @@ import sqlite_utils
 
 from server import i18n
 from server.auth.access import may_read
+from server.casework import actions
 from server.casework.actions import read_for_staff
+from server.casework.status import STATUSES
 from server.db import field_conflicts as conflicts_db
 from server.db import field_office as field_db
 from server.db.clock import parse_iso
 from server.i18n import lazy as _
+from server.notify.notices import Notices
 
 FIELD_NAMES = {"risk_level": _("Risk level"), "access_notes": _("Access notes"),
                "hazards": _("Hazards"), "contact_phone": _("Contact phone"),
-               "next_visit_on": _("Next visit"), "follow_up_needed": _("Follow-up needed")}
+               "next_visit_on": _("Next visit"), "follow_up_needed": _("Follow-up needed"),
+               "status": _("Status")}
 RISK_LEVELS = {"low": _("Low"), "medium": _("Medium"), "high": _("High")}
 NOT_SET = _("Not set")
 # The choices a supervisor has: the value to keep.
@@ -42,6 +46,8 @@ def value_text(name: str, value: Any, code: str) -> str:
         return str(text.gettext("Yes") if value else text.gettext("No"))
     if name == "risk_level" and value in RISK_LEVELS:
         return str(text.gettext(RISK_LEVELS[value]))
+    if name == "status" and value in STATUSES:
+        return str(text.gettext(STATUSES[value].staff))
     if name == "next_visit_on" and isinstance(value, str):
         try:
             return i18n.format_date(date.fromisoformat(value), code)
@@ -110,9 +116,10 @@ class NotOpen:
 
 
 def resolve(db: sqlite_utils.Database, request_id: str, conflict_id: str, choice: str,
-            case_version: int, actor: str) -> Resolved | NotOpen | None:
+            case_version: int, actor: str, notices: Notices) -> Resolved | NotOpen | None:
     """Keep the chosen value if the case is still as the supervisor saw it: None when
-    there is no such conflict on this request."""
+    there is no such conflict on this request. A status chosen is changed as an
+    officer's update (the timeline, the resident told); kept as it is, nothing is."""
     found = field_db.conflict(db, conflict_id)
     if found is None or found.request_id != request_id or choice not in CHOICES:
         return None
@@ -121,6 +128,10 @@ def resolve(db: sqlite_utils.Database, request_id: str, conflict_id: str, choice
     if field_db.case_version(db, request_id) != case_version:
         return NotOpen(CHANGED)
     value = getattr(found, choice)
+    if found.field == "status" and value is not None:
+        current = field_db.case_status(db, request_id)
+        if value != current:
+            actions.change_status(db, request_id, value, "", actor, notices)
     # The case changes as an office edit, the conflict is fed again as resolved, and
     # the resolution is audited (naming the conflict: the page reads who chose from it).
     if conflicts_db.resolve(db, conflict_id, value, actor.removeprefix("staff:")) is None:

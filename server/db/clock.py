@@ -8,7 +8,7 @@ side of the same format.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 
 def iso(moment: datetime) -> str:
@@ -18,6 +18,13 @@ def iso(moment: datetime) -> str:
 
 def now_iso() -> str:
     return iso(datetime.now(UTC))
+
+
+def day_start(zone: tzinfo, moment: datetime | None = None) -> str:
+    """Midnight of the day `moment` (now) falls on in `zone`, as stored text: "today"
+    where the council is (00:00 BST is 23:00 UTC the day before)."""
+    local = (moment or datetime.now(UTC)).astimezone(zone)
+    return iso(local.replace(hour=0, minute=0, second=0, microsecond=0))
 
 
 def iso_in(delta: timedelta) -> str:

@@ -65,11 +65,14 @@ def resolve(db: sqlite_utils.Database, conflict_id: str, value: Any,
             staff_id: str | None) -> Conflict | None:
     """A person chose `value` for the conflict's field: the case changes as an office
     edit, the conflict becomes resolved
-    (fed again, version 2), audited. None when there is no such open conflict."""
+    (fed again, version 2), audited. None when there is no such open conflict. A status
+    is not set here: the caller changes it as the back office does (a timeline event,
+    the resident told), server/casework/field_conflicts.resolve."""
     found = by_id(db, conflict_id)
     if found is None or found.status != "open":
         return None
-    case_fields.set_fields(db, found.case_id, {found.field: value}, case_fields.OFFICE)
+    if found.field != "status":
+        case_fields.set_fields(db, found.case_id, {found.field: value}, case_fields.OFFICE)
     kept = case_fields.item(db, conflict_id)
     assert kept is not None
     case_fields.update_item(db, conflict_id, {**kept[3], "status": "resolved",

@@ -23,18 +23,24 @@ from sync.merge import ASSIGNED, FORMER, CaseState, Overlap
 # Who may read social work records (server/auth/access.py SPECIAL_CATEGORY_READERS).
 SPECIAL_CATEGORY_ROLES = ("social_work_officer", "social_work_manager")
 Explain = Callable[[str, str], str]  # (code, locale) -> the refusal in words
+# (db, case id, status, writer: the device's client id, actor: "staff:<id>"): a status
+# change the merge applied, made as the back office makes one (server/casework: the
+# timeline, the audit, the resident told), in this transaction.
+SetStatus = Callable[[sqlite_utils.Database, str, str, str, str], None]
 
 
 class FieldLedger(SqliteLedger):
     def __init__(self, db: sqlite_utils.Database, push: FieldPush, holder: Holder,
                  checks: Mapping[int, requests_db.NewRequest | Rejection],
                  make_reference: Callable[[], str], closed: Collection[str],
-                 explain: Explain, on_created: OnCreated | None = None) -> None:
+                 explain: Explain, on_created: OnCreated | None = None,
+                 set_status: SetStatus | None = None) -> None:
         requests = [m.id for m in push.mutations if not isinstance(m, CaseMutation)]
         super().__init__(db, push.client_id, checks, make_reference, requests, on_created)
         self.holder = holder
         self.closed = frozenset(closed)
         self._explain = explain
+        self._set_status = set_status
 
     def applied_change(self, entity_id: str) -> AppliedChange | None:
         self.flush()
@@ -91,7 +97,18 @@ class FieldLedger(SqliteLedger):
         return pending
 
     def update_case(self, mutation: CaseMutation, values: Mapping[str, Any]) -> int:
-        return case_fields.set_fields(self.db, mutation.case_id, values, self.client_id)
+        fields = dict(values)
+        status = fields.pop("status", None)
+        if status is not None:
+            if self._set_status is None:
+                raise RuntimeError("a status change needs the back office's set_status")
+            self._set_status(self.db, mutation.case_id, status, self.client_id,
+                             f"staff:{self.holder.person_id}")
+        if fields or status is None:
+            return case_fields.set_fields(self.db, mutation.case_id, fields, self.client_id)
+        version = case_fields.version(self.db, mutation.case_id)
+        assert version is not None
+        return version
 
     def add_conflicts(self, mutation: CaseMutation, overlaps: Sequence[Overlap],
                       late: bool) -> list[str]:
@@ -111,10 +128,10 @@ class FieldLedger(SqliteLedger):
 def apply_field_push_in(db: sqlite_utils.Database, push: FieldPush, holder: Holder,
                         checks: Mapping[int, requests_db.NewRequest | Rejection],
                         make_reference: Callable[[], str], closed: Collection[str],
-                        explain: Explain, on_created: OnCreated | None = None
-                        ) -> dict[str, Any]:
+                        explain: Explain, on_created: OnCreated | None = None,
+                        set_status: SetStatus | None = None) -> dict[str, Any]:
     ledger = FieldLedger(db, push, holder, checks, make_reference, closed, explain,
-                         on_created)
+                         on_created, set_status)
     response = apply_field_push(ledger, push)
     ledger.flush()
     sync_clients.seen(db, push.client_id, push.app_version, ledger.last_mutation_id())

@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlite_utils
 
-from server.db import batch
+from server.db import batch, case_fields
 from server.db.clock import now_iso
 
 CHANNELS = ("web", "offline", "kiosk", "field", "api")
@@ -181,9 +181,10 @@ def add_created_events(db: sqlite_utils.Database, created: Sequence[tuple[str, s
 
 def add_event(db: sqlite_utils.Database, request_id: str, kind: str, status: str | None,
               public: bool, message: str | None, actor: str,
-              outcome: str | None = None) -> int:
+              outcome: str | None = None, writer: str = case_fields.OFFICE) -> int:
     """Append an event (its id returned); one with a status sets the request's status,
-    and its outcome (None unless the status closes it)."""
+    and its outcome (None unless the status closes it). `writer`: who changed the case,
+    for the field devices' merge (a device's client id, or the office)."""
     now = now_iso()
     cursor = db.execute(
         "INSERT INTO request_events (request_id, at, kind, status, public, message, actor,"
@@ -191,8 +192,12 @@ def add_event(db: sqlite_utils.Database, request_id: str, kind: str, status: str
         [request_id, now, kind, status, int(public), message, actor, outcome],
     )
     if status is not None:
+        before = db.execute("SELECT status FROM requests WHERE id = ?",
+                            [request_id]).fetchone()
         db.execute("UPDATE requests SET status = ?, outcome = ?, updated_at = ? WHERE id = ?",
                    [status, outcome, now, request_id])
+        if before is not None and before[0] != status:
+            case_fields.status_changed(db, request_id, before[0], writer)
     return int(cursor.lastrowid)
 
 

@@ -8,7 +8,7 @@ import { allItems, counts, openItem, queueWork, requeue } from './outbox.js';
 import { SYNC_TAG, setUpDevice, syncDevice, CHANNEL_NAME } from './sync.js';
 import { SIGN_OUT_HASH, markFieldDevice } from './sign_out_guard.js';
 import { showErrors, clearErrors, visitQuestions } from './forms.js';
-import { caseEdits, noteFromText, pendingEdits, visitFromForm } from './work.js';
+import { FIELD_STATUSES, caseEdits, noteFromText, pendingEdits, visitFromForm } from './work.js';
 import { el, fill, renderCaseList, renderConflicts, renderFacts, renderOutbox, renderTimeline, when } from './view.js';
 
 const root = document.querySelector('[data-tb-field]');
@@ -79,6 +79,13 @@ function showCase(caseId, moved) {
         edit.elements[name].value = shown[name] === null || shown[name] === undefined ? '' : shown[name];
     }
     edit.elements.follow_up_needed.checked = Boolean(shown.follow_up_needed);
+    // A status the worker cannot set (received, closed) is shown as it is, never sent.
+    const current = edit.querySelector('[data-tb-field-status-current]');
+    const settable = FIELD_STATUSES.includes(shown.status);
+    current.hidden = settable;
+    current.value = settable ? '' : String(shown.status || '');
+    current.textContent = settable ? '' : (labels.statuses || {})[shown.status] || String(shown.status || '');
+    edit.elements.status.value = settable ? shown.status : current.value;
     // Focus moves only when the worker opened the case, never when a sync redraws it.
     if (moved) title.focus();
 }

@@ -5,10 +5,13 @@
 //
 // words: {yours, office, before, empty, yes, no, open_mine, open_other, resolved, late}
 
-function shown(value, words) {
+function shown(value, words, field = null, labels = {}) {
     if (value === null || value === undefined || value === '') return words.empty;
     if (value === true) return words.yes;
     if (value === false) return words.no;
+    // A status or a risk level by its name in the page's language, when the page gave it.
+    if (field === 'status' && labels.statuses && labels.statuses[value]) return labels.statuses[value];
+    if (field === 'risk_level' && typeof labels[value] === 'string') return labels[value];
     return String(value);
 }
 
@@ -29,11 +32,11 @@ export function conflictView(conflict, { clientId, labels = {}, words }) {
         late: Boolean(data.late),
         message: open ? (mine ? words.open_mine : words.open_other) : words.resolved,
         rows: [
-            { key: 'client', label: words.yours, value: shown(data.client, words) },
-            { key: 'server', label: words.office, value: shown(data.server, words) },
-            { key: 'base', label: words.before, value: shown(data.base, words) },
+            { key: 'client', label: words.yours, value: shown(data.client, words, data.field, labels) },
+            { key: 'server', label: words.office, value: shown(data.server, words, data.field, labels) },
+            { key: 'base', label: words.before, value: shown(data.base, words, data.field, labels) },
         ],
-        now: shown(now, words),
+        now: shown(now, words, data.field, labels),
     };
 }
 

@@ -51,6 +51,7 @@ function shownValue(name, value, { words, labels, lang }) {
     if (value === false) return words.no;
     if (name === 'next_visit_on') return when(value, lang);
     if (name === 'risk_level') return labels[value] || value;
+    if (name === 'status') return (labels.statuses || {})[value] || value;
     return String(value);
 }
 

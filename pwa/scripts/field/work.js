@@ -10,7 +10,11 @@ export const MAX_TEXT = 4000;
 export const BATCH_SIZE = 50;
 export const OUTCOMES = ['completed', 'no_access', 'refused', 'follow_up'];
 // The fields a worker may change (sync/merge.py CASE_FIELDS), with how the form edits them.
+// The statuses a worker may set (sync/merge.py FIELD_STATUSES); closing is the office's.
+export const FIELD_STATUSES = ['in_progress', 'waiting_resident', 'waiting_other'];
+
 export const EDITABLE = {
+    status: { type: 'choice', options: FIELD_STATUSES },
     risk_level: { type: 'choice', options: ['low', 'medium', 'high'] },
     access_notes: { type: 'text', max: 2000 },
     hazards: { type: 'text', max: 2000 },
@@ -91,11 +95,13 @@ export function caseEdits(held, form, { words }) {
     for (const [name, spec] of Object.entries(EDITABLE)) {
         if (!(name in form) && spec.type !== 'boolean') continue;
         const value = editedValue(spec, form[name]);
+        const before = held[name] === undefined ? null : held[name];
+        if (value === before || (spec.type === 'boolean' && Boolean(before) === value)) continue;
+        // Only what changed is checked (a case may hold a status the worker cannot set).
         if (spec.max && value && value.length > spec.max) errors.push({ field: name, message: words.too_long });
         if (spec.type === 'choice' && value !== null && !spec.options.includes(value)) errors.push({ field: name, message: words.bad_choice });
         if (spec.type === 'date' && value !== null && !/^\d{4}-\d{2}-\d{2}$/.test(value)) errors.push({ field: name, message: words.bad_date });
-        const before = held[name] === undefined ? null : held[name];
-        if (value !== before && !(spec.type === 'boolean' && Boolean(before) === value)) fields[name] = value;
+        fields[name] = value;
     }
     return errors.length ? { errors } : { fields };
 }

@@ -10,9 +10,11 @@ from starlette.responses import Response
 
 from server import i18n
 from server.auth.session import current_person
+from server.casework.status import STATUSES
 from server.db.field_devices import FIELD_ROLES
 from server.field.visit_form import visit_form
 from server.rendering import locale_of, renderer
+from sync.merge import FIELD_STATUSES
 
 
 async def field_app(request: Request) -> Response:
@@ -23,4 +25,7 @@ async def field_app(request: Request) -> Response:
         "field_person": person if may_set_up else None,
         "other_person": person is not None and not may_set_up,
         "visit_form": visit_form(text),
+        # Every status by its staff name (a case shows its own), and those a worker may set.
+        "statuses": {code: text.gettext(s.staff) for code, s in STATUSES.items()},
+        "field_statuses": FIELD_STATUSES,
     }, public=True)

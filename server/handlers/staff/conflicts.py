@@ -53,7 +53,7 @@ async def resolve(request: Request) -> Response:
             "found": found, "conflict": shown, "chosen": chosen,
             "case_version": _version(form)})
     done = await store.write(field_conflicts.resolve, found.id, conflict_id, choice,
-                             _version(form), person.actor)
+                             _version(form), person.actor, request.app.state.notices)
     if done is None:
         raise NotFound()
     if isinstance(done, field_conflicts.NotOpen):

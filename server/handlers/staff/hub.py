@@ -11,8 +11,9 @@ from starlette.responses import RedirectResponse, Response
 
 from server import i18n
 from server.db import kiosk_help, kiosks
-from server.db.clock import now_iso
+from server.db.clock import day_start
 from server.errors import NotFound
+from server.forms.normalise import COUNCIL_TIME_ZONE
 from server.handlers.kiosk.scope import hub_scope
 from server.i18n import lazy as _
 from server.rendering import locale_of, renderer
@@ -27,7 +28,7 @@ async def hub_page(request: Request, errors: dict[str, Any] | None = None,
                    status_code: int = 200) -> Response:
     _person, hub_id = await hub_scope(request)
     store = request.app.state.store
-    today = now_iso()[:10] + "T00:00:00.000Z"
+    today = day_start(COUNCIL_TIME_ZONE)  # the hub's day, in summer too
     return renderer(request).render(request, "staff/hub.html", {
         "help_requests": await store.read(kiosk_help.open_help, hub_id),
         "kiosks": await store.read(kiosks.listing, hub_id),

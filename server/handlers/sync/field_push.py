@@ -3,10 +3,12 @@ requests), decided by sync/field_apply.py on the SQLite ledger (server/db/field_
 
 from __future__ import annotations
 
+import sqlite_utils
 from starlette.requests import Request
 from starlette.responses import Response
 
 from server import i18n
+from server.casework import actions
 from server.casework.status import CLOSING_STATUSES
 from server.db import field_ledger
 from server.forms.references import reference_maker
@@ -42,7 +44,15 @@ async def field_push(request: Request, client_kind: str, pushed: FieldPush) -> R
                                               state.settings.sync_max_upload_bytes)
               for m in pushed.mutations if not isinstance(m, CaseMutation)}
     make_reference = reference_maker(state.settings.council_prefix, max(len(checks), 1))
+    notices = state.notices
+
+    def set_status(db: sqlite_utils.Database, case_id: str, status: str, writer: str,
+                   actor: str) -> None:
+        # As an officer's update with no message: on the timeline, audited, the
+        # resident told of the new status the ways they chose.
+        actions.change_status(db, case_id, status, "", actor, notices, writer=writer)
+
     response = await state.store.write(
         field_ledger.apply_field_push_in, pushed, holder, checks, make_reference,
-        CLOSED, explain, state.arrivals.requests_created)
+        CLOSED, explain, state.arrivals.requests_created, set_status)
     return json_response(response)
