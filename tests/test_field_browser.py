@@ -163,6 +163,10 @@ def test_a_field_device_downloads_encrypted_and_works_offline(site, browser: Bro
         expect(status).to_contain_text("Waiting to send: 2")
 
         edit = page.locator('form[data-tb-field-form="edit"]')
+        # A status the worker cannot set (received) is shown as it is, not offered.
+        expect(edit.get_by_label("Status")).to_have_value("received")
+        expect(edit.locator("option[data-tb-field-status-current]")).to_have_text("Received")
+        expect(edit.locator("option[data-tb-field-status-current]")).to_be_disabled()
         edit.get_by_label("Risk level").select_option("high")
         edit.get_by_role("button", name="Save the changes").click()
         expect(status).to_contain_text("Waiting to send: 3")

@@ -179,6 +179,7 @@ def test_offline_visit_note_photo_and_edit_arrive_once(browser: Browser, site):
     assert count(site, "SELECT count(*) FROM notifications WHERE request_id = ?"
                        " AND event_id = ? AND channel = 'email'", case, changed[0][0]) == 1
     expect(facts).to_contain_text("Waiting for the resident")
+    expect(facts).to_contain_text("Environmental health")  # names, not codes
     expect(page.locator("[data-tb-field-pending]")).to_have_count(0)
     assert count(site, "SELECT count(*) FROM attachments WHERE request_id = ?"
                        " AND filename = 'yard.jpg'", case) == 1

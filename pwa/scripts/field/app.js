@@ -80,12 +80,14 @@ function showCase(caseId, moved) {
     }
     edit.elements.follow_up_needed.checked = Boolean(shown.follow_up_needed);
     // A status the worker cannot set (received, closed) is shown as it is, never sent.
-    const current = edit.querySelector('[data-tb-field-status-current]');
-    const settable = FIELD_STATUSES.includes(shown.status);
-    current.hidden = settable;
-    current.value = settable ? '' : String(shown.status || '');
-    current.textContent = settable ? '' : (labels.statuses || {})[shown.status] || String(shown.status || '');
-    edit.elements.status.value = settable ? shown.status : current.value;
+    const select = edit.elements.status;
+    const kept = select.querySelector('[data-tb-field-status-current]');
+    if (kept) kept.remove();
+    if (shown.status && !FIELD_STATUSES.includes(shown.status)) {
+        select.prepend(el('option', { value: shown.status, disabled: true, 'data-tb-field-status-current': '',
+            text: (labels.statuses || {})[shown.status] || String(shown.status) }));
+    }
+    select.value = shown.status || '';
     // Focus moves only when the worker opened the case, never when a sync redraws it.
     if (moved) title.focus();
 }

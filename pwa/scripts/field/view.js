@@ -52,6 +52,7 @@ function shownValue(name, value, { words, labels, lang }) {
     if (name === 'next_visit_on') return when(value, lang);
     if (name === 'risk_level') return labels[value] || value;
     if (name === 'status') return (labels.statuses || {})[value] || value;
+    if (name === 'service') return (labels.services || {})[value] || value;
     return String(value);
 }
 

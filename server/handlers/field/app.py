@@ -13,6 +13,7 @@ from server.auth.session import current_person
 from server.casework.status import STATUSES
 from server.db.field_devices import FIELD_ROLES
 from server.field.visit_form import visit_form
+from server.journeys.catalogue import SERVICE_TEXT
 from server.rendering import locale_of, renderer
 from sync.merge import FIELD_STATUSES
 
@@ -28,4 +29,5 @@ async def field_app(request: Request) -> Response:
         # Every status by its staff name (a case shows its own), and those a worker may set.
         "statuses": {code: text.gettext(s.staff) for code, s in STATUSES.items()},
         "field_statuses": FIELD_STATUSES,
+        "services": {slug: text.gettext(t.name) for slug, t in SERVICE_TEXT.items()},
     }, public=True)
