@@ -277,6 +277,11 @@ def test_a_broken_item_is_quarantined_and_does_not_block_the_others(site, browse
         set_up_and_download(page, url, 1)
         page.context.set_offline(True)
         page.get_by_role("link", name="MLC-FLD-A001CC").click()
+        # Each save is said again in the live region, even in the same words.
+        page.evaluate("""() => { window.tbSaid = 0;
+            new MutationObserver(() => { window.tbSaid += 1; })
+            .observe(document.querySelector('[data-tb-field-progress]'),
+                     { childList: true, characterData: true, subtree: true }); }""")
         note = page.locator('form[data-tb-field-form="note"]')
         for text in ("First note, damaged on the device", "Second note, fine"):
             note.get_by_label("Note", exact=True).fill(text)
@@ -288,6 +293,7 @@ def test_a_broken_item_is_quarantined_and_does_not_block_the_others(site, browse
         note.get_by_role("button", name="Save the note").click()
         status = page.locator("[data-tb-field-status]")
         expect(status).to_contain_text("Waiting to send: 3")
+        assert page.evaluate("window.tbSaid") >= 3
         broken = page.evaluate(BREAK_ITEM)
 
         page.context.set_offline(False)

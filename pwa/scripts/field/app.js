@@ -28,8 +28,13 @@ function show(view) {
 }
 
 function say(selector, text) {
-    // The same words again are not news: a live region repeats only what changed.
-    if (q(selector).textContent !== text) q(selector).textContent = text;
+    q(selector).textContent = text;
+}
+
+/** Says it unless it is already said: for what is stated after every sync (a state,
+ *  not news), so the live region does not repeat it each time. */
+function sayOnce(selector, text) {
+    if (q(selector).textContent !== text) say(selector, text);
 }
 
 async function openedItems() {
@@ -105,7 +110,7 @@ async function route(moved = false) {
     if (!state.client) {
         // Removed from the service (by this page's sync, the worker's or another tab's):
         // said for as long as it is true, not only by whichever sync found out.
-        if (await getMeta('replaces')) say('[data-tb-field-alert]', words.revoked);
+        if (await getMeta('replaces')) sayOnce('[data-tb-field-alert]', words.revoked);
         show(root.dataset.tbFieldCsrf ? 'setup' : (root.hasAttribute('data-tb-field-other') ? 'other' : 'signin'));
         return;
     }
@@ -266,7 +271,7 @@ async function refusedSignOut() {
 function signOutAnswered(left) {
     const message = q('[data-tb-field-signout-message]');
     if (!message || !message.textContent || left > 0) return;
-    say('[data-tb-field-signout-message]', words.sign_out_ready);
+    sayOnce('[data-tb-field-signout-message]', words.sign_out_ready);
     q('[data-tb-field-send-now]').hidden = true;
     const button = q('[data-tb-field-signout] button');
     if (button && document.activeElement === document.body) button.focus();
