@@ -105,6 +105,23 @@ def arrived(site: dict[str, Any], case_id: str) -> dict[str, Any]:
     return dict(site["built"].store.read_sync(read))
 
 
+def save_note(page: Page, text: str) -> Any:
+    """Types a note on the open case and saves it; the note form."""
+    note = page.locator('form[data-tb-field-form="note"]')
+    note.get_by_label("Note", exact=True).fill(text)
+    note.get_by_role("button", name="Save the note").click()
+    return note
+
+
+def revoke_device(site: dict[str, Any], person: str) -> None:
+    """An admin revokes the person's field device (on the server, at once)."""
+    store = site["built"].store
+    client_id = store.read_sync(lambda db: db.execute(
+        "SELECT id FROM sync_clients WHERE kind = 'field' AND registered_by = ?",
+        [f"staff:{person}"]).fetchone()[0])
+    assert store.write_sync(sync_clients.revoke, client_id)
+
+
 def test_a_field_device_downloads_encrypted_and_works_offline(site, browser: Browser):
     url = site["url"]
     person = worker(site, "aaa", CASES)
@@ -157,9 +174,7 @@ def test_a_field_device_downloads_encrypted_and_works_offline(site, browser: Bro
         status = page.locator("[data-tb-field-status]")
         expect(status).to_contain_text("Waiting to send: 1")
 
-        note = page.locator('form[data-tb-field-form="note"]')
-        note.get_by_label("Note", exact=True).fill("Neighbour says the rats come from the burn")
-        note.get_by_role("button", name="Save the note").click()
+        save_note(page, "Neighbour says the rats come from the burn")
         expect(status).to_contain_text("Waiting to send: 2")
 
         edit = page.locator('form[data-tb-field-form="edit"]')
@@ -228,16 +243,10 @@ def test_a_revoked_device_loses_its_cases_and_keeps_unsent_work(site, browser: B
         # Unsent work, kept from the server (the push never arrives) while it is revoked.
         page.context.route("**/sync/v1/push", lambda route: route.abort())
         page.get_by_role("link", name="MLC-FLD-A001BB").click()
-        note = page.locator('form[data-tb-field-form="note"]')
-        note.get_by_label("Note", exact=True).fill("Gate padlocked, left a card")
-        note.get_by_role("button", name="Save the note").click()
+        save_note(page, "Gate padlocked, left a card")
         expect(page.locator("[data-tb-field-status]")).to_contain_text("Waiting to send: 1")
 
-        store = site["built"].store
-        client_id = store.read_sync(lambda db: db.execute(
-            "SELECT id FROM sync_clients WHERE kind = 'field' AND registered_by = ?",
-            [f"staff:{person}"]).fetchone()[0])
-        assert store.write_sync(sync_clients.revoke, client_id)
+        revoke_device(site, person)
         page.context.unroute("**/sync/v1/push")
         # Pressed at once: a sync still running (the page's or the worker's Background
         # Sync, both started by saving the note) must not swallow the press.
@@ -261,7 +270,7 @@ def test_a_revoked_device_loses_its_cases_and_keeps_unsent_work(site, browser: B
         page.get_by_role("button", name="Set up this device").click()
         expect(status).to_contain_text("Waiting to send: 0 · Needs attention: 0",
                                        timeout=15_000)  # a first download again, then the push
-        notes = store.read_sync(lambda db: db.execute(
+        notes = site["built"].store.read_sync(lambda db: db.execute(
             "SELECT count(*) FROM case_items WHERE kind = 'note' AND case_id = ?",
             ["bbb" + CASES[0]["id"][3:]]).fetchone()[0])
         assert notes == 2  # the one pulled and the worker's
@@ -374,9 +383,7 @@ def test_a_note_the_device_cannot_save_stays_in_the_form_with_a_reason(site, bro
                 return put.apply(this, args);
             };
         }""")
-        note = page.locator('form[data-tb-field-form="note"]')
-        note.get_by_label("Note", exact=True).fill("Meter cupboard locked")
-        note.get_by_role("button", name="Save the note").click()
+        note = save_note(page, "Meter cupboard locked")
         summary = note.locator(".ds_error-summary")
         expect(summary).to_contain_text("This could not be saved on the device")
         expect(summary).to_be_focused()
@@ -407,11 +414,7 @@ def test_sync_now_pressed_during_a_sync_runs_again_after_it(site, browser: Brows
                 break
             page.wait_for_timeout(100)
         assert held, "the sync never asked for its pull"
-        store = site["built"].store
-        client_id = store.read_sync(lambda db: db.execute(
-            "SELECT id FROM sync_clients WHERE kind = 'field' AND registered_by = ?",
-            [f"staff:{person}"]).fetchone()[0])
-        assert store.write_sync(sync_clients.revoke, client_id)
+        revoke_device(site, person)
         # Pressed while the first sync waits: it cannot know of the revocation, so the
         # press is kept and run after it.
         page.get_by_role("button", name="Sync now").click()
@@ -432,9 +435,7 @@ def test_sign_out_on_another_page_goes_through_the_field_pages_check(site, brows
         set_up_and_download(page, url, 1)
         page.context.route("**/sync/v1/push", lambda route: route.abort())
         page.get_by_role("link", name="MLC-FLD-A001DE").click()
-        note = page.locator('form[data-tb-field-form="note"]')
-        note.get_by_label("Note", exact=True).fill("Back door rotten")
-        note.get_by_role("button", name="Save the note").click()
+        save_note(page, "Back door rotten")
         status = page.locator("[data-tb-field-status]")
         expect(status).to_contain_text("Waiting to send: 1")
 

@@ -20,6 +20,7 @@ from server.casework.status import STATUSES
 from server.db import field_conflicts as conflicts_db
 from server.db import field_office as field_db
 from server.db.clock import parse_iso
+from server.db.requests import by_id
 from server.i18n import lazy as _
 from server.notify.notices import Notices
 
@@ -129,8 +130,8 @@ def resolve(db: sqlite_utils.Database, request_id: str, conflict_id: str, choice
         return NotOpen(CHANGED)
     value = getattr(found, choice)
     if found.field == "status" and value is not None:
-        current = field_db.case_status(db, request_id)
-        if value != current:
+        current = by_id(db, request_id)
+        if current is not None and value != current.status:
             actions.change_status(db, request_id, value, "", actor, notices)
     # The case changes as an office edit, the conflict is fed again as resolved, and
     # the resolution is audited (naming the conflict: the page reads who chose from it).

@@ -111,11 +111,6 @@ def field_items(db: sqlite_utils.Database, request_id: str) -> list[FieldItem]:
             for r in rows]
 
 
-def case_status(db: sqlite_utils.Database, request_id: str) -> str | None:
-    row = db.execute("SELECT status FROM requests WHERE id = ?", [request_id]).fetchone()
-    return row[0] if row else None
-
-
 def case_version(db: sqlite_utils.Database, request_id: str) -> int | None:
     """The version the field devices' edits name (not requests.version)."""
     row = db.execute("SELECT case_version FROM requests WHERE id = ?",

@@ -4,7 +4,7 @@
 import { nowIso } from '../time/clock.js';
 import { caseCount, readRows, wipeCases } from './case_store.js';
 import { getMeta, transact } from './db.js';
-import { allItems, counts, openItem, queueWork, requeue } from './outbox.js';
+import { allItems, counts, countsOf, openItem, queueWork, requeue } from './outbox.js';
 import { SYNC_TAG, setUpDevice, syncDevice, CHANNEL_NAME } from './sync.js';
 import { SIGN_OUT_HASH, markFieldDevice } from './sign_out_guard.js';
 import { showErrors, clearErrors, visitQuestions } from './forms.js';
@@ -37,18 +37,15 @@ function sayOnce(selector, text) {
     if (q(selector).textContent !== text) say(selector, text);
 }
 
-async function openedItems() {
-    return Promise.all((await allItems()).map((item) => openItem(item).catch(() => ({ ...item, label: '' }))));
-}
-
 async function refreshStatus(extra) {
-    const { waiting, quarantined } = await counts();
+    const held = await allItems(); // one read: the counts and the lists come from it
+    const { waiting, quarantined } = countsOf(held);
     const last = await getMeta('last_sync');
     const parts = [fill(words.waiting, { count: waiting }), fill(words.quarantined, { count: quarantined }),
         last ? fill(words.last_sync, { time: when(last, lang) }) : words.never_synced];
     if (extra) parts.unshift(extra);
     say('[data-tb-field-status]', parts.join(' · '));
-    const items = await openedItems();
+    const items = await Promise.all(held.map((item) => openItem(item).catch(() => ({ ...item, label: '' }))));
     state.items = items;
     renderOutbox(q('[data-tb-field-waiting]'), q('[data-tb-field-quarantined]'), items, { words });
     return { waiting, quarantined };

@@ -55,7 +55,11 @@ export async function openItem(item) {
 }
 
 export async function counts() {
-    const items = await allItems();
+    return countsOf(await allItems());
+}
+
+/** What waits and what is held, of items already read. */
+export function countsOf(items) {
     return {
         waiting: items.filter((i) => i.state !== QUARANTINED).length,
         quarantined: items.filter((i) => i.state === QUARANTINED).length,
